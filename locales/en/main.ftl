@@ -1,0 +1,76 @@
+# English: everything a reader sees that is not article text.
+
+-kb-name = Websupport knowledge base
+
+## Site
+
+site-name = { -kb-name }
+# The name of this language, in this language (for the language switcher).
+language-self = English
+language-switcher-label = Language
+skip-to-content = Skip to content
+footer-text = Can't find the answer? Contact our customer support, we are happy to help.
+breadcrumbs-label = You are here
+breadcrumb-home = Home
+
+## Home page
+
+home-title = Knowledge base
+home-heading = How can we help you?
+home-intro = Guides and answers about email, domains, web hosting and your Websupport account.
+
+## Categories
+
+category-subcategories = Subcategories
+category-articles = Articles
+category-empty = This category has no articles yet.
+category-article-count = { $count ->
+    [one] { $count } article
+   *[other] { $count } articles
+}
+# Shown next to an article that exists in another language only. $code is its language code.
+only-in-language = { $code ->
+    [sv] Only in Swedish
+    [en] Only in English
+   *[other] Only in another language
+}
+
+## Articles
+
+level-badge = { $level ->
+    [beginner] Instructions suitable for beginners
+   *[advanced] For advanced users
+}
+# $date is already formatted by English rules ("20 December 2021").
+article-updated = Updated on { $date }
+feedback-question = Was this article helpful?
+feedback-yes = Yes
+feedback-no = No
+related-articles = Related articles
+redirect-text = This page has moved: { $title }
+
+## Server tables
+
+# Replaces {"{"}domain{"}"} in host names.
+server-domain-placeholder = yourdomain.tld
+server-host = Server
+server-port = Port
+server-security-header = Security
+server-security = { $security ->
+    [ssl] Secure SSL connection
+    [starttls] Secure TLS connection (STARTTLS)
+   *[none] Insecure connection
+}
+
+## Search
+
+search-title = Search
+search-label = Search the knowledge base
+search-placeholder = Search, for example “imap” or “password”
+search-button = Search
+
+## 404
+
+not-found-title = Page not found
+not-found-text = The page you are looking for does not exist, or it has moved. Try searching for it.
+not-found-home-link = Go to the home page

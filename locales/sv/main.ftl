@@ -1,0 +1,77 @@
+# Svenska: allt som läsaren ser och som inte är artikeltext.
+# Terms (-namn) används i andra meddelanden; meddelanden utan bindestreck används av mallarna.
+
+-kb-name = Websupport kunskapsdatabas
+
+## Webbplatsen
+
+site-name = { -kb-name }
+# Namnet på det här språket, på språket självt (i språkväljaren).
+language-self = Svenska
+language-switcher-label = Språk
+skip-to-content = Hoppa till innehållet
+footer-text = Hittar du inte svaret? Kontakta vår kundtjänst, vi hjälper dig gärna.
+breadcrumbs-label = Du är här
+breadcrumb-home = Hem
+
+## Startsidan
+
+home-title = Kunskapsdatabas
+home-heading = Hur kan vi hjälpa dig?
+home-intro = Guider och svar om e-post, domäner, webbhotell och ditt konto hos Websupport.
+
+## Kategorier
+
+category-subcategories = Underkategorier
+category-articles = Artiklar
+category-empty = Den här kategorin har inga artiklar ännu.
+category-article-count = { $count ->
+    [one] { $count } artikel
+   *[other] { $count } artiklar
+}
+# Visas vid en artikel som bara finns på ett annat språk. $code är artikelns språkkod.
+only-in-language = { $code ->
+    [sv] Endast på svenska
+    [en] Endast på engelska
+   *[other] Endast på ett annat språk
+}
+
+## Artiklar
+
+level-badge = { $level ->
+    [beginner] Instruktioner lämpliga för nybörjare
+   *[advanced] För avancerade användare
+}
+# $date är redan formaterat enligt svenska regler ("20 december 2021").
+article-updated = Uppdaterad { $date }
+feedback-question = Var den här artikeln till hjälp?
+feedback-yes = Ja
+feedback-no = Nej
+related-articles = Relaterade artiklar
+redirect-text = Sidan har flyttat: { $title }
+
+## Servertabeller
+
+# Ersätter {"{"}domain{"}"} i servernamn.
+server-domain-placeholder = dindomän.tld
+server-host = Server
+server-port = Port
+server-security-header = Säkerhet
+server-security = { $security ->
+    [ssl] Säker SSL-anslutning
+    [starttls] Säker TLS-anslutning (STARTTLS)
+   *[none] Osäker anslutning
+}
+
+## Sök
+
+search-title = Sök
+search-label = Sök i kunskapsdatabasen
+search-placeholder = Sök, till exempel ”imap” eller ”lösenord”
+search-button = Sök
+
+## 404
+
+not-found-title = Sidan hittades inte
+not-found-text = Sidan du letar efter finns inte, eller så har den flyttats. Prova att söka efter den.
+not-found-home-link = Till startsidan

@@ -1,0 +1,223 @@
+//! User-facing diagnostics: every problem kbgen reports to a writer, translator or template
+//! author is a `Diagnostic` with a file, a 1-based line and column, a message and a hint.
+//!
+//! Errors are data, collected by every step of the pipeline so that one run reports all of
+//! them; nothing here prints. The text form is the GNU one (`path:line:column: error: …`) that
+//! editors and CI annotate, followed by the source line and a caret when the source is known.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Relative to the site root, with `/` separators, so messages are the same everywhere.
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    pub hint: Option<String>,
+    /// The source line the position points into, shown under the message.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: pos.line,
+            column: pos.column,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, pos, message)
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Attaches the line of `source` that this diagnostic points at.
+    pub fn with_source(mut self, source: &str) -> Self {
+        self.source_line = source
+            .lines()
+            .nth(self.line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {kind}: {}",
+            display_path(&self.file),
+            self.line,
+            self.column,
+            self.message
+        )?;
+        if let Some(src) = &self.source_line {
+            let width = self.line.to_string().len();
+            let pad = " ".repeat(width);
+            let caret: String = src
+                .chars()
+                .take(self.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n{pad} |\n{} | {src}\n{pad} | {caret}^", self.line)?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Paths in messages always use `/`, whatever the platform.
+pub fn display_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// A 1-based line and column (columns count characters, as editors do).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Pos {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, column: 1 };
+
+    pub fn new(line: usize, column: usize) -> Self {
+        Pos { line, column }
+    }
+
+    /// The position of byte `offset` in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Pos {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos {
+            line,
+            column: before[line_start..].chars().count() + 1,
+        }
+    }
+
+    /// This position moved down by `lines` (for text embedded at a line offset in a file).
+    pub fn below(self, lines: usize) -> Pos {
+        Pos {
+            line: self.line + lines,
+            column: self.column,
+        }
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The diagnostics of one run, in a stable order (file, line, column) so output is
+/// deterministic even when steps run in parallel.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    pub fn sorted(mut self) -> Self {
+        self.0.sort_by(|a, b| {
+            (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
+        });
+        self.0.dedup();
+        self
+    }
+
+    /// `Err(self)` when any error was collected, so a step can stop the pipeline with `?`.
+    pub fn check(self) -> Result<Diagnostics, Diagnostics> {
+        if self.has_errors() {
+            Err(self.sorted())
+        } else {
+            Ok(self)
+        }
+    }
+}
+
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics(vec![d])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_become_lines_and_character_columns() {
+        let text = "ab\nåäö x\n";
+        assert_eq!(Pos::of_offset(text, 0), Pos::new(1, 1));
+        assert_eq!(Pos::of_offset(text, 3), Pos::new(2, 1));
+        // "åäö " is 7 bytes but 4 characters
+        assert_eq!(Pos::of_offset(text, 3 + 7), Pos::new(2, 5));
+    }
+
+    #[test]
+    fn display_is_gnu_style_with_source_and_hint() {
+        let d = Diagnostic::error("content/a.sv.md", Pos::new(2, 1), "unknown field `titel`")
+            .with_source("---\ntitel: Hej\n---\n")
+            .hint("did you mean `title`?");
+        assert_eq!(
+            d.to_string(),
+            "content/a.sv.md:2:1: error: unknown field `titel`\n  |\n2 | titel: Hej\n  | ^\n  = hint: did you mean `title`?"
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! kbgen: a static site generator for bilingual help centres.
+//!
+//! The build, as data flows through it:
+//!
+//! ```text
+//! kbgen.yaml ─► config ─┐
+//! content/, static/ ─► load ─► model::Site ─┐
+//! locales/ ─► localise::L10n ───────────────┼─► render ─► write::Staging ─► public/
+//! templates/ ─► render::Templates ──────────┘
+//! ```
+//!
+//! Every step collects all its problems before the pipeline stops, so one run reports every
+//! error; the output folder is replaced only by a complete build.
+
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod load;
+pub mod localise;
+pub mod model;
+pub mod render;
+pub mod write;
+
+use diag::{Diagnostic, Diagnostics};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Resolved options of `kbgen build`.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub output: PathBuf,
+}
+
+/// What a successful build did, for the closing line and the caller's warnings.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub pages: usize,
+    pub articles: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let config = config::load(&opts.root)?;
+
+    // Independent inputs: load them all so every error of the run is reported together.
+    let content = load::content(&opts.root, &config);
+    let l10n = localise::L10n::load(&opts.root, &config);
+    let templates = match &l10n {
+        Ok((l10n, _)) => Some(render::templates::Templates::load(
+            &opts.root,
+            Arc::clone(l10n),
+        )),
+        Err(_) => None,
+    };
+    let (content, (l10n, l10n_warnings), templates) = match (content, l10n, templates) {
+        (Ok(c), Ok(l), Some(Ok(t))) => (c, l, t),
+        (c, l, t) => {
+            let mut all = Diagnostics::default();
+            all.extend(c.err().into_iter().flat_map(|d| d.0));
+            all.extend(l.err().into_iter().flat_map(|d| d.0));
+            all.extend(t.and_then(Result::err).into_iter().flat_map(|d| d.0));
+            return Err(all.sorted());
+        }
+    };
+    let mut warnings = content.warnings.clone();
+    warnings.extend(l10n_warnings);
+
+    let site = model::Site::new(config, content)?;
+    let staging = write::Staging::new(&opts.output)?;
+    let rendered = render::site(&site, &l10n, &templates, &staging)?;
+    staging.copy_static(&opts.root, &site.statics.files)?;
+    staging.publish()?;
+
+    Ok(BuildReport {
+        pages: rendered.pages,
+        articles: site.articles.len(),
+        warnings: Diagnostics(warnings).sorted().0,
+    })
+}

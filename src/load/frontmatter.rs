@@ -1,0 +1,313 @@
+//! Front matter: splitting a Markdown file into its YAML head and its body, and the one place
+//! that calls serde_yaml on writers' files (serde_yaml is archived upstream; a switch to a
+//! maintained fork changes this module only).
+//!
+//! Field types validate themselves while they deserialize, so serde_yaml attaches the line and
+//! column of the offending value to every error: a port of 70000 or a level of `expert` is
+//! reported where the writer typed it.
+
+use crate::diag::{Diagnostic, Pos};
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// An article's front matter as the writer typed it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    pub updated: Date,
+    #[serde(default)]
+    pub level: Option<Level>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub order: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub server_tables: BTreeMap<String, ServerTableSource>,
+}
+
+pub const FRONT_MATTER_FIELDS: &[&str] = &[
+    "title",
+    "slug",
+    "description",
+    "updated",
+    "level",
+    "tags",
+    "order",
+    "draft",
+    "aliases",
+    "server_tables",
+];
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerTableSource {
+    #[serde(default)]
+    pub caption: Option<String>,
+    /// Left out in a translation: the rows come from another language's file.
+    #[serde(default)]
+    pub rows: Option<Vec<ServerRow>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerRow {
+    pub host: String,
+    pub port: Port,
+    pub security: Security,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Port(pub u16);
+
+impl<'de> Deserialize<'de> for Port {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = i64::deserialize(d).map_err(|_| {
+            serde::de::Error::custom("a port must be a whole number from 1 to 65535")
+        })?;
+        match u16::try_from(n) {
+            Ok(p) if p > 0 => Ok(Port(p)),
+            _ => Err(serde::de::Error::custom(format!(
+                "port {n} is outside 1–65535"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Security {
+    Ssl,
+    Starttls,
+    None,
+}
+
+impl Security {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Security::Ssl => "ssl",
+            Security::Starttls => "starttls",
+            Security::None => "none",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Beginner,
+    Advanced,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Beginner => "beginner",
+            Level::Advanced => "advanced",
+        }
+    }
+}
+
+/// A calendar date, `YYYY-MM-DD`, checked to exist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| s.get(r)?.parse::<u32>().ok();
+        let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Date::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "`{s}` is not a valid date; write it as YYYY-MM-DD, e.g. 2021-12-20"
+            ))
+        })
+    }
+}
+
+/// A Markdown file cut in two.
+#[derive(Debug)]
+pub struct Split<'a> {
+    pub yaml: &'a str,
+    /// Lines before the YAML text (the opening `---`), to turn YAML positions into file ones.
+    pub yaml_line: usize,
+    pub body: &'a str,
+    /// Lines before the body.
+    pub body_line: usize,
+}
+
+/// Cuts `text` (already without BOM and CRLF) at its `---` fences.
+pub fn split(text: &str) -> Result<Split<'_>, (Pos, String, &'static str)> {
+    let Some(rest) = text.strip_prefix("---\n") else {
+        return Err((
+            Pos::START,
+            "the file does not start with front matter".into(),
+            "an article starts with a line `---`, its YAML fields (at least `title` and `updated`), and another line `---`",
+        ));
+    };
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            let yaml = &rest[..offset];
+            let body = &rest[offset + line.len()..];
+            return Ok(Split {
+                yaml,
+                yaml_line: 1,
+                body,
+                body_line: 1 + yaml.matches('\n').count() + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err((
+        Pos::START,
+        "the front matter has no closing `---`".into(),
+        "end the YAML fields with a line holding only `---`",
+    ))
+}
+
+pub fn parse(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
+    serde_yaml::from_str(yaml)
+}
+
+pub fn parse_value<T: serde::de::DeserializeOwned>(yaml: &str) -> Result<T, serde_yaml::Error> {
+    serde_yaml::from_str(yaml)
+}
+
+/// A serde_yaml error as a diagnostic at its place in `file`; `line_offset` is the number of
+/// lines in the file before the YAML text.
+pub fn yaml_error(file: &str, yaml: &str, line_offset: usize, e: &serde_yaml::Error) -> Diagnostic {
+    let (pos, full_text_line) = match e.location() {
+        Some(l) => (Pos::new(l.line() + line_offset, l.column()), l.line()),
+        None => (Pos::new(1 + line_offset, 1), 1),
+    };
+    let raw = e.to_string();
+    let message = match raw.rfind(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw,
+    };
+    let mut d = Diagnostic::error(file, pos, message.clone());
+    d.source_line = yaml.lines().nth(full_text_line - 1).map(str::to_string);
+    if let Some(hint) = hint_for(&message) {
+        d = d.hint(hint);
+    }
+    d
+}
+
+/// Turns serde's "unknown field `titel`, expected one of …" into "did you mean `title`?".
+fn hint_for(message: &str) -> Option<String> {
+    let unknown = message.strip_prefix("unknown field `")?;
+    let (field, rest) = unknown.split_once('`')?;
+    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let best = expected
+        .iter()
+        .map(|e| (edit_distance(field, e), *e))
+        .filter(|(d, _)| *d <= 2)
+        .min();
+    Some(match best {
+        Some((_, e)) => format!("did you mean `{e}`?"),
+        None => format!("the fields are: {}", expected.join(", ")),
+    })
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_must_exist() {
+        assert_eq!(Date::parse("2021-12-20").unwrap().to_string(), "2021-12-20");
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2021-13-01").is_none());
+        assert!(Date::parse("20-12-2021").is_none());
+    }
+
+    #[test]
+    fn split_finds_fences_and_body_line() {
+        let s = split("---\ntitle: x\nupdated: 2021-01-01\n---\nBody\n").unwrap();
+        assert_eq!(s.yaml, "title: x\nupdated: 2021-01-01\n");
+        assert_eq!(s.body, "Body\n");
+        assert_eq!(s.body_line, 4);
+        assert!(split("---\ntitle: x\n").is_err());
+        assert!(split("title: x\n").is_err());
+    }
+
+    #[test]
+    fn unknown_fields_get_a_suggestion() {
+        let e = parse("titel: Hej\nupdated: 2021-01-01\n").unwrap_err();
+        let d = yaml_error("a.md", "titel: Hej\n", 1, &e);
+        assert_eq!(d.line, 2);
+        assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn ports_and_security_are_checked_where_typed() {
+        let yaml = "title: x\nupdated: 2021-01-01\nserver_tables:\n  t:\n    rows:\n      - { host: a, port: 70000, security: ssl }\n";
+        let e = parse(yaml).unwrap_err();
+        assert!(
+            e.to_string().starts_with("port 70000 is outside 1–65535"),
+            "{e}"
+        );
+        assert_eq!(e.location().unwrap().line(), 6);
+        let e = parse(&yaml.replace("70000, security: ssl", "993, security: tls")).unwrap_err();
+        assert!(e.to_string().contains("unknown variant `tls`"), "{e}");
+    }
+}

@@ -1,0 +1,329 @@
+//! Loading: the content tree and `static/` read from disk into raw, unvalidated records.
+//!
+//! This step owns the file system walk (sorted, so the order never depends on the file
+//! system), decoding (UTF-8, BOM, CRLF) and front-matter parsing. It knows nothing of URLs or
+//! translations; `model` turns its output into the site.
+
+pub mod frontmatter;
+
+use crate::config::Config;
+use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use frontmatter::{yaml_error, FrontMatter};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub const CONTENT_DIR: &str = "content";
+pub const STATIC_DIR: &str = "static";
+pub const CATEGORY_FILE: &str = "_category.yaml";
+
+#[derive(Debug, Default)]
+pub struct Content {
+    pub categories: Vec<RawCategory>,
+    pub articles: Vec<RawArticle>,
+    pub statics: StaticFiles,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A `_category.yaml` file.
+#[derive(Debug, Clone)]
+pub struct RawCategory {
+    /// Relative to the site root, e.g. `content/email/_category.yaml`.
+    pub file: PathBuf,
+    /// The folder path under `content/`, e.g. `email/basic-settings`.
+    pub key: String,
+    pub data: CategoryFile,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryFile {
+    pub title: BTreeMap<String, String>,
+    #[serde(default)]
+    pub slug: BTreeMap<String, String>,
+    #[serde(default)]
+    pub description: BTreeMap<String, String>,
+    #[serde(default)]
+    pub order: Option<i64>,
+}
+
+/// One language file of an article.
+#[derive(Debug, Clone)]
+pub struct RawArticle {
+    pub file: PathBuf,
+    /// The category folder, e.g. `email/basic-settings`.
+    pub category: String,
+    /// The translation key: the path without the language, e.g. `email/basic-settings/email-protocols`.
+    pub key: String,
+    pub locale: String,
+    pub front: FrontMatter,
+    pub yaml: String,
+    pub body: String,
+    /// Lines of the file before the body, to report body positions as file positions.
+    pub body_line: usize,
+}
+
+impl RawArticle {
+    /// The line of a top-level front-matter `field`, for errors about its value.
+    pub fn field_pos(&self, field: &str) -> Pos {
+        field_pos(&self.yaml, field, 1)
+    }
+}
+
+/// The file line where `field:` starts in `yaml`, or the first YAML line.
+pub fn field_pos(yaml: &str, field: &str, line_offset: usize) -> Pos {
+    let prefix = format!("{field}:");
+    yaml.lines()
+        .position(|l| l.trim_start().starts_with(&prefix))
+        .map_or(Pos::new(1 + line_offset, 1), |i| {
+            let l = yaml.lines().nth(i).unwrap_or("");
+            let col = l.len() - l.trim_start().len() + 1;
+            Pos::new(i + 1 + line_offset, col)
+        })
+}
+
+/// Every file under `static/`, with the pixel size of the images among them.
+#[derive(Debug, Default, Clone)]
+pub struct StaticFiles {
+    /// Paths relative to `static/`, `/`-separated, sorted.
+    pub files: Vec<String>,
+    pub image_sizes: BTreeMap<String, (u32, u32)>,
+}
+
+impl StaticFiles {
+    pub fn contains(&self, rel: &str) -> bool {
+        self.files.binary_search_by(|f| f.as_str().cmp(rel)).is_ok()
+    }
+}
+
+pub fn content(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let content_root = root.join(CONTENT_DIR);
+    let mut md_files = Vec::new();
+    let mut cat_files = Vec::new();
+    for entry in walkdir::WalkDir::new(&content_root)
+        .sort_by_file_name()
+        .follow_links(false)
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
+                diags.push(Diagnostic::error(
+                    p,
+                    Pos::START,
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let relp = rel(root, path);
+        let name = entry.file_name().to_string_lossy();
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::error(
+                    relp,
+                    Pos::START,
+                    "symbolic links are not followed in content/",
+                )
+                .hint("copy the file into content/ instead of linking to it"),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() || name.starts_with('.') {
+            continue;
+        }
+        if name == CATEGORY_FILE {
+            cat_files.push(relp);
+        } else if name.ends_with(".md") {
+            md_files.push(relp);
+        } else {
+            diags.push(
+                Diagnostic::warning(
+                    relp,
+                    Pos::START,
+                    "ignored: not an article (`<key>.<locale>.md`) or `_category.yaml`",
+                )
+                .hint("images and downloads belong in static/"),
+            );
+        }
+    }
+
+    let locales: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
+    let categories: Vec<Result<RawCategory, Diagnostic>> = cat_files
+        .par_iter()
+        .map(|f| load_category(root, f))
+        .collect();
+    let articles: Vec<Result<RawArticle, Diagnostic>> = md_files
+        .par_iter()
+        .map(|f| load_article(root, f, &locales))
+        .collect();
+
+    let mut out = Content::default();
+    for c in categories {
+        match c {
+            Ok(c) => out.categories.push(c),
+            Err(d) => diags.push(d),
+        }
+    }
+    for a in articles {
+        match a {
+            Ok(a) => out.articles.push(a),
+            Err(d) => diags.push(d),
+        }
+    }
+    match statics(root) {
+        Ok(s) => out.statics = s,
+        Err(d) => diags.extend(d.0),
+    }
+    out.warnings = diags.check()?.0;
+    Ok(out)
+}
+
+fn rel(root: &Path, p: &Path) -> PathBuf {
+    p.strip_prefix(root).unwrap_or(p).to_path_buf()
+}
+
+/// Reads a text file as writers save it: UTF-8, maybe with a BOM, maybe with CRLF endings.
+pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+    let bytes = std::fs::read(root.join(file))
+        .map_err(|e| Diagnostic::error(file, Pos::START, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let good = String::from_utf8_lossy(good);
+        Diagnostic::error(
+            file,
+            Pos::of_offset(&good, good.len()),
+            "the file is not valid UTF-8",
+        )
+        .hint("save the file as UTF-8 in your editor")
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text);
+    Ok(if text.contains('\r') {
+        text.replace("\r\n", "\n")
+    } else {
+        text
+    })
+}
+
+fn load_category(root: &Path, file: &Path) -> Result<RawCategory, Diagnostic> {
+    let text = read_text(root, file)?;
+    let name = display_path(file);
+    let data: CategoryFile =
+        frontmatter::parse_value(&text).map_err(|e| yaml_error(&name, &text, 0, &e))?;
+    let key = display_path(
+        file.parent()
+            .and_then(|p| p.strip_prefix(CONTENT_DIR).ok())
+            .unwrap_or(Path::new("")),
+    );
+    Ok(RawCategory {
+        file: file.to_path_buf(),
+        key,
+        data,
+        text,
+    })
+}
+
+fn load_article(root: &Path, file: &Path, locales: &[&str]) -> Result<RawArticle, Diagnostic> {
+    let name = display_path(file);
+    let stem = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix(".md"))
+        .unwrap_or("");
+    let Some((key_name, locale)) = stem.rsplit_once('.').filter(|(_, l)| locales.contains(l))
+    else {
+        return Err(Diagnostic::error(
+            file,
+            Pos::START,
+            format!(
+                "`{}` does not name its language",
+                file.file_name().unwrap_or_default().to_string_lossy()
+            ),
+        )
+        .hint(format!(
+            "name article files `<key>.<locale>.md` with a configured locale ({})",
+            locales.join(", ")
+        )));
+    };
+    let text = read_text(root, file)?;
+    let split = frontmatter::split(&text).map_err(|(pos, msg, hint)| {
+        Diagnostic::error(file, pos, msg)
+            .hint(hint)
+            .with_source(&text)
+    })?;
+    let front = frontmatter::parse(split.yaml)
+        .map_err(|e| yaml_error(&name, split.yaml, split.yaml_line, &e))?;
+    let category = display_path(
+        file.parent()
+            .and_then(|p| p.strip_prefix(CONTENT_DIR).ok())
+            .unwrap_or(Path::new("")),
+    );
+    let key = if category.is_empty() {
+        key_name.to_string()
+    } else {
+        format!("{category}/{key_name}")
+    };
+    Ok(RawArticle {
+        file: file.to_path_buf(),
+        category,
+        key,
+        locale: locale.to_string(),
+        front,
+        yaml: split.yaml.to_string(),
+        body: split.body.to_string(),
+        body_line: split.body_line,
+    })
+}
+
+fn statics(root: &Path) -> Result<StaticFiles, Diagnostics> {
+    let dir = root.join(STATIC_DIR);
+    let mut out = StaticFiles::default();
+    let mut diags = Diagnostics::default();
+    if !dir.is_dir() {
+        return Ok(out);
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(e) if e.path_is_symlink() => diags.push(Diagnostic::error(
+                rel(root, e.path()),
+                Pos::START,
+                "symbolic links are not followed in static/",
+            )),
+            Ok(e) if e.file_type().is_file() => {
+                let r = display_path(e.path().strip_prefix(&dir).unwrap_or(e.path()));
+                if is_image(&r) {
+                    if let Ok(size) = imagesize::size(e.path()) {
+                        out.image_sizes
+                            .insert(r.clone(), (size.width as u32, size.height as u32));
+                    }
+                }
+                out.files.push(r);
+            }
+            Ok(_) => {}
+            Err(e) => diags.push(Diagnostic::error(
+                STATIC_DIR,
+                Pos::START,
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    out.files.sort();
+    diags.check().map(|_| out)
+}
+
+fn is_image(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}

@@ -1,0 +1,267 @@
+//! Localisation: the translators' Fluent files and the locale data (CLDR dates) behind every
+//! word a reader sees.
+//!
+//! One concurrent bundle per locale, loaded from `locales/<code>/*.ftl` in file-name order.
+//! A message missing in a locale falls back to the default locale with a warning that names
+//! where the untranslated message is defined. Bidi isolation marks are off: output is HTML
+//! whose `lang` and `dir` attributes do that job.
+
+use crate::config::Config;
+use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::load::frontmatter::Date;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource};
+use icu_calendar::Gregorian;
+use icu_datetime::fieldsets::YMD;
+use icu_datetime::FixedCalendarDateTimeFormatter;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub const LOCALES_DIR: &str = "locales";
+
+/// Messages the Rust code asks for by id (everything else is named in templates).
+pub const CODE_MESSAGES: &[&str] = &[
+    // `{domain}` in server-table hosts becomes this.
+    "server-domain-placeholder",
+    // JSON-LD names.
+    "site-name",
+    "breadcrumb-home",
+];
+
+pub struct L10n {
+    pub locales: Vec<LocaleText>,
+}
+
+pub struct LocaleText {
+    pub code: String,
+    bundle: FluentBundle<FluentResource>,
+    /// Every message id with the file and position that defines it.
+    pub messages: BTreeMap<String, (PathBuf, Pos)>,
+    dates: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+}
+
+impl L10n {
+    /// Loads every locale's Fluent files; returns the warnings of a successful load.
+    pub fn load(root: &Path, config: &Config) -> Result<(Arc<L10n>, Vec<Diagnostic>), Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let mut locales = Vec::new();
+        for l in &config.locales {
+            match LocaleText::load(root, &l.code, l.tag(), &mut diags) {
+                Some(t) => locales.push(t),
+                None => continue,
+            }
+        }
+        let diags = diags.check()?;
+        let l10n = L10n { locales };
+        let mut warnings = diags.0;
+        warnings.extend(l10n.fallback_warnings());
+        let mut errs = Diagnostics::default();
+        for id in CODE_MESSAGES {
+            if !l10n.locales[0].messages.contains_key(*id) {
+                errs.push(
+                    Diagnostic::error(
+                        format!("{LOCALES_DIR}/{}", l10n.locales[0].code),
+                        Pos::START,
+                        format!("the message `{id}` is missing; kbgen needs it"),
+                    )
+                    .hint(format!(
+                        "define `{id} = …` in a .ftl file of the default locale"
+                    )),
+                );
+            }
+        }
+        errs.check()?;
+        Ok((Arc::new(l10n), warnings))
+    }
+
+    fn fallback_warnings(&self) -> Vec<Diagnostic> {
+        let default = &self.locales[0];
+        let mut out = Vec::new();
+        for other in &self.locales[1..] {
+            for (id, (file, pos)) in &default.messages {
+                if !other.messages.contains_key(id) {
+                    out.push(
+                        Diagnostic::warning(
+                            file,
+                            *pos,
+                            format!(
+                                "`{id}` has no `{}` translation; {} pages show this text",
+                                other.code, other.code
+                            ),
+                        )
+                        .hint(format!(
+                            "add `{id} = …` to a file in {LOCALES_DIR}/{}/",
+                            other.code
+                        )),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    pub fn defines(&self, id: &str) -> bool {
+        self.locales.iter().any(|l| l.messages.contains_key(id))
+    }
+
+    /// The message `id` in `locale`, or in the default locale when that one lacks it.
+    pub fn format(
+        &self,
+        locale: usize,
+        id: &str,
+        args: Option<&FluentArgs>,
+    ) -> Result<String, String> {
+        let text = self
+            .locales
+            .get(locale)
+            .filter(|l| l.messages.contains_key(id))
+            .or_else(|| self.locales.first().filter(|l| l.messages.contains_key(id)))
+            .ok_or_else(|| format!("no locale defines the message `{id}`"))?;
+        text.format(id, args)
+    }
+
+    /// A date in the locale's CLDR long form: "20 december 2021", "20 December 2021".
+    pub fn date(&self, locale: usize, d: Date) -> String {
+        let date = icu_calendar::Date::try_new_gregorian(d.year, d.month, d.day)
+            .expect("front-matter dates are validated when loaded");
+        self.locales[locale].dates.format(&date).to_string()
+    }
+}
+
+impl LocaleText {
+    fn load(root: &Path, code: &str, tag: &str, diags: &mut Diagnostics) -> Option<LocaleText> {
+        let dir = root.join(LOCALES_DIR).join(code);
+        let rel_dir = format!("{LOCALES_DIR}/{code}");
+        let langid: unic_langid::LanguageIdentifier = tag.parse().ok()?;
+        let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+        bundle.set_use_isolating(false);
+        let mut messages: BTreeMap<String, (PathBuf, Pos)> = BTreeMap::new();
+        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
+            Ok(rd) => rd
+                .filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+                .collect(),
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        &rel_dir,
+                        Pos::START,
+                        format!("cannot read the locale folder: {e}"),
+                    )
+                    .hint(format!(
+                        "every configured locale needs {rel_dir}/ with .ftl files"
+                    )),
+                );
+                return None;
+            }
+        };
+        files.sort();
+        for path in files {
+            let rel = PathBuf::from(format!(
+                "{rel_dir}/{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            ));
+            let source = match crate::load::read_text(root, &rel) {
+                Ok(s) => s,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            let resource = match FluentResource::try_new(source.clone()) {
+                Ok(r) => r,
+                Err((_, errors)) => {
+                    for e in errors {
+                        diags.push(
+                            Diagnostic::error(
+                                &rel,
+                                Pos::of_offset(&source, e.pos.start),
+                                e.kind.to_string(),
+                            )
+                            .with_source(&source)
+                            .hint("see https://projectfluent.org/fluent/guide/ for the syntax"),
+                        );
+                    }
+                    continue;
+                }
+            };
+            for id in message_ids(&resource) {
+                let pos = definition_pos(&source, &id);
+                if let Some((first, _)) = messages.get(&id) {
+                    diags.push(
+                        Diagnostic::error(
+                            &rel,
+                            pos,
+                            format!("the message `{id}` is defined twice"),
+                        )
+                        .with_source(&source)
+                        .hint(format!("it is also defined in {}", display_path(first))),
+                    );
+                    continue;
+                }
+                messages.insert(id, (rel.clone(), pos));
+            }
+            // fluent-rs keeps messages and terms in one namespace: `-x` and `x` collide.
+            if let Err(errors) = bundle.add_resource(resource) {
+                for e in errors {
+                    if let fluent_bundle::FluentError::Overriding { id, .. } = &e {
+                        if messages.get(id).is_some_and(|(f, _)| f == &rel) {
+                            diags.push(
+                                Diagnostic::error(&rel, definition_pos(&source, id), format!("`{id}` is defined twice"))
+                                    .with_source(&source)
+                                    .hint(format!("a term `-{id}` and a message `{id}` cannot share a name; rename one")),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        let locale: icu_locale_core::Locale = tag.parse().ok()?;
+        let dates = FixedCalendarDateTimeFormatter::try_new((&locale).into(), YMD::long()).ok()?;
+        Some(LocaleText {
+            code: code.to_string(),
+            bundle,
+            messages,
+            dates,
+        })
+    }
+
+    fn format(&self, id: &str, args: Option<&FluentArgs>) -> Result<String, String> {
+        let msg = self
+            .bundle
+            .get_message(id)
+            .ok_or_else(|| format!("no message `{id}` in {}", self.code))?;
+        let pattern = msg
+            .value()
+            .ok_or_else(|| format!("the message `{id}` in {} has no value", self.code))?;
+        let mut errors = Vec::new();
+        let text = self.bundle.format_pattern(pattern, args, &mut errors);
+        match errors.first() {
+            None => Ok(text.into_owned()),
+            Some(e) => Err(format!("the message `{id}` in {}: {e}", self.code)),
+        }
+    }
+}
+
+fn message_ids(resource: &FluentResource) -> Vec<String> {
+    resource
+        .entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Where `id = …` starts in `source` (Fluent's AST has no positions).
+fn definition_pos(source: &str, id: &str) -> Pos {
+    source
+        .lines()
+        .position(|l| {
+            l.strip_prefix(id)
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map_or(Pos::START, |i| Pos::new(i + 1, 1))
+}

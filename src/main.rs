@@ -1,0 +1,57 @@
+//! The `kbgen` binary: parse the command line, run the library, print the report, exit.
+
+use clap::Parser;
+use kbgen::cli::{BuildArgs, Cli, Command};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let cwd = match std::env::current_dir() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: cannot read the current folder: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match cli.command.unwrap_or(Command::Build(BuildArgs::default())) {
+        Command::Build(args) => build(&args, &cwd),
+    }
+}
+
+fn build(args: &BuildArgs, cwd: &std::path::Path) -> ExitCode {
+    let opts = match args.resolve(cwd) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let start = std::time::Instant::now();
+    match kbgen::build(&opts) {
+        Ok(report) => {
+            for w in &report.warnings {
+                eprintln!("{w}");
+            }
+            eprintln!(
+                "built {} pages from {} articles into {} in {:.2?}",
+                report.pages,
+                report.articles,
+                opts.output.display(),
+                start.elapsed()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            for d in &diags.0 {
+                eprintln!("{d}");
+            }
+            let n = diags.errors().count();
+            eprintln!(
+                "build failed with {n} error{}; {} was left as it was",
+                if n == 1 { "" } else { "s" },
+                opts.output.display()
+            );
+            ExitCode::FAILURE
+        }
+    }
+}

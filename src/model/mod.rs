@@ -1,0 +1,729 @@
+//! The site model: plain data that every later step only reads.
+//!
+//! `Site::new` turns the loader's raw records into locales, a category tree, articles linked
+//! to their translations, resolved server tables, URLs and related articles, and reports
+//! every inconsistency between files (a category with no `_category.yaml`, a duplicate slug,
+//! a table with rows in no language, two things at one URL). Nothing after this step decides
+//! anything about structure: rendering and indexing walk these vectors.
+
+use crate::config::Config;
+use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::load::frontmatter::{Date, Level, ServerRow};
+use crate::load::{field_pos, Content, RawArticle, StaticFiles, CONTENT_DIR};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+pub type LocaleId = usize;
+pub type CategoryId = usize;
+pub type ArticleId = usize;
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub locales: Vec<Locale>,
+    /// Pre-order over the tree, siblings by `order`, then title, then key.
+    pub categories: Vec<Category>,
+    pub roots: Vec<CategoryId>,
+    /// One per published language file, ordered by key and locale.
+    pub articles: Vec<Article>,
+    pub statics: StaticFiles,
+}
+
+#[derive(Debug)]
+pub struct Locale {
+    pub code: String,
+    pub tag: String,
+    /// `""` for the default locale, `/en` for the others: every URL of the locale starts so.
+    pub prefix: String,
+    pub search_path: String,
+}
+
+#[derive(Debug)]
+pub struct Category {
+    pub key: String,
+    pub file: PathBuf,
+    pub parent: Option<CategoryId>,
+    pub children: Vec<CategoryId>,
+    pub depth: usize,
+    pub order: Option<i64>,
+    /// Per locale.
+    pub title: Vec<String>,
+    pub description: Vec<Option<String>>,
+    pub url: Vec<String>,
+    /// Per locale: the category's own articles in that locale, in display order.
+    pub articles: Vec<Vec<ArticleId>>,
+    /// Per locale: articles of this category that exist only in other locales.
+    pub untranslated: Vec<Vec<ArticleId>>,
+}
+
+#[derive(Debug)]
+pub struct Article {
+    pub key: String,
+    pub file: PathBuf,
+    pub locale: LocaleId,
+    pub category: CategoryId,
+    pub title: String,
+    pub slug: String,
+    pub url: String,
+    pub description: Option<String>,
+    pub updated: Date,
+    pub level: Option<Level>,
+    pub tags: Vec<String>,
+    pub order: Option<i64>,
+    pub aliases: Vec<String>,
+    pub tables: BTreeMap<String, ServerTable>,
+    pub body: String,
+    pub body_line: usize,
+    /// Per locale, this article's translation there (itself at its own locale).
+    pub translations: Vec<Option<ArticleId>>,
+    pub related: Vec<ArticleId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServerTable {
+    pub caption: Option<String>,
+    pub rows: Vec<ServerRow>,
+    /// Where the table is defined, for "never placed" errors.
+    pub pos: Pos,
+}
+
+impl Site {
+    pub fn locale_of(&self, a: &Article) -> &Locale {
+        &self.locales[a.locale]
+    }
+
+    pub fn home_url(&self, l: LocaleId) -> String {
+        format!("{}/", self.locales[l].prefix)
+    }
+
+    pub fn search_url(&self, l: LocaleId) -> String {
+        format!(
+            "{}/{}/",
+            self.locales[l].prefix, self.locales[l].search_path
+        )
+    }
+
+    pub fn not_found_url(&self, l: LocaleId) -> String {
+        format!("{}/404.html", self.locales[l].prefix)
+    }
+
+    pub fn absolute(&self, url: &str) -> String {
+        format!("{}{}", self.config.base_url, url)
+    }
+
+    /// Categories from the root down to `c`, inclusive.
+    pub fn category_path(&self, c: CategoryId) -> Vec<CategoryId> {
+        let mut path = vec![c];
+        let mut cur = c;
+        while let Some(p) = self.categories[cur].parent {
+            path.push(p);
+            cur = p;
+        }
+        path.reverse();
+        path
+    }
+
+    pub fn new(config: Config, content: Content) -> Result<Site, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        let locales: Vec<Locale> = config
+            .locales
+            .iter()
+            .enumerate()
+            .map(|(i, l)| Locale {
+                code: l.code.clone(),
+                tag: l.tag().to_string(),
+                prefix: if i == 0 {
+                    String::new()
+                } else {
+                    format!("/{}", l.code)
+                },
+                search_path: l.search_path.clone(),
+            })
+            .collect();
+        let (categories, roots) = build_categories(&locales, &content, &mut diags);
+        let articles = build_articles(&locales, &categories, content.articles, &mut diags);
+        let mut site = Site {
+            config,
+            locales,
+            categories,
+            roots,
+            articles,
+            statics: content.statics,
+        };
+        diags = diags.check()?;
+        link_translations(&mut site);
+        resolve_tables(&mut site, &mut diags);
+        fill_categories(&mut site);
+        compute_related(&mut site);
+        check_urls(&site, &mut diags);
+        diags.check()?;
+        Ok(site)
+    }
+
+    /// Every URL the site publishes, with who owns it, for collision checks and the sitemap.
+    pub fn output_urls(&self) -> Vec<(String, String)> {
+        let mut urls = Vec::new();
+        for (l, loc) in self.locales.iter().enumerate() {
+            urls.push((self.home_url(l), format!("the {} home page", loc.code)));
+            urls.push((self.search_url(l), format!("the {} search page", loc.code)));
+            urls.push((self.not_found_url(l), format!("the {} 404 page", loc.code)));
+        }
+        for c in &self.categories {
+            for (l, url) in c.url.iter().enumerate() {
+                urls.push((
+                    url.clone(),
+                    format!("{} ({})", display_path(&c.file), self.locales[l].code),
+                ));
+            }
+        }
+        for a in &self.articles {
+            urls.push((a.url.clone(), display_path(&a.file)));
+            for alias in &a.aliases {
+                urls.push((
+                    alias.clone(),
+                    format!("an alias of {}", display_path(&a.file)),
+                ));
+            }
+        }
+        urls
+    }
+}
+
+/// A URL path segment as writers may type it: lower-case ASCII letters, digits and dashes.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A slug from a title: "Lösenordsbyte i kontrollpanelen" → `losenordsbyte-i-kontrollpanelen`.
+pub fn slugify(title: &str) -> String {
+    slug::slugify(title)
+}
+
+fn build_categories(
+    locales: &[Locale],
+    content: &Content,
+    diags: &mut Diagnostics,
+) -> (Vec<Category>, Vec<CategoryId>) {
+    let codes: Vec<&str> = locales.iter().map(|l| l.code.as_str()).collect();
+    // Loaded categories by key; the root of content/ is not a category.
+    let mut by_key: BTreeMap<&str, &crate::load::RawCategory> = BTreeMap::new();
+    for c in &content.categories {
+        if c.key.is_empty() {
+            diags.push(
+                Diagnostic::error(&c.file, Pos::START, "content/ itself cannot be a category")
+                    .hint("put _category.yaml files in the folders under content/"),
+            );
+            continue;
+        }
+        by_key.insert(&c.key, c);
+    }
+    for c in by_key.values() {
+        let pos = |field: &str| field_pos(&c.text, field, 0);
+        let err = |field: &str, msg: String| {
+            Diagnostic::error(&c.file, pos(field), msg).with_source(&c.text)
+        };
+        for code in &codes {
+            if !c.data.title.contains_key(*code) {
+                diags.push(
+                    err("title", format!("the category has no `{code}` title"))
+                        .hint(format!("add `{code}: …` under `title:`")),
+                );
+            }
+        }
+        for (field, map) in [
+            ("title", &c.data.title),
+            ("slug", &c.data.slug),
+            ("description", &c.data.description),
+        ] {
+            for code in map.keys().filter(|k| !codes.contains(&k.as_str())) {
+                diags.push(
+                    err(field, format!("`{code}` is not a configured locale"))
+                        .hint(format!("the locales are {}", codes.join(", "))),
+                );
+            }
+        }
+        for (code, slug) in &c.data.slug {
+            if !is_slug(slug) {
+                diags.push(err(
+                    "slug",
+                    format!("the {code} slug `{slug}` may hold only a-z, 0-9 and dashes"),
+                ));
+            }
+        }
+        if let Some((parent, _)) = c.key.rsplit_once('/') {
+            if !by_key.contains_key(parent) {
+                diags.push(
+                    Diagnostic::error(
+                        &c.file,
+                        Pos::START,
+                        format!("the parent folder `{CONTENT_DIR}/{parent}` is not a category"),
+                    )
+                    .hint(format!("add {CONTENT_DIR}/{parent}/_category.yaml")),
+                );
+            }
+        }
+    }
+
+    // Order siblings, then lay the tree out in pre-order.
+    let sort_key = |c: &crate::load::RawCategory| {
+        (
+            c.data.order.unwrap_or(i64::MAX),
+            c.data
+                .title
+                .get(codes[0])
+                .cloned()
+                .unwrap_or_default()
+                .to_lowercase(),
+            c.key.clone(),
+        )
+    };
+    let mut children: BTreeMap<&str, Vec<&crate::load::RawCategory>> = BTreeMap::new();
+    for c in by_key.values() {
+        let parent = c.key.rsplit_once('/').map_or("", |(p, _)| p);
+        children.entry(parent).or_default().push(c);
+    }
+    for v in children.values_mut() {
+        v.sort_by_key(|c| sort_key(c));
+    }
+    let mut cats: Vec<Category> = Vec::new();
+    let mut roots = Vec::new();
+    let mut order: Vec<(&crate::load::RawCategory, Option<CategoryId>)> = Vec::new();
+    fn visit<'a>(
+        key: &str,
+        parent: Option<CategoryId>,
+        children: &BTreeMap<&str, Vec<&'a crate::load::RawCategory>>,
+        order: &mut Vec<(&'a crate::load::RawCategory, Option<CategoryId>)>,
+    ) {
+        for c in children.get(key).map(Vec::as_slice).unwrap_or(&[]) {
+            let id = order.len();
+            order.push((c, parent));
+            visit(&c.key, Some(id), children, order);
+        }
+    }
+    visit("", None, &children, &mut order);
+    for (id, (raw, parent)) in order.iter().enumerate() {
+        let title: Vec<String> = codes
+            .iter()
+            .map(|code| raw.data.title.get(*code).cloned().unwrap_or_default())
+            .collect();
+        let slugs: Vec<String> = codes
+            .iter()
+            .zip(&title)
+            .map(|(code, t)| {
+                raw.data
+                    .slug
+                    .get(*code)
+                    .cloned()
+                    .unwrap_or_else(|| slugify(t))
+            })
+            .collect();
+        let url = (0..locales.len())
+            .map(|l| match parent {
+                Some(p) => format!("{}{}/", cats[*p].url[l], slugs[l]),
+                None => format!("{}/{}/", locales[l].prefix, slugs[l]),
+            })
+            .collect();
+        let depth = parent.map_or(0, |p| cats[p].depth + 1);
+        if let Some(p) = parent {
+            cats[*p].children.push(id);
+        } else {
+            roots.push(id);
+        }
+        cats.push(Category {
+            key: raw.key.clone(),
+            file: raw.file.clone(),
+            parent: *parent,
+            children: Vec::new(),
+            depth,
+            order: raw.data.order,
+            title,
+            description: codes
+                .iter()
+                .map(|c| raw.data.description.get(*c).cloned())
+                .collect(),
+            url,
+            articles: vec![Vec::new(); locales.len()],
+            untranslated: vec![Vec::new(); locales.len()],
+        });
+    }
+    (cats, roots)
+}
+
+fn build_articles(
+    locales: &[Locale],
+    categories: &[Category],
+    raw: Vec<RawArticle>,
+    diags: &mut Diagnostics,
+) -> Vec<Article> {
+    let cat_ids: HashMap<&str, CategoryId> = categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.key.as_str(), i))
+        .collect();
+    let mut raw: Vec<RawArticle> = raw.into_iter().filter(|a| !a.front.draft).collect();
+    let locale_index = |code: &str| locales.iter().position(|l| l.code == code).unwrap_or(0);
+    raw.sort_by(|a, b| (&a.key, locale_index(&a.locale)).cmp(&(&b.key, locale_index(&b.locale))));
+    let mut articles = Vec::with_capacity(raw.len());
+    let mut slugs: HashMap<(LocaleId, String), PathBuf> = HashMap::new();
+    for a in raw {
+        let locale = locale_index(&a.locale);
+        let Some(&category) = cat_ids.get(a.category.as_str()) else {
+            let hint = if a.category.is_empty() {
+                "put articles in a category folder under content/".to_string()
+            } else {
+                format!(
+                    "create {CONTENT_DIR}/{}/{} with the category's titles",
+                    a.category,
+                    crate::load::CATEGORY_FILE
+                )
+            };
+            diags.push(
+                Diagnostic::error(
+                    &a.file,
+                    Pos::START,
+                    format!(
+                        "the folder `{CONTENT_DIR}/{}` is not a category: it has no _category.yaml",
+                        a.category
+                    ),
+                )
+                .hint(hint),
+            );
+            continue;
+        };
+        let err = |field: &str, msg: String| {
+            Diagnostic::error(&a.file, a.field_pos(field), msg)
+                .with_source(&format!("---\n{}", a.yaml))
+        };
+        let slug = match &a.front.slug {
+            Some(s) if is_slug(s) => s.clone(),
+            Some(s) => {
+                diags.push(
+                    err(
+                        "slug",
+                        format!("the slug `{s}` may hold only a-z, 0-9 and dashes"),
+                    )
+                    .hint(format!("for example `{}`", slugify(s))),
+                );
+                continue;
+            }
+            None => slugify(&a.front.title),
+        };
+        if slug.is_empty() {
+            diags.push(
+                err("title", "no slug can be made from this title".into())
+                    .hint("add a `slug:` field"),
+            );
+            continue;
+        }
+        if let Some(other) = slugs.insert((locale, slug.clone()), a.file.clone()) {
+            let field = if a.front.slug.is_some() {
+                "slug"
+            } else {
+                "title"
+            };
+            diags.push(
+                err(
+                    field,
+                    format!(
+                        "the slug `{slug}` is already used by {}",
+                        display_path(&other)
+                    ),
+                )
+                .hint("give one of the two articles another `slug:`"),
+            );
+            continue;
+        }
+        if a.front.title.trim().is_empty() {
+            diags.push(err("title", "the title is empty".into()));
+        }
+        for alias in &a.front.aliases {
+            if let Err(why) = check_alias(alias) {
+                diags.push(
+                    err(
+                        "aliases",
+                        format!("the alias `{}` {why}", alias.escape_debug()),
+                    )
+                    .hint("an alias is an old URL path of this site, such as `/kb/old-name/`"),
+                );
+            }
+        }
+        let tables = a
+            .front
+            .server_tables
+            .iter()
+            .map(|(name, t)| {
+                let pos = field_pos(&a.yaml, name, 1);
+                (
+                    name.clone(),
+                    ServerTable {
+                        caption: t.caption.clone(),
+                        rows: t.rows.clone().unwrap_or_default(),
+                        pos,
+                    },
+                )
+            })
+            .collect();
+        let url = format!("{}/kb/{}/", locales[locale].prefix, slug);
+        articles.push(Article {
+            key: a.key,
+            file: a.file,
+            locale,
+            category,
+            title: a.front.title,
+            slug,
+            url,
+            description: a.front.description,
+            updated: a.front.updated,
+            level: a.front.level,
+            tags: a.front.tags,
+            order: a.front.order,
+            aliases: a.front.aliases,
+            tables,
+            body: a.body,
+            body_line: a.body_line,
+            translations: vec![None; locales.len()],
+            related: Vec::new(),
+        });
+    }
+    articles
+}
+
+/// An alias is a path on this site: it starts with `/`, has only safe segments and no
+/// scheme, host, query or `..`.
+pub fn check_alias(alias: &str) -> Result<(), &'static str> {
+    if !alias.starts_with('/') || alias.starts_with("//") {
+        return Err("must be a path starting with `/`");
+    }
+    if alias.contains(['\\', '?', '#', ':']) || alias.chars().any(char::is_control) {
+        return Err("may not hold `\\`, `?`, `#`, `:` or control characters");
+    }
+    for seg in alias.split('/').filter(|s| !s.is_empty()) {
+        if seg == "." || seg == ".." {
+            return Err("may not hold `.` or `..` segments");
+        }
+    }
+    if alias.split('/').filter(|s| !s.is_empty()).count() == 0 {
+        return Err("cannot be the home page");
+    }
+    Ok(())
+}
+
+fn link_translations(site: &mut Site) {
+    let mut by_key: HashMap<&str, Vec<ArticleId>> = HashMap::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        by_key.entry(a.key.as_str()).or_default().push(i);
+    }
+    let links: Vec<(ArticleId, LocaleId, ArticleId)> = by_key
+        .values()
+        .flat_map(|ids| {
+            ids.iter()
+                .flat_map(|&a| ids.iter().map(move |&b| (a, b)))
+                .collect::<Vec<_>>()
+        })
+        .map(|(a, b)| (a, site.articles[b].locale, b))
+        .collect();
+    for (a, l, b) in links {
+        site.articles[a].translations[l] = Some(b);
+    }
+}
+
+/// Rows a translation left out come from the first other language that has them
+/// (the default locale first): technical data has one source of truth.
+fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
+    let mut fills = Vec::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        for (name, t) in &a.tables {
+            if !t.rows.is_empty() {
+                continue;
+            }
+            let source = a.translations.iter().flatten().find_map(|&o| {
+                site.articles[o]
+                    .tables
+                    .get(name)
+                    .filter(|t| !t.rows.is_empty())
+                    .map(|t| t.rows.clone())
+            });
+            match source {
+                Some(rows) => fills.push((i, name.clone(), rows)),
+                None => diags.push(
+                    Diagnostic::error(
+                        &a.file,
+                        t.pos,
+                        format!("the server table `{name}` has no rows, here or in a translation"),
+                    )
+                    .hint("give the table `rows:` in at least one language"),
+                ),
+            }
+        }
+    }
+    for (i, name, rows) in fills {
+        if let Some(t) = site.articles[i].tables.get_mut(&name) {
+            t.rows = rows;
+        }
+    }
+}
+
+fn fill_categories(site: &mut Site) {
+    let mut ids: Vec<ArticleId> = (0..site.articles.len()).collect();
+    ids.sort_by(|&x, &y| {
+        let (a, b) = (&site.articles[x], &site.articles[y]);
+        (a.order.unwrap_or(i64::MAX), a.title.to_lowercase(), &a.key).cmp(&(
+            b.order.unwrap_or(i64::MAX),
+            b.title.to_lowercase(),
+            &b.key,
+        ))
+    });
+    for id in ids {
+        let a = &site.articles[id];
+        let c = a.category;
+        site.categories[c].articles[a.locale].push(id);
+        for l in 0..site.locales.len() {
+            // An untranslated article is listed once, in its first language.
+            let first_language = a.translations.iter().position(Option::is_some) == Some(a.locale);
+            if a.translations[l].is_none() && first_language {
+                site.categories[c].untranslated[l].push(id);
+            }
+        }
+    }
+}
+
+/// Related articles: the same category first (in its order), then articles sharing the
+/// most tags, in the same language. Computed once here, read by every page.
+fn compute_related(site: &mut Site) {
+    let limit = site.config.related_articles;
+    let mut by_tag: HashMap<(LocaleId, &str), Vec<ArticleId>> = HashMap::new();
+    for (i, a) in site.articles.iter().enumerate() {
+        for t in &a.tags {
+            by_tag.entry((a.locale, t.as_str())).or_default().push(i);
+        }
+    }
+    let related: Vec<Vec<ArticleId>> = site
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut out: Vec<ArticleId> = site.categories[a.category].articles[a.locale]
+                .iter()
+                .copied()
+                .filter(|&o| o != i)
+                .take(limit)
+                .collect();
+            if out.len() < limit {
+                let mut shared: BTreeMap<ArticleId, usize> = BTreeMap::new();
+                for t in &a.tags {
+                    for &o in by_tag
+                        .get(&(a.locale, t.as_str()))
+                        .map(Vec::as_slice)
+                        .unwrap_or(&[])
+                    {
+                        if o != i && !out.contains(&o) {
+                            *shared.entry(o).or_default() += 1;
+                        }
+                    }
+                }
+                let mut shared: Vec<(usize, ArticleId)> =
+                    shared.into_iter().map(|(o, n)| (n, o)).collect();
+                shared.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)));
+                out.extend(shared.into_iter().map(|(_, o)| o).take(limit - out.len()));
+            }
+            out
+        })
+        .collect();
+    for (a, r) in site.articles.iter_mut().zip(related) {
+        a.related = r;
+    }
+}
+
+/// Two things may not share a URL, and nothing may shadow a file from static/.
+fn check_urls(site: &Site, diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for f in &site.statics.files {
+        seen.insert(format!("/{f}"), format!("static/{f}"));
+    }
+    let static_dirs: BTreeSet<String> = site
+        .statics
+        .files
+        .iter()
+        .filter_map(|f| f.split_once('/').map(|(d, _)| format!("/{d}/")))
+        .collect();
+    for (url, owner) in site.output_urls() {
+        let file_url = if url.ends_with('/') {
+            format!("{url}index.html")
+        } else {
+            url.clone()
+        };
+        let clash = seen
+            .get(&url)
+            .or_else(|| seen.get(&file_url))
+            .cloned()
+            .or_else(|| {
+                static_dirs
+                    .contains(&url)
+                    .then(|| format!("the folder static{}", url.trim_end_matches('/')))
+            });
+        if let Some(first) = clash {
+            let (file, pos) = locate_owner(site, &owner);
+            diags.push(
+                Diagnostic::error(
+                    file,
+                    pos,
+                    format!("`{url}` is claimed twice: by {owner} and by {first}"),
+                )
+                .hint("change a slug or an alias so that every page has its own URL"),
+            );
+        }
+        seen.insert(url, owner);
+    }
+}
+
+fn locate_owner(site: &Site, owner: &str) -> (PathBuf, Pos) {
+    let file = owner
+        .trim_start_matches("an alias of ")
+        .split(" (")
+        .next()
+        .unwrap_or(owner);
+    if let Some(a) = site.articles.iter().find(|a| display_path(&a.file) == file) {
+        return (a.file.clone(), Pos::START);
+    }
+    (PathBuf::from(file), Pos::START)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_fold_swedish_letters() {
+        assert_eq!(
+            slugify("E-postprotokoll (IMAP vs POP3)"),
+            "e-postprotokoll-imap-vs-pop3"
+        );
+        assert_eq!(
+            slugify("Byt lösenord för e-post"),
+            "byt-losenord-for-e-post"
+        );
+        assert!(is_slug("kb-1"));
+        assert!(!is_slug("../etc"));
+        assert!(!is_slug("A"));
+    }
+
+    #[test]
+    fn aliases_stay_on_the_site() {
+        assert!(check_alias("/kb/old/").is_ok());
+        for bad in [
+            "kb/x",
+            "//evil.com/x",
+            "/kb/../../x",
+            "/a\\b",
+            "javascript:alert(1)",
+            "/x\n",
+            "/",
+        ] {
+            assert!(check_alias(bad).is_err(), "{bad}");
+        }
+    }
+}

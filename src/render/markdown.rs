@@ -1,0 +1,297 @@
+//! Article bodies: Markdown to HTML, as a chain of pulldown-cmark event adapters.
+//!
+//! Each transform is one function over events: server-table directives become tables, images
+//! get their size and lazy loading, links and images are checked against the site, raw HTML
+//! follows the configured policy. Only heading ids need to see a heading's whole text, so that
+//! pass collects. Problems are reported at their line and column in the article file.
+
+use crate::config::RawHtml;
+use crate::diag::{Diagnostic, Pos};
+use crate::model::{Article, Site};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use std::collections::BTreeSet;
+use std::ops::Range;
+
+/// What rendering a body produced besides its HTML.
+#[derive(Debug, Default)]
+pub struct Body {
+    pub html: String,
+    /// `(level, id, text)` of every heading, for a table of contents and the search index.
+    pub headings: Vec<(u8, String, String)>,
+    /// The body as plain text (no markup), for search snippets.
+    pub text: String,
+}
+
+/// Renders a server table for a directive; supplied by the caller, which owns the templates.
+pub type TableRenderer<'a> = dyn Fn(&str) -> Result<String, Diagnostic> + 'a;
+
+pub fn render(
+    site: &Site,
+    article: &Article,
+    table: &TableRenderer,
+) -> Result<Body, Vec<Diagnostic>> {
+    let body = article.body.as_str();
+    let at = |range: &Range<usize>| Pos::of_offset(body, range.start).below(article.body_line);
+    let mut errors = Vec::new();
+    let err = |range: &Range<usize>, msg: String| {
+        Diagnostic::error(&article.file, at(range), msg).with_source(&full_source(article))
+    };
+
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    let events: Vec<(Event, Range<usize>)> =
+        Parser::new_ext(body, options).into_offset_iter().collect();
+
+    let mut placed = BTreeSet::new();
+    let mut out: Vec<Event> = Vec::with_capacity(events.len());
+    let mut text = String::new();
+    let mut iter = events.into_iter().peekable();
+    while let Some((event, range)) = iter.next() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(&info) => {
+                // Skip to the end of the block: its content is ignored.
+                for (e, _) in iter.by_ref() {
+                    if matches!(e, Event::End(TagEnd::CodeBlock)) {
+                        break;
+                    }
+                }
+                let name = info
+                    .trim()
+                    .strip_prefix("servers")
+                    .unwrap_or("")
+                    .trim()
+                    .to_string();
+                if !article.tables.contains_key(&name) {
+                    let known: Vec<&str> = article.tables.keys().map(String::as_str).collect();
+                    let hint = if known.is_empty() {
+                        "define the table under `server_tables:` in the front matter".to_string()
+                    } else {
+                        format!("the tables of this article are: {}", known.join(", "))
+                    };
+                    errors.push(err(&range, format!("unknown server table `{name}`")).hint(hint));
+                    continue;
+                }
+                placed.insert(name.clone());
+                match table(&name) {
+                    Ok(html) => out.push(Event::Html(html.into())),
+                    Err(d) => errors.push(d),
+                }
+            }
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }) => {
+                let mut alt = String::new();
+                for (e, _) in iter.by_ref() {
+                    match e {
+                        Event::End(TagEnd::Image) => break,
+                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                        _ => {}
+                    }
+                }
+                match image_html(site, &dest_url, &title, &alt) {
+                    Ok(html) => out.push(Event::Html(html.into())),
+                    Err((msg, hint)) => errors.push(err(&range, msg).hint(hint)),
+                }
+            }
+            Event::Start(Tag::Link { ref dest_url, .. }) => {
+                if let Err((msg, hint)) = check_link(dest_url) {
+                    errors.push(err(&range, msg).hint(hint));
+                }
+                out.push(event);
+            }
+            Event::Html(_) | Event::InlineHtml(_) => match site.config.raw_html {
+                RawHtml::Allow => out.push(event),
+                RawHtml::Strip => {}
+                RawHtml::Reject => errors.push(
+                    err(&range, "raw HTML is not allowed in articles".into())
+                        .hint("write it in Markdown, or set `raw_html: allow` in kbgen.yaml"),
+                ),
+            },
+            Event::Text(ref t) | Event::Code(ref t) => {
+                text.push_str(t);
+                out.push(event);
+            }
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+                text.push(' ');
+                out.push(event);
+            }
+            _ => out.push(event),
+        }
+    }
+    for (name, t) in &article.tables {
+        if !placed.contains(name) {
+            errors.push(
+                Diagnostic::error(
+                    &article.file,
+                    t.pos,
+                    format!("the server table `{name}` is never placed"),
+                )
+                .with_source(&full_source(article))
+                .hint(format!(
+                    "put a block ```servers {name}``` where the table belongs in the body"
+                )),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let headings = heading_ids(&mut out);
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, out.into_iter());
+    Ok(Body {
+        html,
+        headings,
+        text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+    })
+}
+
+fn is_directive(info: &str) -> bool {
+    let info = info.trim();
+    info == "servers" || info.starts_with("servers ")
+}
+
+fn full_source(article: &Article) -> String {
+    // Only built on the error path: positions point into the whole file.
+    let yaml_lines = article.body_line;
+    let mut s = "\n".repeat(yaml_lines);
+    s.push_str(&article.body);
+    s
+}
+
+/// Gives every heading an id (its text as a slug, numbered when repeated) unless the writer
+/// set one with `{#id}`.
+fn heading_ids(events: &mut [Event]) -> Vec<(u8, String, String)> {
+    let mut used = BTreeSet::new();
+    let mut headings = Vec::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = heading_number(*level);
+            let given = id.as_ref().map(|s| s.to_string());
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = given.unwrap_or_else(|| {
+                let s = crate::model::slugify(&text);
+                if s.is_empty() {
+                    "section".into()
+                } else {
+                    s
+                }
+            });
+            let mut id_str = base.clone();
+            let mut n = 2;
+            while !used.insert(id_str.clone()) {
+                id_str = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(id_str.clone()));
+            }
+            headings.push((level, id_str, text));
+            i = j;
+        }
+        i += 1;
+    }
+    headings
+}
+
+fn heading_number(l: HeadingLevel) -> u8 {
+    l as u8
+}
+
+/// Local images must exist in static/; they get their pixel size and lazy loading.
+fn image_html(site: &Site, src: &str, title: &str, alt: &str) -> Result<String, (String, String)> {
+    let mut attrs = String::new();
+    if let Some(path) = src.strip_prefix('/') {
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        if !site.statics.contains(path) {
+            return Err((
+                format!("the image `{src}` does not exist"),
+                format!("put the file at static/{path}"),
+            ));
+        }
+        if let Some((w, h)) = site.statics.image_sizes.get(path) {
+            attrs = format!(" width=\"{w}\" height=\"{h}\"");
+        }
+    } else if !src.starts_with("https://") && !src.starts_with("http://") {
+        return Err((
+            format!("the image `{src}` is neither a path from the site root nor an http(s) URL"),
+            "put images in static/img/ and write `/img/name.png`".into(),
+        ));
+    }
+    let title = if title.is_empty() {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", escape(title))
+    };
+    Ok(format!(
+        "<img src=\"{}\" alt=\"{}\"{attrs}{title} loading=\"lazy\" decoding=\"async\">",
+        escape(src),
+        escape(alt)
+    ))
+}
+
+/// Links may go to pages of this site, anchors, http(s), mailto: and tel:, nothing else:
+/// a `javascript:` link in an article would run in every reader's browser.
+fn check_link(dest: &str) -> Result<(), (String, String)> {
+    let scheme_end = dest.find(':');
+    let path_start = dest.find(['/', '?', '#']);
+    let has_scheme = matches!((scheme_end, path_start), (Some(c), Some(p)) if c < p)
+        || (scheme_end.is_some() && path_start.is_none());
+    if !has_scheme {
+        return Ok(());
+    }
+    let scheme = dest[..scheme_end.unwrap_or(0)].to_ascii_lowercase();
+    if ["http", "https", "mailto", "tel"].contains(&scheme.as_str()) {
+        Ok(())
+    } else {
+        Err((
+            format!("links with the `{scheme}:` scheme are not allowed"),
+            "link to http(s) pages, mailto: or tel:, or to paths on this site".into(),
+        ))
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_schemes() {
+        assert!(check_link("/kb/x/").is_ok());
+        assert!(check_link("https://admin.websupport.se/").is_ok());
+        assert!(check_link("#imap").is_ok());
+        assert!(check_link("page?a=b:c").is_ok());
+        assert!(check_link("mailto:a@b.se").is_ok());
+        assert!(check_link("javascript:alert(1)").is_err());
+        assert!(check_link("JavaScript:alert(1)").is_err());
+        assert!(check_link("data:text/html,x").is_err());
+    }
+}

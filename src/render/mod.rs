@@ -1,0 +1,538 @@
+//! Rendering: the model and the translators' text turned into pages, written into staging.
+//!
+//! Article bodies are rendered once each, in parallel; then every page (home, category,
+//! article, search, 404 and alias redirects, per locale) gets a context built from the model
+//! and is rendered by its template and written straight away, so no page's HTML is held
+//! longer than it takes to write it.
+
+pub mod markdown;
+pub mod seo;
+pub mod templates;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::localise::L10n;
+use crate::model::{ArticleId, CategoryId, LocaleId, Site};
+use crate::write::{url_to_file, Staging};
+use markdown::Body;
+use rayon::prelude::*;
+use serde::Serialize;
+use templates::Templates;
+use tera::{Context, Value};
+
+pub use markdown::escape;
+
+/// Every page kbgen writes.
+#[derive(Debug, Clone, Copy)]
+enum Page {
+    Home(LocaleId),
+    Category(CategoryId, LocaleId),
+    Article(ArticleId),
+    Search(LocaleId),
+    NotFound(LocaleId),
+    Alias(ArticleId, usize),
+}
+
+pub struct Rendered {
+    pub bodies: Vec<Body>,
+    pub pages: usize,
+}
+
+pub fn site(
+    site: &Site,
+    l10n: &L10n,
+    templates: &Templates,
+    staging: &Staging,
+) -> Result<Rendered, Diagnostics> {
+    let bodies = bodies(site, l10n, templates)?;
+    let mut pages = Vec::new();
+    for l in 0..site.locales.len() {
+        pages.extend([Page::Home(l), Page::Search(l), Page::NotFound(l)]);
+        pages.extend((0..site.categories.len()).map(|c| Page::Category(c, l)));
+    }
+    for (i, a) in site.articles.iter().enumerate() {
+        pages.push(Page::Article(i));
+        pages.extend((0..a.aliases.len()).map(|n| Page::Alias(i, n)));
+    }
+    let cx = Renderer {
+        site,
+        l10n,
+        templates,
+        bodies: &bodies,
+    };
+    let mut errors: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|&p| {
+            cx.page(p)
+                .and_then(|(url, html)| staging.write(&url_to_file(&url), html.as_bytes()))
+                .err()
+        })
+        .collect();
+    let sitemap = seo::sitemap(site);
+    errors.extend(staging.write("sitemap.xml", sitemap.as_bytes()).err());
+    errors.extend(
+        staging
+            .write("robots.txt", seo::robots(site).as_bytes())
+            .err(),
+    );
+    if !errors.is_empty() {
+        return Err(Diagnostics(errors).sorted());
+    }
+    Ok(Rendered {
+        pages: pages.len(),
+        bodies,
+    })
+}
+
+fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Body>, Diagnostics> {
+    let results: Vec<Result<Body, Vec<Diagnostic>>> = site
+        .articles
+        .par_iter()
+        .map(|a| {
+            let table = |name: &str| {
+                let t = &a.tables[name];
+                let placeholder = l10n
+                    .format(a.locale, "server-domain-placeholder", None)
+                    .map_err(|e| Diagnostic::error(&a.file, t.pos, e))?;
+                let rows: Vec<_> = t
+                    .rows
+                    .iter()
+                    .map(|r| TableRow {
+                        host: r.host.replace("{domain}", &placeholder),
+                        port: r.port.0,
+                        security: r.security.as_str(),
+                    })
+                    .collect();
+                let mut ctx = Context::new();
+                ctx.insert("locale_index", &a.locale);
+                ctx.insert("name", name);
+                ctx.insert("caption", &t.caption);
+                ctx.insert("rows", &rows);
+                templates.render("server-table.html", &ctx)
+            };
+            markdown::render(site, a, &table)
+        })
+        .collect();
+    let mut out = Vec::with_capacity(results.len());
+    let mut errors = Diagnostics::default();
+    for r in results {
+        match r {
+            Ok(b) => out.push(b),
+            Err(e) => errors.extend(e),
+        }
+    }
+    errors.check()?;
+    Ok(out)
+}
+
+#[derive(Serialize)]
+struct TableRow {
+    host: String,
+    port: u16,
+    security: &'static str,
+}
+
+#[derive(Serialize)]
+struct Link {
+    title: String,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    /// Set when the target is in another language than the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    children: Vec<Link>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    count: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct Language {
+    code: String,
+    url: String,
+    current: bool,
+    /// The link goes to this page's translation (not to a fallback such as the category).
+    translation: bool,
+}
+
+#[derive(Serialize)]
+struct Alternate {
+    lang: String,
+    href: String,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    name: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageContext {
+    kind: &'static str,
+    locale_index: LocaleId,
+    lang: String,
+    og_locale: String,
+    title: Option<String>,
+    description: Option<String>,
+    url: String,
+    canonical: String,
+    alternates: Vec<Alternate>,
+    x_default: Option<String>,
+    languages: Vec<Language>,
+    breadcrumbs: Vec<Crumb>,
+    home_url: String,
+    search_url: String,
+    feedback_url: Option<String>,
+    noindex: bool,
+}
+
+#[derive(Serialize)]
+struct ArticleContext {
+    key: String,
+    title: String,
+    level: Option<&'static str>,
+    updated_iso: String,
+    updated: String,
+    related: Vec<Link>,
+}
+
+struct Renderer<'a> {
+    site: &'a Site,
+    l10n: &'a L10n,
+    templates: &'a Templates,
+    bodies: &'a [Body],
+}
+
+impl Renderer<'_> {
+    fn page(&self, page: Page) -> Result<(String, String), Diagnostic> {
+        let site = self.site;
+        let (template, mut pc, extra): (&str, PageContext, Context) = match page {
+            Page::Home(l) => {
+                let mut ctx = Context::new();
+                ctx.insert("categories", &self.category_links(&site.roots, l, true));
+                (
+                    "home.html",
+                    self.base("home", l, site.home_url(l), None, None, Vec::new()),
+                    ctx,
+                )
+            }
+            Page::Search(l) => (
+                "search.html",
+                self.base("search", l, site.search_url(l), None, None, Vec::new()),
+                Context::new(),
+            ),
+            Page::NotFound(l) => {
+                let mut pc = self.base("404", l, site.not_found_url(l), None, None, Vec::new());
+                pc.noindex = true;
+                pc.alternates.clear();
+                pc.x_default = None;
+                ("404.html", pc, Context::new())
+            }
+            Page::Category(c, l) => self.category(c, l),
+            Page::Article(a) => self.article(a),
+            Page::Alias(a, n) => {
+                let art = &site.articles[a];
+                let mut pc = self.base(
+                    "redirect",
+                    art.locale,
+                    art.aliases[n].clone(),
+                    Some(art.title.clone()),
+                    None,
+                    Vec::new(),
+                );
+                pc.canonical = site.absolute(&art.url);
+                pc.noindex = true;
+                pc.alternates.clear();
+                pc.x_default = None;
+                let mut ctx = Context::new();
+                ctx.insert("target", &art.url);
+                ("redirect.html", pc, ctx)
+            }
+        };
+        let json_ld = seo::json_ld(
+            self.site,
+            self.l10n,
+            page_ld(page),
+            &pc.breadcrumbs_as_pairs(),
+            pc.locale_index,
+        )
+        .map_err(|e| Diagnostic::error("locales", crate::diag::Pos::START, e))?;
+        let url = std::mem::take(&mut pc.url);
+        let mut ctx = Context::from_serialize(&pc)
+            .map_err(|e| Diagnostic::error("templates", crate::diag::Pos::START, e.to_string()))?;
+        ctx.insert("url", &url);
+        ctx.insert_value("json_ld", Value::safe_string(&json_ld));
+        ctx.extend(extra);
+        let html = self.templates.render(template, &ctx)?;
+        Ok((url, html))
+    }
+
+    fn base(
+        &self,
+        kind: &'static str,
+        l: LocaleId,
+        url: String,
+        title: Option<String>,
+        description: Option<String>,
+        crumbs: Vec<Crumb>,
+    ) -> PageContext {
+        let site = self.site;
+        let loc = &site.locales[l];
+        let same_page = |other: LocaleId| match kind {
+            "home" => site.home_url(other),
+            "search" => site.search_url(other),
+            _ => site.not_found_url(other),
+        };
+        let alternates: Vec<Alternate> = (0..site.locales.len())
+            .map(|o| Alternate {
+                lang: site.locales[o].code.clone(),
+                href: site.absolute(&same_page(o)),
+            })
+            .collect();
+        let languages = (0..site.locales.len())
+            .map(|o| Language {
+                code: site.locales[o].code.clone(),
+                url: same_page(o),
+                current: o == l,
+                translation: true,
+            })
+            .collect();
+        let mut breadcrumbs = vec![Crumb {
+            name: self.home_crumb(l),
+            url: site.home_url(l),
+        }];
+        breadcrumbs.extend(crumbs);
+        PageContext {
+            kind,
+            locale_index: l,
+            lang: loc.code.clone(),
+            og_locale: loc.tag.replace('-', "_"),
+            title,
+            description,
+            canonical: site.absolute(&url),
+            url,
+            x_default: Some(site.absolute(&same_page(0))),
+            alternates,
+            languages,
+            breadcrumbs,
+            home_url: site.home_url(l),
+            search_url: site.search_url(l),
+            feedback_url: site.config.feedback_url.clone(),
+            noindex: false,
+        }
+    }
+
+    fn home_crumb(&self, l: LocaleId) -> String {
+        self.l10n
+            .format(l, "breadcrumb-home", None)
+            .unwrap_or_default()
+    }
+
+    fn category_crumbs(&self, c: CategoryId, l: LocaleId) -> Vec<Crumb> {
+        self.site
+            .category_path(c)
+            .into_iter()
+            .map(|p| Crumb {
+                name: self.site.categories[p].title[l].clone(),
+                url: self.site.categories[p].url[l].clone(),
+            })
+            .collect()
+    }
+
+    fn category_links(&self, ids: &[CategoryId], l: LocaleId, with_children: bool) -> Vec<Link> {
+        ids.iter()
+            .map(|&c| {
+                let cat = &self.site.categories[c];
+                Link {
+                    title: cat.title[l].clone(),
+                    url: cat.url[l].clone(),
+                    description: cat.description[l].clone(),
+                    lang: None,
+                    children: if with_children {
+                        self.category_links(&cat.children, l, false)
+                    } else {
+                        Vec::new()
+                    },
+                    count: Some(self.article_count(c, l)),
+                }
+            })
+            .collect()
+    }
+
+    /// Articles in a category and all its sub-categories, in one locale.
+    fn article_count(&self, c: CategoryId, l: LocaleId) -> usize {
+        let cat = &self.site.categories[c];
+        cat.articles[l].len()
+            + cat
+                .children
+                .iter()
+                .map(|&ch| self.article_count(ch, l))
+                .sum::<usize>()
+    }
+
+    fn article_link(&self, a: ArticleId, page_locale: LocaleId) -> Link {
+        let art = &self.site.articles[a];
+        Link {
+            title: art.title.clone(),
+            url: art.url.clone(),
+            description: art.description.clone(),
+            lang: (art.locale != page_locale).then(|| self.site.locales[art.locale].code.clone()),
+            children: Vec::new(),
+            count: None,
+        }
+    }
+
+    fn category(&self, c: CategoryId, l: LocaleId) -> (&'static str, PageContext, Context) {
+        let site = self.site;
+        let cat = &site.categories[c];
+        let mut pc = self.base(
+            "category",
+            l,
+            cat.url[l].clone(),
+            Some(cat.title[l].clone()),
+            cat.description[l].clone(),
+            self.category_crumbs(c, l),
+        );
+        pc.alternates = (0..site.locales.len())
+            .map(|o| Alternate {
+                lang: site.locales[o].code.clone(),
+                href: site.absolute(&cat.url[o]),
+            })
+            .collect();
+        pc.x_default = Some(site.absolute(&cat.url[0]));
+        pc.languages = (0..site.locales.len())
+            .map(|o| Language {
+                code: site.locales[o].code.clone(),
+                url: cat.url[o].clone(),
+                current: o == l,
+                translation: true,
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert(
+            "subcategories",
+            &self.category_links(&cat.children, l, false),
+        );
+        let articles: Vec<Link> = cat.articles[l]
+            .iter()
+            .map(|&a| self.article_link(a, l))
+            .collect();
+        ctx.insert("articles", &articles);
+        let untranslated: Vec<Link> = if site.config.list_untranslated {
+            cat.untranslated[l]
+                .iter()
+                .map(|&a| self.article_link(a, l))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        ctx.insert("untranslated", &untranslated);
+        ("category.html", pc, ctx)
+    }
+
+    fn article(&self, a: ArticleId) -> (&'static str, PageContext, Context) {
+        let site = self.site;
+        let art = &site.articles[a];
+        let l = art.locale;
+        let mut crumbs = self.category_crumbs(art.category, l);
+        crumbs.push(Crumb {
+            name: art.title.clone(),
+            url: art.url.clone(),
+        });
+        let body = &self.bodies[a];
+        let description = art
+            .description
+            .clone()
+            .or_else(|| Some(truncate_words(&body.text, 160)));
+        let mut pc = self.base(
+            "article",
+            l,
+            art.url.clone(),
+            Some(art.title.clone()),
+            description,
+            crumbs,
+        );
+        // hreflang only between real translations.
+        pc.alternates = art
+            .translations
+            .iter()
+            .enumerate()
+            .filter_map(|(o, t)| {
+                t.map(|t| Alternate {
+                    lang: site.locales[o].code.clone(),
+                    href: site.absolute(&site.articles[t].url),
+                })
+            })
+            .collect();
+        pc.x_default =
+            Some(site.absolute(art.translations[0].map_or(&art.url, |t| &site.articles[t].url)));
+        if pc.alternates.len() < 2 {
+            pc.alternates.clear();
+            pc.x_default = None;
+        }
+        pc.languages = (0..site.locales.len())
+            .map(|o| match art.translations[o] {
+                Some(t) => Language {
+                    code: site.locales[o].code.clone(),
+                    url: site.articles[t].url.clone(),
+                    current: o == l,
+                    translation: true,
+                },
+                None => Language {
+                    code: site.locales[o].code.clone(),
+                    url: site.categories[art.category].url[o].clone(),
+                    current: false,
+                    translation: false,
+                },
+            })
+            .collect();
+        let ac = ArticleContext {
+            key: art.key.clone(),
+            title: art.title.clone(),
+            level: art.level.map(|lv| lv.as_str()),
+            updated_iso: art.updated.to_string(),
+            updated: self.l10n.date(l, art.updated),
+            related: art
+                .related
+                .iter()
+                .map(|&r| self.article_link(r, l))
+                .collect(),
+        };
+        let mut ctx = Context::new();
+        ctx.insert("article", &ac);
+        ctx.insert_value("body", Value::safe_string(&body.html));
+        ("article.html", pc, ctx)
+    }
+}
+
+impl PageContext {
+    fn breadcrumbs_as_pairs(&self) -> Vec<(String, String)> {
+        self.breadcrumbs
+            .iter()
+            .map(|c| (c.name.clone(), c.url.clone()))
+            .collect()
+    }
+}
+
+fn page_ld(p: Page) -> seo::LdPage {
+    match p {
+        Page::Home(_) => seo::LdPage::Home,
+        Page::Category(c, _) => seo::LdPage::Category(c),
+        Page::Article(a) => seo::LdPage::Article(a),
+        Page::Search(_) | Page::NotFound(_) | Page::Alias(..) => seo::LdPage::Other,
+    }
+}
+
+/// At most `max` bytes of `text`, cut at a word boundary, with an ellipsis when cut.
+pub fn truncate_words(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_string();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = text[..end].rfind(' ').unwrap_or(end);
+    format!("{}…", text[..cut].trim_end_matches([',', '.', ';', ':']))
+}

@@ -1,0 +1,219 @@
+//! The theme's tera templates, loaded once and shared by every rendering thread, and the
+//! functions templates call: `t(key=…, …args)` for translators' text.
+//!
+//! Templates are checked before anything renders: syntax errors come from tera with their
+//! line and column, and every literal `t(key="…")` is looked up in the locales, so a message
+//! that no locale defines fails the build even on a branch no page takes.
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::localise::L10n;
+use fluent_bundle::{FluentArgs, FluentValue};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tera::{Context, Kwargs, State, Tera, Value};
+
+pub const TEMPLATES_DIR: &str = "templates";
+
+/// Names of the templates kbgen renders pages with; a theme must provide all of them.
+pub const PAGE_TEMPLATES: &[&str] = &[
+    "home.html",
+    "category.html",
+    "article.html",
+    "search.html",
+    "404.html",
+    "redirect.html",
+    "server-table.html",
+];
+
+pub struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    pub fn load(root: &Path, l10n: Arc<L10n>) -> Result<Templates, Diagnostics> {
+        let dir = root.join(TEMPLATES_DIR);
+        let mut diags = Diagnostics::default();
+        let mut sources: Vec<(String, String)> = Vec::new();
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    diags.push(Diagnostic::error(
+                        TEMPLATES_DIR,
+                        Pos::START,
+                        format!("cannot read templates: {e}"),
+                    ));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name =
+                crate::diag::display_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
+            let rel = PathBuf::from(TEMPLATES_DIR).join(&name);
+            match crate::load::read_text(root, &rel) {
+                Ok(text) => sources.push((name, text)),
+                Err(d) => diags.push(d),
+            }
+        }
+        for required in PAGE_TEMPLATES {
+            if !sources.iter().any(|(n, _)| n == required) {
+                diags.push(
+                    Diagnostic::error(
+                        format!("{TEMPLATES_DIR}/{required}"),
+                        Pos::START,
+                        "the template is missing",
+                    )
+                    .hint("kbgen renders pages with it; copy it from kbgen's default theme"),
+                );
+            }
+        }
+        for (name, text) in &sources {
+            for (id, pos) in message_ids_used(text) {
+                if !l10n.defines(&id) {
+                    diags.push(
+                        Diagnostic::error(
+                            PathBuf::from(TEMPLATES_DIR).join(name),
+                            pos,
+                            format!("no locale defines the message `{id}`"),
+                        )
+                        .with_source(text)
+                        .hint(format!("add `{id} = …` to the .ftl files in locales/")),
+                    );
+                }
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        register_functions(&mut tera, l10n);
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            diags.push(tera_diagnostic(&e, &sources));
+        }
+        diags.check()?;
+        Ok(Templates { tera })
+    }
+
+    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| tera_diagnostic(&e, &[]))
+    }
+}
+
+fn register_functions(tera: &mut Tera, l10n: Arc<L10n>) {
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let key: String = kwargs.must_get::<&str>("key")?.to_string();
+            let locale = match kwargs.get::<&str>("locale")? {
+                Some(code) => l10n
+                    .locales
+                    .iter()
+                    .position(|l| l.code == code)
+                    .ok_or_else(|| {
+                        tera::Error::message(format!("t(): `{code}` is not a configured locale"))
+                    })?,
+                None => state.get::<i64>("locale_index")?.ok_or_else(|| {
+                    tera::Error::message("t() needs `locale_index` in the page context")
+                })? as usize,
+            };
+            let mut args = FluentArgs::new();
+            for (k, v) in kwargs.iter() {
+                let Some(name) = k.as_str() else { continue };
+                if name == "key" || name == "locale" {
+                    continue;
+                }
+                args.set(name.to_string(), fluent_value(v));
+            }
+            l10n.format(locale, &key, Some(&args))
+                .map_err(tera::Error::message)
+        },
+    );
+}
+
+fn fluent_value(v: &Value) -> FluentValue<'static> {
+    if let Some(n) = v.as_i64() {
+        FluentValue::from(n)
+    } else if let Some(f) = v.as_f64() {
+        FluentValue::from(f)
+    } else if let Some(s) = v.as_str() {
+        FluentValue::from(s.to_string())
+    } else {
+        FluentValue::from(v.to_string())
+    }
+}
+
+/// Every literal `t(key="…")` in a template with its position.
+pub fn message_ids_used(text: &str) -> Vec<(String, Pos)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("t(key=") {
+        let start = from + i;
+        from = start + 6;
+        // `t(` must be the function name, not the end of another word.
+        if start > 0 && text.as_bytes()[start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let rest = &text[from..];
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        if let Some(end) = rest[1..].find(quote) {
+            out.push((rest[1..1 + end].to_string(), Pos::of_offset(text, start)));
+        }
+    }
+    out
+}
+
+/// A tera error as a diagnostic at its template position.
+fn tera_diagnostic(e: &tera::Error, sources: &[(String, String)]) -> Diagnostic {
+    use tera::ErrorKind;
+    let report = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let mut message = match report {
+        Some(r) => r.message().to_string(),
+        None => e.to_string(),
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    match report {
+        Some(r) => {
+            let span = r.span();
+            let file = PathBuf::from(TEMPLATES_DIR).join(r.filename());
+            let d = Diagnostic::error(file, Pos::new(span.start_line, span.start_col + 1), message);
+            match sources.iter().find(|(n, _)| n == r.filename()) {
+                Some((_, text)) => d.with_source(text),
+                None => d,
+            }
+        }
+        None => Diagnostic::error(TEMPLATES_DIR, Pos::START, message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_literal_message_ids_with_positions() {
+        let ids = message_ids_used(
+            "<p>{{ t(key=\"a-b\") }}</p>\n{{ t(key='c', n=1) }} {{ at(key=\"no\") }}",
+        );
+        assert_eq!(
+            ids,
+            vec![
+                ("a-b".to_string(), Pos::new(1, 7)),
+                ("c".to_string(), Pos::new(2, 4))
+            ]
+        );
+    }
+}
