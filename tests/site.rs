@@ -1,0 +1,403 @@
+//! The shipped help site, built by the real binary into a temporary folder and read back with
+//! an HTML parser: what a reader and a search engine get.
+
+use scraper::{ElementRef, Html, Selector};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+struct Built {
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+}
+
+/// One build of the shipped site shared by every test in this file.
+fn site() -> &'static Path {
+    static SITE: OnceLock<Built> = OnceLock::new();
+    &SITE
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            build_into(&out, None);
+            Built { _dir: dir, out }
+        })
+        .out
+}
+
+fn build_into(out: &Path, threads: Option<usize>) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kbgen"));
+    cmd.args(["build", "--root", ROOT, "--output"]).arg(out);
+    if let Some(n) = threads {
+        cmd.env("RAYON_NUM_THREADS", n.to_string());
+    }
+    let res = cmd.output().unwrap();
+    assert!(
+        res.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+}
+
+fn page(url: &str) -> Html {
+    let file = site().join(url.trim_start_matches('/')).join("index.html");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    Html::parse_document(&text)
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+fn text(e: ElementRef) -> String {
+    e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    doc.select(&sel(selector)).map(text).collect()
+}
+
+fn attr(doc: &Html, selector: &str, name: &str) -> String {
+    doc.select(&sel(selector))
+        .next()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .value()
+        .attr(name)
+        .unwrap_or_else(|| panic!("{selector} has no {name}"))
+        .to_string()
+}
+
+/// Every HTML file of the output, by its URL path.
+fn all_pages() -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in walk(site()) {
+        if e.extension().is_some_and(|x| x == "html") {
+            let rel = e.strip_prefix(site()).unwrap().to_string_lossy().replace('\\', "/");
+            out.insert(format!("/{rel}"), std::fs::read_to_string(&e).unwrap());
+        }
+    }
+    out
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The local file a site URL (absolute or root-relative) is served from, if it exists.
+fn served_file(url: &str) -> Option<PathBuf> {
+    let path = url.strip_prefix("https://kunskap.websupport.se").unwrap_or(url);
+    let path = path.split(['?', '#']).next().unwrap();
+    let rel = path.trim_start_matches('/');
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        site().join(rel).join("index.html")
+    } else {
+        site().join(rel)
+    };
+    file.is_file().then_some(file)
+}
+
+#[test]
+fn seed_article_in_swedish_shows_everything_the_old_page_showed() {
+    let doc = page("/kb/e-postprotokoll-imap-vs-pop3/");
+    assert_eq!(attr(&doc, "html", "lang"), "sv");
+    assert_eq!(
+        texts(&doc, "title"),
+        ["E-postprotokoll (IMAP vs POP3) - Websupport kunskapsdatabas"]
+    );
+    assert_eq!(
+        texts(&doc, "nav.breadcrumbs li"),
+        ["Hem", "E-post", "Grundinställningar", "E-postprotokoll (IMAP vs POP3)"]
+    );
+    let crumb_links: Vec<_> = doc
+        .select(&sel("nav.breadcrumbs a"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(crumb_links, ["/", "/e-post/", "/e-post/grundinstallningar/"]);
+    assert_eq!(texts(&doc, "h1"), ["E-postprotokoll (IMAP vs POP3)"]);
+    assert_eq!(texts(&doc, ".badge"), ["Instruktioner lämpliga för nybörjare"]);
+    assert_eq!(texts(&doc, ".updated"), ["Uppdaterad 20 december 2021"]);
+    assert_eq!(attr(&doc, ".updated time", "datetime"), "2021-12-20");
+
+    let tables: Vec<ElementRef> = doc.select(&sel(".article-body table")).collect();
+    assert_eq!(tables.len(), 3);
+    let captions: Vec<String> = tables
+        .iter()
+        .map(|t| text(t.select(&sel("caption")).next().unwrap()))
+        .collect();
+    assert_eq!(
+        captions,
+        [
+            "Inkommande serverinställningar för IMAP. Vi rekommenderar alltid att köra med SSL.",
+            "Inkommande serverinställningar för POP3. Vi rekommenderar alltid att köra med SSL.",
+            "Utgående serverinställningar (SMTP). Vi rekommenderar alltid att köra med SSL.",
+        ]
+    );
+    let rows = |t: &ElementRef| -> Vec<Vec<String>> {
+        t.select(&sel("tbody tr"))
+            .map(|r| r.select(&sel("th, td")).map(text).collect())
+            .collect()
+    };
+    assert_eq!(
+        rows(&tables[0]),
+        [
+            ["imap.websupport.se", "993", "Säker SSL-anslutning"],
+            ["imap.dindomän.tld", "143", "Osäker anslutning"],
+        ]
+    );
+    assert_eq!(rows(&tables[1])[0], ["pop3.websupport.se", "995", "Säker SSL-anslutning"]);
+    assert_eq!(
+        rows(&tables[2]),
+        [
+            ["smtp.websupport.se", "465", "Säker SSL-anslutning"],
+            ["smtp.websupport.se", "587", "Säker TLS-anslutning (STARTTLS)"],
+            ["smtp.dindomän.tld", "25", "Osäker anslutning"],
+        ]
+    );
+    let headers: Vec<String> = tables[0].select(&sel("thead th")).map(text).collect();
+    assert_eq!(headers, ["Server", "Port", "Säkerhet"]);
+    assert!(tables[0]
+        .select(&sel("thead th"))
+        .all(|th| th.value().attr("scope") == Some("col")));
+
+    let steps = texts(&doc, ".article-body ol > li");
+    assert_eq!(steps.len(), 6);
+    assert_eq!(steps[0], "Logga in på Kontrollpanelen»");
+    assert_eq!(
+        attr(&doc, ".article-body ol > li a", "href"),
+        "https://admin.websupport.se/"
+    );
+    let images: Vec<_> = doc.select(&sel(".article-body img")).collect();
+    assert_eq!(images.len(), 2);
+    let sizes: Vec<(&str, &str)> = images
+        .iter()
+        .map(|i| (i.value().attr("width").unwrap(), i.value().attr("height").unwrap()))
+        .collect();
+    assert_eq!(sizes, [("783", "343"), ("783", "609")]);
+    for img in &images {
+        assert!(!img.value().attr("alt").unwrap().is_empty());
+        assert_eq!(img.value().attr("loading"), Some("lazy"));
+        assert!(served_file(img.value().attr("src").unwrap()).is_some());
+    }
+    assert_eq!(texts(&doc, ".feedback legend"), ["Var den här artikeln till hjälp?"]);
+    assert_eq!(
+        attr(&doc, "form.feedback", "action"),
+        "https://kunskap.websupport.se/feedback"
+    );
+    assert!(!texts(&doc, ".related li").is_empty());
+}
+
+#[test]
+fn seed_article_in_english_is_localised_not_swedish() {
+    let doc = page("/en/kb/email-protocol-imap-vs-pop3/");
+    assert_eq!(attr(&doc, "html", "lang"), "en");
+    assert_eq!(
+        texts(&doc, "nav.breadcrumbs li"),
+        ["Home", "Email", "Basic settings", "Email protocol (IMAP vs POP3)"]
+    );
+    // The old English page showed the Swedish label; this one must not.
+    assert_eq!(texts(&doc, ".badge"), ["Instructions suitable for beginners"]);
+    assert_eq!(texts(&doc, ".updated"), ["Updated on 20 December 2021"]);
+    let cells = texts(&doc, ".article-body table tbody tr:first-child > *");
+    assert_eq!(cells[..3], ["imap.websupport.se", "993", "Secure SSL connection"]);
+    let hosts = texts(&doc, ".article-body table tbody th");
+    assert!(hosts.contains(&"imap.yourdomain.tld".to_string()), "{hosts:?}");
+    assert_eq!(
+        texts(&doc, ".article-body caption")[0],
+        "Incoming server settings for IMAP. We always recommend running SSL."
+    );
+    assert_eq!(texts(&doc, ".feedback legend"), ["Was this article helpful?"]);
+    // The language switcher goes to the same article in Swedish.
+    assert_eq!(
+        attr(&doc, "nav.languages a", "href"),
+        "/kb/e-postprotokoll-imap-vs-pop3/"
+    );
+    assert_eq!(attr(&doc, "nav.languages a", "lang"), "sv");
+}
+
+#[test]
+fn head_has_canonical_hreflang_open_graph_and_json_ld() {
+    let doc = page("/en/kb/email-protocol-imap-vs-pop3/");
+    let canonical = attr(&doc, "link[rel=canonical]", "href");
+    assert_eq!(
+        canonical,
+        "https://kunskap.websupport.se/en/kb/email-protocol-imap-vs-pop3/"
+    );
+    let alternates: BTreeMap<String, String> = doc
+        .select(&sel("link[rel=alternate][hreflang]"))
+        .map(|l| {
+            (
+                l.value().attr("hreflang").unwrap().to_string(),
+                l.value().attr("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        alternates.get("sv").map(String::as_str),
+        Some("https://kunskap.websupport.se/kb/e-postprotokoll-imap-vs-pop3/")
+    );
+    assert_eq!(alternates.get("en"), Some(&canonical));
+    assert_eq!(alternates.get("x-default"), alternates.get("sv"));
+    assert_eq!(attr(&doc, "meta[property='og:url']", "content"), canonical);
+    assert_eq!(attr(&doc, "meta[property='og:locale']", "content"), "en_GB");
+    assert_eq!(attr(&doc, "meta[property='og:type']", "content"), "article");
+    assert!(attr(&doc, "meta[name=description]", "content").starts_with("POP3, IMAP and SMTP"));
+
+    let ld: serde_json::Value = serde_json::from_str(
+        &doc.select(&sel("script[type='application/ld+json']"))
+            .next()
+            .unwrap()
+            .inner_html(),
+    )
+    .unwrap();
+    let graph = ld["@graph"].as_array().unwrap();
+    let of_type = |t: &str| graph.iter().find(|n| n["@type"] == t).unwrap_or_else(|| panic!("no {t}"));
+    assert_eq!(of_type("TechArticle")["headline"], "Email protocol (IMAP vs POP3)");
+    assert_eq!(of_type("TechArticle")["dateModified"], "2021-12-20");
+    let crumbs = of_type("TechArticle")["breadcrumb"]["itemListElement"].as_array().unwrap();
+    let names: Vec<&str> = crumbs.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Home", "Email", "Basic settings", "Email protocol (IMAP vs POP3)"]);
+    let action = &of_type("WebSite")["potentialAction"];
+    assert_eq!(action["@type"], "SearchAction");
+    assert_eq!(
+        action["target"]["urlTemplate"],
+        "https://kunskap.websupport.se/en/search/?q={search_term_string}"
+    );
+    assert!(served_file("https://kunskap.websupport.se/en/search/").is_some());
+}
+
+#[test]
+fn every_page_is_in_its_language_and_links_only_to_pages_that_exist() {
+    let pages = all_pages();
+    assert!(pages.len() > 60, "only {} pages", pages.len());
+    let fluent_ids: Vec<String> = ["sv", "en"]
+        .iter()
+        .flat_map(|l| {
+            std::fs::read_to_string(format!("{ROOT}/locales/{l}/main.ftl"))
+                .unwrap()
+                .lines()
+                .filter_map(|line| line.split_once(" = ").map(|(id, _)| id.trim().to_string()))
+                .filter(|id| !id.starts_with('-') && !id.starts_with('#') && id.contains('-'))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (url, html) in &pages {
+        let doc = Html::parse_document(html);
+        let lang = attr(&doc, "html", "lang");
+        let expected = if url.starts_with("/en/") { "en" } else { "sv" };
+        assert_eq!(lang, expected, "{url}");
+        let visible = text(doc.select(&sel("body")).next().unwrap());
+        assert!(!visible.contains("{domain}"), "{url}: unresolved {{domain}}");
+        for id in &fluent_ids {
+            assert!(!visible.contains(id.as_str()), "{url}: raw Fluent id {id}");
+        }
+        for link in doc.select(&sel("link[rel=alternate][hreflang], a[href^='/'], link[rel=canonical], img[src^='/'], link[rel=stylesheet]")) {
+            let v = link.value();
+            let target = v.attr("href").or(v.attr("src")).unwrap();
+            assert!(served_file(target).is_some(), "{url}: link to missing {target}");
+        }
+        // An hreflang'd link must go to a page in that language.
+        for a in doc.select(&sel("a[hreflang], link[rel=alternate][hreflang]")) {
+            let hreflang = a.value().attr("hreflang").unwrap();
+            if hreflang == "x-default" {
+                continue;
+            }
+            let target = served_file(a.value().attr("href").unwrap()).unwrap();
+            let target_doc = Html::parse_document(&std::fs::read_to_string(target).unwrap());
+            assert_eq!(attr(&target_doc, "html", "lang"), hreflang, "{url}");
+        }
+    }
+}
+
+#[test]
+fn an_article_only_in_swedish_is_listed_in_english_marked_and_without_false_hreflang() {
+    let sv = page("/kb/vad-ar-ett-ocr-nummer/");
+    assert_eq!(sv.select(&sel("link[hreflang]")).count(), 0);
+    assert!(served_file("/en/kb/vad-ar-ett-ocr-nummer/").is_none());
+    // Its language switcher goes to the English category, not to a translation.
+    let switch = sv.select(&sel("nav.languages a")).next().unwrap();
+    assert_eq!(switch.value().attr("hreflang"), None);
+    assert_eq!(switch.value().attr("href"), Some("/en/account/invoices-and-payment/"));
+
+    let en = page("/en/account/invoices-and-payment/");
+    let item = en.select(&sel("li.untranslated")).next().expect("listed in English");
+    let link = item.select(&sel("a")).next().unwrap();
+    assert_eq!(link.value().attr("href"), Some("/kb/vad-ar-ett-ocr-nummer/"));
+    assert_eq!(link.value().attr("lang"), Some("sv"));
+    assert_eq!(texts(&en, "li.untranslated .only-in"), ["Only in Swedish"]);
+}
+
+#[test]
+fn categories_list_their_subcategories_and_articles_at_every_level() {
+    let home = page("/en/");
+    let top = texts(&home, ".category-grid > li > h2");
+    assert_eq!(top, ["Email", "Domains", "Web hosting", "Security", "Account"]);
+    let email = page("/en/email/");
+    assert!(texts(&email, ".category-list > li > a").contains(&"Basic settings".to_string()));
+    let third = page("/e-post/e-postprogram/mobil-och-surfplatta/");
+    assert_eq!(
+        texts(&third, "nav.breadcrumbs li"),
+        ["Hem", "E-post", "E-postprogram", "Mobil och surfplatta"]
+    );
+    assert!(!texts(&third, ".article-list > li > a").is_empty());
+}
+
+#[test]
+fn sitemap_robots_404_and_aliases() {
+    let sitemap = std::fs::read_to_string(site().join("sitemap.xml")).unwrap();
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap())
+        .collect();
+    assert!(locs.contains(&"https://kunskap.websupport.se/en/kb/email-protocol-imap-vs-pop3/"));
+    for loc in &locs {
+        assert!(served_file(loc).is_some(), "sitemap lists missing {loc}");
+    }
+    assert!(!locs.iter().any(|l| l.contains("404")));
+    assert!(sitemap.contains("hreflang=\"x-default\""));
+    let robots = std::fs::read_to_string(site().join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://kunskap.websupport.se/sitemap.xml"));
+    for (file, lang) in [("404.html", "sv"), ("en/404.html", "en")] {
+        let doc = Html::parse_document(&std::fs::read_to_string(site().join(file)).unwrap());
+        assert_eq!(attr(&doc, "html", "lang"), lang);
+        assert_eq!(attr(&doc, "meta[name=robots]", "content"), "noindex");
+    }
+    let alias = page("/kb/logga-in-pa-webmail/");
+    assert_eq!(
+        attr(&alias, "meta[http-equiv=refresh]", "content"),
+        "0; url=/kb/logga-in-i-webbmejlen/"
+    );
+    assert!(served_file("/kb/logga-in-i-webbmejlen/").is_some());
+    assert!(site().join("favicon.svg").is_file());
+}
+
+#[test]
+fn output_is_byte_identical_with_one_thread_and_many() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, many) = (dir.path().join("one"), dir.path().join("many"));
+    build_into(&one, Some(1));
+    build_into(&many, Some(4));
+    let read = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        walk(root)
+            .into_iter()
+            .map(|p| (p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
+            .collect()
+    };
+    let (a, b) = (read(&one), read(&many));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs", path.display());
+    }
+}
