@@ -101,6 +101,15 @@ impl Config {
                 ),
             ));
         }
+        if let Some(url) = &self.feedback_url {
+            if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+            {
+                return Err(err(
+                    "feedback_url",
+                    format!("feedback_url `{url}` must be an http(s) URL or a path on the site"),
+                ));
+            }
+        }
         if self.locales.is_empty() {
             return Err(err("locales", "at least one locale is needed".into()));
         }

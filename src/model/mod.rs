@@ -71,6 +71,8 @@ pub struct Article {
     pub tags: Vec<String>,
     pub order: Option<i64>,
     pub aliases: Vec<String>,
+    /// Where `aliases:` is written, for errors about them.
+    pub aliases_pos: Pos,
     pub tables: BTreeMap<String, ServerTable>,
     pub body: String,
     pub body_line: usize,
@@ -160,33 +162,61 @@ impl Site {
         Ok(site)
     }
 
-    /// Every URL the site publishes, with who owns it, for collision checks and the sitemap.
-    pub fn output_urls(&self) -> Vec<(String, String)> {
+    /// Every URL the site publishes, with who owns it, for collision checks.
+    pub fn output_urls(&self) -> Vec<OutputUrl> {
         let mut urls = Vec::new();
+        let config = PathBuf::from(crate::config::CONFIG_FILE);
         for (l, loc) in self.locales.iter().enumerate() {
-            urls.push((self.home_url(l), format!("the {} home page", loc.code)));
-            urls.push((self.search_url(l), format!("the {} search page", loc.code)));
-            urls.push((self.not_found_url(l), format!("the {} 404 page", loc.code)));
+            for (url, what) in [
+                (self.home_url(l), "home page"),
+                (self.search_url(l), "search page"),
+                (self.not_found_url(l), "404 page"),
+            ] {
+                urls.push(OutputUrl {
+                    url,
+                    owner: format!("the {} {what}", loc.code),
+                    file: config.clone(),
+                    pos: Pos::START,
+                });
+            }
         }
         for c in &self.categories {
             for (l, url) in c.url.iter().enumerate() {
-                urls.push((
-                    url.clone(),
-                    format!("{} ({})", display_path(&c.file), self.locales[l].code),
-                ));
+                urls.push(OutputUrl {
+                    url: url.clone(),
+                    owner: format!("{} ({})", display_path(&c.file), self.locales[l].code),
+                    file: c.file.clone(),
+                    pos: Pos::START,
+                });
             }
         }
         for a in &self.articles {
-            urls.push((a.url.clone(), display_path(&a.file)));
+            urls.push(OutputUrl {
+                url: a.url.clone(),
+                owner: display_path(&a.file),
+                file: a.file.clone(),
+                pos: Pos::START,
+            });
             for alias in &a.aliases {
-                urls.push((
-                    alias.clone(),
-                    format!("an alias of {}", display_path(&a.file)),
-                ));
+                urls.push(OutputUrl {
+                    url: alias.clone(),
+                    owner: format!("an alias of {}", display_path(&a.file)),
+                    file: a.file.clone(),
+                    pos: a.aliases_pos,
+                });
             }
         }
         urls
     }
+}
+
+/// A URL the site publishes and where it comes from.
+#[derive(Debug)]
+pub struct OutputUrl {
+    pub url: String,
+    pub owner: String,
+    pub file: PathBuf,
+    pub pos: Pos,
 }
 
 /// A URL path segment as writers may type it: lower-case ASCII letters, digits and dashes.
@@ -468,6 +498,7 @@ fn build_articles(
             })
             .collect();
         let url = format!("{}/kb/{}/", locales[locale].prefix, slug);
+        let aliases_pos = a.field_pos("aliases");
         articles.push(Article {
             key: a.key,
             file: a.file,
@@ -481,6 +512,7 @@ fn build_articles(
             level: a.front.level,
             tags: a.front.tags,
             order: a.front.order,
+            aliases_pos,
             aliases: a.front.aliases,
             tables,
             body: a.body,
@@ -650,7 +682,13 @@ fn check_urls(site: &Site, diags: &mut Diagnostics) {
         .iter()
         .filter_map(|f| f.split_once('/').map(|(d, _)| format!("/{d}/")))
         .collect();
-    for (url, owner) in site.output_urls() {
+    for OutputUrl {
+        url,
+        owner,
+        file,
+        pos,
+    } in site.output_urls()
+    {
         let file_url = if url.ends_with('/') {
             format!("{url}index.html")
         } else {
@@ -666,7 +704,6 @@ fn check_urls(site: &Site, diags: &mut Diagnostics) {
                     .then(|| format!("the folder static{}", url.trim_end_matches('/')))
             });
         if let Some(first) = clash {
-            let (file, pos) = locate_owner(site, &owner);
             diags.push(
                 Diagnostic::error(
                     file,
@@ -678,18 +715,6 @@ fn check_urls(site: &Site, diags: &mut Diagnostics) {
         }
         seen.insert(url, owner);
     }
-}
-
-fn locate_owner(site: &Site, owner: &str) -> (PathBuf, Pos) {
-    let file = owner
-        .trim_start_matches("an alias of ")
-        .split(" (")
-        .next()
-        .unwrap_or(owner);
-    if let Some(a) = site.articles.iter().find(|a| display_path(&a.file) == file) {
-        return (a.file.clone(), Pos::START);
-    }
-    (PathBuf::from(file), Pos::START)
 }
 
 #[cfg(test)]
