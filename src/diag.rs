@@ -121,7 +121,13 @@ impl Pos {
 
     /// The position of byte `offset` in `text`.
     pub fn of_offset(text: &str, offset: usize) -> Pos {
-        let offset = offset.min(text.len());
+        // The end of a file that ends with a newline is the end of its last line, not a line
+        // that does not exist.
+        let offset = if offset >= text.len() && text.ends_with('\n') {
+            text.len() - 1
+        } else {
+            offset.min(text.len())
+        };
         let before = &text[..floor_char_boundary(text, offset)];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);

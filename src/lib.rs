@@ -46,20 +46,18 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     // Independent inputs: load them all so every error of the run is reported together.
     let content = load::content(&opts.root, &config);
     let l10n = localise::L10n::load(&opts.root, &config);
-    let templates = match &l10n {
-        Ok((l10n, _)) => Some(render::templates::Templates::load(
-            &opts.root,
-            Arc::clone(l10n),
-        )),
-        Err(_) => None,
-    };
+    // Templates parse without locales, so a broken locale never hides a template error.
+    let templates = render::templates::Parsed::load(&opts.root).and_then(|t| match &l10n {
+        Ok((l, _)) => t.with_locales(Arc::clone(l)).map(Some),
+        Err(_) => Ok(None),
+    });
     let (content, (l10n, l10n_warnings), templates) = match (content, l10n, templates) {
-        (Ok(c), Ok(l), Some(Ok(t))) => (c, l, t),
+        (Ok(c), Ok(l), Ok(Some(t))) => (c, l, t),
         (c, l, t) => {
             let mut all = Diagnostics::default();
             all.extend(c.err().into_iter().flat_map(|d| d.0));
             all.extend(l.err().into_iter().flat_map(|d| d.0));
-            all.extend(t.and_then(Result::err).into_iter().flat_map(|d| d.0));
+            all.extend(t.err().into_iter().flat_map(|d| d.0));
             return Err(all.sorted());
         }
     };

@@ -46,10 +46,14 @@ fn build(args: &BuildArgs, cwd: &std::path::Path) -> ExitCode {
                 eprintln!("{d}");
             }
             let n = diags.errors().count();
+            let kept = if opts.output.exists() {
+                format!("{} was left as it was", opts.output.display())
+            } else {
+                "nothing was written".to_string()
+            };
             eprintln!(
-                "build failed with {n} error{}; {} was left as it was",
+                "build failed with {n} error{}; {kept}",
                 if n == 1 { "" } else { "s" },
-                opts.output.display()
             );
             ExitCode::FAILURE
         }

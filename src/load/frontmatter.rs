@@ -69,17 +69,27 @@ pub struct ServerRow {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Port(pub u16);
 
+// Both types check their value inside a visitor: an error raised there carries the position
+// of the scalar itself, where one raised after deserializing points at the enclosing mapping.
 impl<'de> Deserialize<'de> for Port {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let n = i64::deserialize(d).map_err(|_| {
-            serde::de::Error::custom("a port must be a whole number from 1 to 65535")
-        })?;
-        match u16::try_from(n) {
-            Ok(p) if p > 0 => Ok(Port(p)),
-            _ => Err(serde::de::Error::custom(format!(
-                "port {n} is outside 1–65535"
-            ))),
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Port;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a port: a whole number from 1 to 65535")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Port, E> {
+                match u16::try_from(n) {
+                    Ok(p) if p > 0 => Ok(Port(p)),
+                    _ => Err(E::custom(format!("port {n} is outside 1–65535"))),
+                }
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Port, E> {
+                self.visit_i64(i64::try_from(n).unwrap_or(i64::MAX))
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
@@ -157,12 +167,21 @@ impl fmt::Display for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Date::parse(&s).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "`{s}` is not a valid date; write it as YYYY-MM-DD, e.g. 2021-12-20"
-            ))
-        })
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date written YYYY-MM-DD")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Date, E> {
+                Date::parse(s).ok_or_else(|| {
+                    E::custom(format!(
+                        "`{s}` is not a valid date; write it as YYYY-MM-DD, e.g. 2021-12-20"
+                    ))
+                })
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -179,6 +198,13 @@ pub struct Split<'a> {
 
 /// Cuts `text` (already without BOM and CRLF) at its `---` fences.
 pub fn split(text: &str) -> Result<Split<'_>, (Pos, String, &'static str)> {
+    if text.trim().is_empty() {
+        return Err((
+            Pos::START,
+            "the file is empty".into(),
+            "an article starts with a line `---`, its YAML fields (at least `title` and `updated`), and another line `---`; or delete the file",
+        ));
+    }
     let Some(rest) = text.strip_prefix("---\n") else {
         return Err((
             Pos::START,
@@ -218,25 +244,62 @@ pub fn parse_value<T: serde::de::DeserializeOwned>(yaml: &str) -> Result<T, serd
 /// A serde_yaml error as a diagnostic at its place in `file`; `line_offset` is the number of
 /// lines in the file before the YAML text.
 pub fn yaml_error(file: &str, yaml: &str, line_offset: usize, e: &serde_yaml::Error) -> Diagnostic {
-    let (pos, full_text_line) = match e.location() {
-        Some(l) => (Pos::new(l.line() + line_offset, l.column()), l.line()),
-        None => (Pos::new(1 + line_offset, 1), 1),
+    let (message, marks) = split_marks(&e.to_string());
+    // A scanner error names the construct it was in ("while scanning a quoted scalar at line
+    // 2 column 8"): that opening is where the writer has to look.
+    let (line, column) = match (marks.get(1), e.location()) {
+        (Some(&context), _) => context,
+        (None, Some(l)) => (l.line(), l.column()),
+        (None, None) => marks.first().copied().unwrap_or((1, 1)),
     };
-    let raw = e.to_string();
-    let message = match raw.rfind(" at line ") {
-        Some(i) => raw[..i].to_string(),
-        None => raw,
-    };
-    let mut d = Diagnostic::error(file, pos, message.clone());
-    d.source_line = yaml.lines().nth(full_text_line - 1).map(str::to_string);
+    let mut d = Diagnostic::error(file, Pos::new(line + line_offset, column), message.clone());
+    d.source_line = yaml.lines().nth(line.saturating_sub(1)).map(str::to_string);
     if let Some(hint) = hint_for(&message) {
         d = d.hint(hint);
     }
     d
 }
 
+/// Removes every " at line L column C" from a serde_yaml message, returning the marks.
+fn split_marks(raw: &str) -> (String, Vec<(usize, usize)>) {
+    let mut message = String::new();
+    let mut marks = Vec::new();
+    let mut rest = raw;
+    while let Some(i) = rest.find(" at line ") {
+        message.push_str(&rest[..i]);
+        let after = &rest[i + " at line ".len()..];
+        let mut nums = after.splitn(3, ' ');
+        let line = nums.next().and_then(|n| n.parse().ok());
+        let col_word = nums.next();
+        let tail = nums.next().unwrap_or("");
+        let col_len = tail
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(tail.len());
+        match (line, col_word, tail[..col_len].parse().ok()) {
+            (Some(l), Some("column"), Some(c)) => {
+                marks.push((l, c));
+                rest = &tail[col_len..];
+            }
+            _ => {
+                message.push_str(" at line ");
+                rest = after;
+            }
+        }
+    }
+    message.push_str(rest);
+    (message, marks)
+}
+
 /// Turns serde's "unknown field `titel`, expected one of …" into "did you mean `title`?".
 fn hint_for(message: &str) -> Option<String> {
+    let message = message.rsplit(": ").next().unwrap_or(message);
+    if let Some(field) = message.strip_prefix("missing field `") {
+        let field = field.trim_end_matches('`');
+        return Some(format!("add `{field}: …` to the front matter"));
+    }
+    if message.contains("while scanning a quoted scalar") {
+        return Some("a value that opens a quote must close it on the same value".into());
+    }
     let unknown = message.strip_prefix("unknown field `")?;
     let (field, rest) = unknown.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();

@@ -38,6 +38,8 @@ pub struct LocaleText {
     bundle: FluentBundle<FluentResource>,
     /// Every message id with the file and position that defines it.
     pub messages: BTreeMap<String, (PathBuf, Pos)>,
+    /// The text of each file, for source lines in diagnostics.
+    sources: BTreeMap<PathBuf, String>,
     dates: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
 }
 
@@ -90,6 +92,7 @@ impl L10n {
                                 other.code, other.code
                             ),
                         )
+                        .with_source(default.sources.get(file).map_or("", String::as_str))
                         .hint(format!(
                             "add `{id} = …` to a file in {LOCALES_DIR}/{}/",
                             other.code
@@ -137,6 +140,7 @@ impl LocaleText {
         let mut bundle = FluentBundle::new_concurrent(vec![langid]);
         bundle.set_use_isolating(false);
         let mut messages: BTreeMap<String, (PathBuf, Pos)> = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
             Ok(rd) => rd
                 .filter_map(Result::ok)
@@ -187,9 +191,11 @@ impl LocaleText {
                     continue;
                 }
             };
+            let mut twice = std::collections::BTreeSet::new();
             for id in message_ids(&resource) {
                 let pos = definition_pos(&source, &id);
                 if let Some((first, _)) = messages.get(&id) {
+                    twice.insert(id.clone());
                     diags.push(
                         Diagnostic::error(
                             &rel,
@@ -203,11 +209,12 @@ impl LocaleText {
                 }
                 messages.insert(id, (rel.clone(), pos));
             }
+            sources.insert(rel.clone(), source.clone());
             // fluent-rs keeps messages and terms in one namespace: `-x` and `x` collide.
             if let Err(errors) = bundle.add_resource(resource) {
                 for e in errors {
                     if let fluent_bundle::FluentError::Overriding { id, .. } = &e {
-                        if messages.get(id).is_some_and(|(f, _)| f == &rel) {
+                        if messages.get(id).is_some_and(|(f, _)| f == &rel) && !twice.contains(id) {
                             diags.push(
                                 Diagnostic::error(&rel, definition_pos(&source, id), format!("`{id}` is defined twice"))
                                     .with_source(&source)
@@ -224,6 +231,7 @@ impl LocaleText {
             code: code.to_string(),
             bundle,
             messages,
+            sources,
             dates,
         })
     }

@@ -74,6 +74,8 @@ pub struct Article {
     /// Where `aliases:` is written, for errors about them.
     pub aliases_pos: Pos,
     pub tables: BTreeMap<String, ServerTable>,
+    /// The front matter as written, for showing source lines in errors.
+    pub yaml: String,
     pub body: String,
     pub body_line: usize,
     /// Per locale, this article's translation there (itself at its own locale).
@@ -87,6 +89,13 @@ pub struct ServerTable {
     pub rows: Vec<ServerRow>,
     /// Where the table is defined, for "never placed" errors.
     pub pos: Pos,
+}
+
+impl Article {
+    /// The file's text as loaded (front matter and body), for source lines in errors.
+    pub fn source(&self) -> String {
+        format!("---\n{}---\n{}", self.yaml, self.body)
+    }
 }
 
 impl Site {
@@ -515,6 +524,7 @@ fn build_articles(
             aliases_pos,
             aliases: a.front.aliases,
             tables,
+            yaml: a.yaml,
             body: a.body,
             body_line: a.body_line,
             translations: vec![None; locales.len()],
@@ -587,6 +597,7 @@ fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
                         t.pos,
                         format!("the server table `{name}` has no rows, here or in a translation"),
                     )
+                    .with_source(&a.source())
                     .hint("give the table `rows:` in at least one language"),
                 ),
             }

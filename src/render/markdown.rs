@@ -34,7 +34,7 @@ pub fn render(
     let at = |range: &Range<usize>| Pos::of_offset(body, range.start).below(article.body_line);
     let mut errors = Vec::new();
     let err = |range: &Range<usize>, msg: String| {
-        Diagnostic::error(&article.file, at(range), msg).with_source(&full_source(article))
+        Diagnostic::error(&article.file, at(range), msg).with_source(&article.source())
     };
 
     let mut options = Options::empty();
@@ -131,7 +131,7 @@ pub fn render(
                     t.pos,
                     format!("the server table `{name}` is never placed"),
                 )
-                .with_source(&full_source(article))
+                .with_source(&article.source())
                 .hint(format!(
                     "put a block ```servers {name}``` where the table belongs in the body"
                 )),
@@ -154,14 +154,6 @@ pub fn render(
 fn is_directive(info: &str) -> bool {
     let info = info.trim();
     info == "servers" || info.starts_with("servers ")
-}
-
-fn full_source(article: &Article) -> String {
-    // Only built on the error path: positions point into the whole file.
-    let yaml_lines = article.body_line;
-    let mut s = "\n".repeat(yaml_lines);
-    s.push_str(&article.body);
-    s
 }
 
 /// Gives every heading an id (its text as a slug, numbered when repeated) unless the writer

@@ -27,10 +27,19 @@ pub const PAGE_TEMPLATES: &[&str] = &[
 
 pub struct Templates {
     tera: Tera,
+    sources: Vec<(String, String)>,
 }
 
-impl Templates {
-    pub fn load(root: &Path, l10n: Arc<L10n>) -> Result<Templates, Diagnostics> {
+/// The theme's templates read and parsed, before the locales are known.
+pub struct Parsed {
+    tera: Tera,
+    sources: Vec<(String, String)>,
+}
+
+impl Parsed {
+    /// Reads and parses every file under `templates/`; errors are syntax errors and missing
+    /// page templates. Needs no locales, so a broken locale never hides a template error.
+    pub fn load(root: &Path) -> Result<Parsed, Diagnostics> {
         let dir = root.join(TEMPLATES_DIR);
         let mut diags = Diagnostics::default();
         let mut sources: Vec<(String, String)> = Vec::new();
@@ -69,7 +78,27 @@ impl Templates {
                 );
             }
         }
-        for (name, text) in &sources {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        // tera checks at parse time that functions exist; `with_locales` replaces this one.
+        tera.register_function("t", |_: Kwargs, _: &State| -> tera::TeraResult<String> {
+            Err(tera::Error::message(
+                "t() is called before the locales are loaded",
+            ))
+        });
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            diags.push(tera_diagnostic(&e, &sources));
+        }
+        diags.check()?;
+        Ok(Parsed { tera, sources })
+    }
+
+    /// Checks every literal message id against the locales and gives templates `t()`.
+    pub fn with_locales(self, l10n: Arc<L10n>) -> Result<Templates, Diagnostics> {
+        let mut diags = Diagnostics::default();
+        for (name, text) in &self.sources {
             for (id, pos) in message_ids_used(text) {
                 if !l10n.defines(&id) {
                     diags.push(
@@ -84,22 +113,21 @@ impl Templates {
                 }
             }
         }
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".xml"]);
-        register_functions(&mut tera, l10n);
-        if let Err(e) =
-            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        {
-            diags.push(tera_diagnostic(&e, &sources));
-        }
         diags.check()?;
-        Ok(Templates { tera })
+        let mut tera = self.tera;
+        register_functions(&mut tera, l10n);
+        Ok(Templates {
+            tera,
+            sources: self.sources,
+        })
     }
+}
 
+impl Templates {
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
-            .map_err(|e| tera_diagnostic(&e, &[]))
+            .map_err(|e| tera_diagnostic(&e, &self.sources))
     }
 }
 

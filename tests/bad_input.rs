@@ -1,0 +1,1055 @@
+//! Bad input: what writers, translators and template authors see when they break the site.
+//!
+//! Each test copies the shipped site (kbgen.yaml, content/, locales/, templates/, static/)
+//! into a fresh temporary folder, builds it once into `<tmp>/public`, records every byte of
+//! that output, applies ONE breaking edit and runs the real `kbgen` binary again. A failed
+//! build must exit with status 1, report each problem as `path:line:column: error: message`
+//! (with the source line, a caret under the column and a hint where one helps), close with
+//! `build failed with N error(s); <output> was left as it was`, and leave the previous output
+//! byte for byte as it was, with no staging folder left behind.
+//!
+//! Line numbers in the expectations are counted from the edits below, not copied from kbgen.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+// ---------------------------------------------------------------------------------------------
+// Machinery: copy the site, build it, break it, run it again, read the report.
+// ---------------------------------------------------------------------------------------------
+
+/// The parts of the shipped site in the repository root.
+const SITE_PARTS: &[&str] = &["kbgen.yaml", "content", "locales", "templates", "static"];
+
+/// A small article added to an existing category, so that line numbers are easy to count.
+const ARTICLE: &str = "content/email/basic-settings/broken.sv.md";
+const ARTICLE_EN: &str = "content/email/basic-settings/broken.en.md";
+
+/// A copy of the shipped site in a temporary folder.
+struct Site {
+    tmp: tempfile::TempDir,
+    /// Every file under public/ after the first, successful build.
+    before: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+/// What one run of `kbgen build` printed.
+struct Run {
+    code: Option<i32>,
+    stderr: String,
+}
+
+impl Site {
+    /// The shipped site, copied and not built yet.
+    fn copied() -> Site {
+        let tmp = tempfile::tempdir().expect("create a temporary folder");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for part in SITE_PARTS {
+            copy_all(&repo.join(part), &tmp.path().join(part));
+        }
+        Site {
+            tmp,
+            before: BTreeMap::new(),
+        }
+    }
+
+    /// The shipped site, copied and built once into `<tmp>/public`.
+    fn built() -> Site {
+        let mut site = Site::copied();
+        let run = site.run();
+        assert_eq!(
+            run.code,
+            Some(0),
+            "the shipped site must build:\n{}",
+            run.stderr
+        );
+        site.before = snapshot(&site.public());
+        assert!(
+            site.before.contains_key(Path::new("index.html")),
+            "the first build wrote no index.html"
+        );
+        site
+    }
+
+    fn root(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
+        let path = self.root().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, contents).unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.root().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// Replaces the one occurrence of `from` in `rel` with `to`.
+    fn replace(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert_eq!(
+            text.matches(from).count(),
+            1,
+            "{rel} must hold `{from}` exactly once"
+        );
+        self.write(rel, text.replacen(from, to, 1));
+    }
+
+    fn append(&self, rel: &str, text: &str) {
+        let mut all = self.read(rel);
+        assert!(all.ends_with('\n'), "{rel} must end with a newline");
+        all.push_str(text);
+        self.write(rel, all);
+    }
+
+    /// The number of lines of a shipped file, to count where appended text lands.
+    fn lines(&self, rel: &str) -> usize {
+        self.read(rel).lines().count()
+    }
+
+    fn run(&self) -> Run {
+        let out = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+            .arg("build")
+            .arg("--root")
+            .arg(self.root())
+            .arg("--output")
+            .arg(self.public())
+            .output()
+            .expect("run kbgen");
+        Run {
+            code: out.status.code(),
+            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
+        }
+    }
+
+    /// Runs a build that must succeed; returns its stderr (warnings and the closing line).
+    fn succeeds(&self) -> String {
+        let run = self.run();
+        assert_eq!(run.code, Some(0), "the build must succeed:\n{}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+        assert_no_staging_left(self.root());
+        run.stderr
+    }
+
+    /// Runs a build that must fail, and checks what every failure must do: exit status 1,
+    /// no panic, the closing line, public/ untouched and no staging folder left over.
+    fn fails(&self) -> Report {
+        let run = self.run();
+        let stderr = run.stderr;
+        assert!(!stderr.contains("panicked"), "kbgen panicked:\n{stderr}");
+        assert_eq!(run.code, Some(1), "the build must fail:\n{stderr}");
+        let report = Report::parse(&stderr, &self.public());
+        let after = snapshot(&self.public());
+        assert_same_files(&self.before, &after);
+        assert_no_staging_left(self.root());
+        report
+    }
+}
+
+fn copy_all(from: &Path, to: &Path) {
+    if from.is_dir() {
+        fs::create_dir_all(to).unwrap();
+        for entry in fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_all(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        fs::copy(from, to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
+    }
+}
+
+/// Every file under `dir` with its bytes (empty when `dir` does not exist).
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap().to_path_buf();
+                out.insert(rel, fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out
+}
+
+fn assert_same_files(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) {
+    let added: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
+    let removed: Vec<_> = before.keys().filter(|k| !after.contains_key(*k)).collect();
+    let changed: Vec<_> = before
+        .iter()
+        .filter(|(k, v)| after.get(*k).is_some_and(|a| a != *v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        added.is_empty() && removed.is_empty() && changed.is_empty(),
+        "a failed build touched public/: added {added:?}, removed {removed:?}, changed {changed:?}"
+    );
+}
+
+/// Staging (`.public.kbgen-*`) and swap (`.public.old-*`) folders live beside the output and
+/// must be gone when kbgen exits.
+fn assert_no_staging_left(root: &Path) {
+    let stray: Vec<String> = fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect();
+    assert!(stray.is_empty(), "left behind: {stray:?}");
+}
+
+/// The diagnostics of a failed build.
+struct Report {
+    stderr: String,
+    diags: Vec<Diag>,
+    /// N in the closing `build failed with N error(s)` line.
+    errors: usize,
+}
+
+/// One `path:line:column: severity: message` block with its source line, caret and hint.
+#[derive(Debug)]
+struct Diag {
+    file: String,
+    line: usize,
+    column: usize,
+    severity: String,
+    message: String,
+    /// The quoted source line (`12 | text`) and the column its caret points at.
+    source: Option<(String, Option<usize>)>,
+    hint: Option<String>,
+    text: String,
+}
+
+impl Report {
+    fn parse(stderr: &str, public: &Path) -> Report {
+        let last = stderr.lines().last().unwrap_or("");
+        let closing = last
+            .strip_prefix("build failed with ")
+            .unwrap_or_else(|| panic!("no closing line; stderr:\n{stderr}"));
+        let (count, kept) = closing
+            .split_once("; ")
+            .unwrap_or_else(|| panic!("malformed closing line: {last}"));
+        // With a previous site it says that site was kept; without one, that nothing was written.
+        let expected = if public.exists() {
+            format!("{} was left as it was", public.display())
+        } else {
+            "nothing was written".to_string()
+        };
+        assert_eq!(kept, expected, "closing line: {last}");
+        let errors = match count.split_once(' ') {
+            Some(("1", "error")) => 1,
+            Some((n, "errors")) if n != "1" => n.parse().unwrap(),
+            _ => panic!("malformed error count in closing line: {last}"),
+        };
+        Report {
+            stderr: stderr.to_string(),
+            diags: parse_diags(stderr),
+            errors,
+        }
+    }
+
+    /// Asserts the number of errors, both in the closing line and as printed diagnostics.
+    fn error_count(&self, n: usize) -> &Self {
+        let printed = self.diags.iter().filter(|d| d.severity == "error").count();
+        assert_eq!(
+            (self.errors, printed),
+            (n, n),
+            "expected {n} error(s) (closing line, printed); stderr:\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// The error whose first line is exactly `file:line:column: error: message`.
+    fn error(&self, file: &str, line: usize, column: usize, message: &str) -> &Diag {
+        let header = format!("{file}:{line}:{column}: error: {message}");
+        self.diags
+            .iter()
+            .find(|d| d.text.lines().next() == Some(header.as_str()))
+            .unwrap_or_else(|| panic!("expected the line\n{header}\nin stderr:\n{}", self.stderr))
+    }
+
+    /// The error at `file:line:column` whose message contains `part` (for messages whose
+    /// exact wording is the implementer's choice).
+    fn error_containing(&self, file: &str, line: usize, column: usize, part: &str) -> &Diag {
+        self.diags
+            .iter()
+            .find(|d| {
+                d.severity == "error"
+                    && (d.file.as_str(), d.line, d.column) == (file, line, column)
+                    && d.message.contains(part)
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "expected an error at {file}:{line}:{column} mentioning `{part}`; stderr:\n{}",
+                    self.stderr
+                )
+            })
+    }
+}
+
+impl Diag {
+    /// Asserts the quoted source line and that the caret sits under the reported column.
+    fn source(&self, expected: &str) -> &Self {
+        let Some((src, caret)) = &self.source else {
+            panic!(
+                "expected the source line `{expected}` under:\n{}",
+                self.text
+            );
+        };
+        assert_eq!(src, expected, "source line of:\n{}", self.text);
+        assert_eq!(
+            *caret,
+            Some(self.column),
+            "the caret must point at column {}:\n{}",
+            self.column,
+            self.text
+        );
+        self
+    }
+
+    fn hint(&self, expected: &str) -> &Self {
+        assert_eq!(
+            self.hint.as_deref(),
+            Some(expected),
+            "hint of:\n{}",
+            self.text
+        );
+        self
+    }
+
+    /// Asserts that there is a hint, and that it names `word`.
+    fn hint_mentioning(&self, word: &str) -> &Self {
+        match &self.hint {
+            Some(h) => assert!(
+                h.contains(word),
+                "the hint should name `{word}`:\n{}",
+                self.text
+            ),
+            None => panic!("expected a hint naming `{word}` under:\n{}", self.text),
+        }
+        self
+    }
+
+    fn message_lacks(&self, part: &str) -> &Self {
+        assert!(
+            !self.message.contains(part),
+            "the message should not contain `{part}`:\n{}",
+            self.text
+        );
+        self
+    }
+}
+
+/// Splits stderr into diagnostics: a block starts at a `path:line:col: severity: …` line.
+fn parse_diags(stderr: &str) -> Vec<Diag> {
+    let mut blocks: Vec<Vec<&str>> = Vec::new();
+    for line in stderr.lines() {
+        if parse_header(line).is_some() {
+            blocks.push(vec![line]);
+        } else if line.starts_with("build failed with ") || line.starts_with("built ") {
+            break;
+        } else if let Some(b) = blocks.last_mut() {
+            b.push(line);
+        }
+    }
+    blocks
+        .into_iter()
+        .map(|lines| {
+            let (file, line, column, severity, message) = parse_header(lines[0]).unwrap();
+            let number = format!("{line} |");
+            let mut source = None;
+            let mut hint = None;
+            for (i, l) in lines.iter().enumerate().skip(1) {
+                if let Some(h) = l.strip_prefix("  = hint: ") {
+                    hint = Some(h.to_string());
+                } else if let Some(rest) = l.strip_prefix(&number) {
+                    let src = rest.strip_prefix(' ').unwrap_or(rest).to_string();
+                    let caret = lines.get(i + 1).and_then(|c| {
+                        let (_, after) = c.split_once(" | ")?;
+                        after.find('^').map(|b| after[..b].chars().count() + 1)
+                    });
+                    source = Some((src, caret));
+                }
+            }
+            Diag {
+                file,
+                line,
+                column,
+                severity,
+                message,
+                source,
+                hint,
+                text: lines.join("\n"),
+            }
+        })
+        .collect()
+}
+
+fn parse_header(line: &str) -> Option<(String, usize, usize, String, String)> {
+    if line.starts_with(' ') {
+        return None;
+    }
+    let (place, severity, message) = ["error", "warning"].iter().find_map(|s| {
+        let (place, message) = line.split_once(&format!(": {s}: "))?;
+        Some((place, s.to_string(), message.to_string()))
+    })?;
+    let mut parts = place.rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line_no = parts.next()?.parse().ok()?;
+    let file = parts.next()?.to_string();
+    Some((file, line_no, column, severity, message))
+}
+
+/// An article file from its lines (joined with `\n`, ending with one).
+fn article(lines: &[&str]) -> String {
+    let mut s = lines.join("\n");
+    s.push('\n');
+    s
+}
+
+// ---------------------------------------------------------------------------------------------
+// Front matter
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn malformed_yaml_is_reported_where_the_unclosed_quote_opens() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: \"unclosed", // line 2, the quote is column 8
+            "updated: 2021-12-20",
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    // The positions inside the message must not be YAML-relative ("line 3" is file line 4).
+    report
+        .error_containing(ARTICLE, 2, 8, "quoted scalar")
+        .message_lacks(" at line ")
+        .source("title: \"unclosed")
+        .hint_mentioning("quote");
+}
+
+#[test]
+fn missing_title_is_reported_with_a_hint() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&["---", "updated: 2021-12-20", "---", "", "Text."]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(ARTICLE, 2, 1, "missing field `title`")
+        .source("updated: 2021-12-20")
+        .hint_mentioning("title:");
+}
+
+#[test]
+fn missing_updated_is_reported_with_a_hint() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&["---", "title: Trasig", "---", "", "Text."]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(ARTICLE, 2, 1, "missing field `updated`")
+        .source("title: Trasig")
+        .hint_mentioning("updated:");
+}
+
+#[test]
+fn unknown_field_suggests_the_closest_one() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "titel: Trasig",
+            "updated: 2021-12-20",
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let report = site.fails();
+    // The whole stderr, as `just` checks it.
+    assert_eq!(
+        report.stderr,
+        format!(
+            "{ARTICLE}:2:1: error: unknown field `titel`, expected one of `title`, `slug`, \
+             `description`, `updated`, `level`, `tags`, `order`, `draft`, `aliases`, \
+             `server_tables`\n  |\n2 | titel: Trasig\n  | ^\n  = hint: did you mean `title`?\n\
+             build failed with 1 error; {} was left as it was\n",
+            site.public().display()
+        )
+    );
+}
+
+#[test]
+fn invalid_date_is_reported_at_the_date() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-13-45", // line 3, the value is column 10
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error_containing(
+            ARTICLE,
+            3,
+            10,
+            "`2021-13-45` is not a valid date; write it as YYYY-MM-DD, e.g. 2021-12-20",
+        )
+        .source("updated: 2021-13-45");
+}
+
+#[test]
+fn invalid_level_is_reported_at_the_level() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-12-20",
+            "level: expert", // line 4, the value is column 8
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(
+            ARTICLE,
+            4,
+            8,
+            "level: unknown variant `expert`, expected `beginner` or `advanced`",
+        )
+        .source("level: expert");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Server tables
+// ---------------------------------------------------------------------------------------------
+
+/// An article with one server table `imap` made of `table_lines`, placed in the body.
+fn article_with_table(table_lines: &[&str]) -> String {
+    let mut lines = vec![
+        "---",
+        "title: Trasig",
+        "updated: 2021-12-20",
+        "server_tables:", // line 4
+        "  imap:",        // line 5
+        "    caption: IMAP",
+        "    rows:", // line 7
+    ];
+    lines.extend_from_slice(table_lines); // from line 8
+    lines.extend_from_slice(&["---", "", "```servers imap", "```"]);
+    article(&lines)
+}
+
+#[test]
+fn invalid_security_is_reported_at_the_value() {
+    let site = Site::built();
+    let row = "      - { host: imap.websupport.se, port: 993, security: tls }";
+    site.write(ARTICLE, article_with_table(&[row]));
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(
+            ARTICLE,
+            8,
+            58,
+            "server_tables.imap.rows[0].security: unknown variant `tls`, expected one of `ssl`, `starttls`, `none`",
+        )
+        .source(row);
+}
+
+#[test]
+fn port_above_65535_is_reported_at_the_port() {
+    let site = Site::built();
+    let row = "      - { host: imap.websupport.se, port: 70000, security: ssl }";
+    site.write(ARTICLE, article_with_table(&[row]));
+    let report = site.fails();
+    report.error_count(1);
+    // `70000` is column 43 of line 8, not the `{` of the row at column 9.
+    report
+        .error_containing(ARTICLE, 8, 43, "port 70000 is outside 1–65535")
+        .source(row);
+}
+
+#[test]
+fn port_zero_is_reported_at_the_port() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article_with_table(&[
+            "      - host: imap.websupport.se",
+            "        port: 0", // line 9, the value is column 15
+            "        security: ssl",
+        ]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error_containing(ARTICLE, 9, 15, "port 0 is outside 1–65535")
+        .source("        port: 0");
+}
+
+#[test]
+fn unknown_server_table_is_reported_at_its_fence_in_the_body() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-12-20",
+            "---",
+            "",
+            "Text.",
+            "",
+            "```servers nosuch", // line 8
+            "```",
+        ]),
+    );
+    let report = site.fails();
+    assert_eq!(
+        report.stderr,
+        format!(
+            "{ARTICLE}:8:1: error: unknown server table `nosuch`\n  |\n8 | ```servers nosuch\n  | ^\n  \
+             = hint: define the table under `server_tables:` in the front matter\n\
+             build failed with 1 error; {} was left as it was\n",
+            site.public().display()
+        )
+    );
+}
+
+#[test]
+fn server_table_never_placed_is_reported_at_its_definition() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-12-20",
+            "server_tables:",
+            "  imap:", // line 5, column 3
+            "    caption: IMAP",
+            "    rows:",
+            "      - { host: imap.websupport.se, port: 993, security: ssl }",
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(ARTICLE, 5, 3, "the server table `imap` is never placed")
+        .source("  imap:")
+        .hint("put a block ```servers imap``` where the table belongs in the body");
+}
+
+#[test]
+fn server_table_without_rows_in_any_language_is_reported_in_each_file() {
+    let site = Site::built();
+    // Both translations define `imap` (line 5, column 3) with a caption but no rows.
+    for (file, title) in [(ARTICLE, "Trasig"), (ARTICLE_EN, "Broken")] {
+        site.write(
+            file,
+            article(&[
+                "---",
+                &format!("title: {title}"),
+                "updated: 2021-12-20",
+                "server_tables:",
+                "  imap:",
+                "    caption: IMAP",
+                "---",
+                "",
+                "```servers imap",
+                "```",
+            ]),
+        );
+    }
+    let report = site.fails();
+    report.error_count(2);
+    for file in [ARTICLE_EN, ARTICLE] {
+        report
+            .error(
+                file,
+                5,
+                3,
+                "the server table `imap` has no rows, here or in a translation",
+            )
+            .source("  imap:")
+            .hint("give the table `rows:` in at least one language");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Structure: slugs and categories
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn two_articles_with_one_slug_in_a_locale() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "slug: e-postprotokoll-imap-vs-pop3", // the slug of email-protocols.sv.md
+            "updated: 2021-12-20",
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    // broken.sv.md sorts first, so the shipped article (its `slug:` is line 3) is the second
+    // claimant; the message names both files.
+    report
+        .error(
+            "content/email/basic-settings/email-protocols.sv.md",
+            3,
+            1,
+            &format!("the slug `e-postprotokoll-imap-vs-pop3` is already used by {ARTICLE}"),
+        )
+        .source("slug: e-postprotokoll-imap-vs-pop3")
+        .hint("give one of the two articles another `slug:`");
+}
+
+#[test]
+fn article_in_a_folder_without_category_file() {
+    let site = Site::built();
+    let orphan = "content/email/no-category/orphan.sv.md";
+    site.write(
+        orphan,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-12-20",
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(
+            orphan,
+            1,
+            1,
+            "the folder `content/email/no-category` is not a category: it has no _category.yaml",
+        )
+        .hint("create content/email/no-category/_category.yaml with the category's titles");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Locales and templates
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn fluent_syntax_error_is_reported_on_the_broken_line() {
+    let site = Site::built();
+    let ftl = "locales/en/main.ftl";
+    let line = site.lines(ftl) + 1;
+    site.append(ftl, "broken-message = { $unclosed\n");
+    let report = site.fails();
+    report.error_count(1);
+    // The `}` is missing at the end of the appended line (column 29); the position must be
+    // a place in the file, not the end of input on a line that does not exist.
+    report
+        .error(ftl, line, 29, "Expected a token starting with \"}\"")
+        .source("broken-message = { $unclosed")
+        .hint("see https://projectfluent.org/fluent/guide/ for the syntax");
+}
+
+#[test]
+fn tera_block_syntax_error_is_reported_in_the_template() {
+    let site = Site::built();
+    let tpl = "templates/article.html";
+    let line = site.lines(tpl) + 1;
+    site.append(tpl, "{% if %}\n");
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(
+            tpl,
+            line,
+            7,
+            "Found `%}` but expected one of: integer, float, string, bool, ident, `-`, `not`, \
+             `<`, `{`, `[` or `(`",
+        )
+        .source("{% if %}");
+}
+
+#[test]
+fn tera_unclosed_expression_is_reported_in_the_template() {
+    let site = Site::built();
+    let tpl = "templates/article.html";
+    let line = site.lines(tpl) + 1;
+    site.append(tpl, "{{ unclosed\n");
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(tpl, line, 12, "Unexpected end of input")
+        .source("{{ unclosed");
+}
+
+#[test]
+fn message_id_no_locale_defines_is_reported_where_the_template_uses_it() {
+    let site = Site::built();
+    let tpl = "templates/home.html";
+    // home.html extends base.html, so the call goes inside its last block: text after the
+    // blocks of a child template is a tera error of its own. `{% endblock main %}` is the
+    // last line, so the new line takes its number.
+    let line = site.lines(tpl);
+    site.replace(
+        tpl,
+        "{% endblock main %}",
+        "<p>{{ t(key=\"no-such-message\") }}</p>\n{% endblock main %}",
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(
+            tpl,
+            line,
+            7,
+            "no locale defines the message `no-such-message`",
+        )
+        .source("<p>{{ t(key=\"no-such-message\") }}</p>")
+        .hint("add `no-such-message = …` to the .ftl files in locales/");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every error of a run at once
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn errors_in_several_files_are_all_reported_in_one_run() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "titel: Trasig",
+            "updated: 2021-12-20",
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    site.write(
+        ARTICLE_EN,
+        article(&[
+            "---",
+            "title: Broken",
+            "updated: 2021-12-20",
+            "level: expert",
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let category = "content/email/basic-settings/_category.yaml";
+    site.replace(category, "order: 1", "order: first"); // line 4, value at column 8
+    let tpl = "templates/article.html";
+    let tpl_line = site.lines(tpl) + 1;
+    site.append(tpl, "{{ unclosed\n");
+
+    let report = site.fails();
+    report.error_count(4);
+    report.error_containing(category, 4, 8, "first");
+    report.error_containing(ARTICLE_EN, 4, 8, "expert");
+    report.error_containing(ARTICLE, 2, 1, "titel");
+    report.error_containing(tpl, tpl_line, 12, "Unexpected end of input");
+}
+
+#[test]
+fn a_broken_locale_file_does_not_hide_template_errors() {
+    let site = Site::built();
+    let ftl = "locales/en/main.ftl";
+    let ftl_line = site.lines(ftl) + 1;
+    site.append(ftl, "broken-message Hello\n"); // no `=`: expected at column 16
+    let tpl = "templates/article.html";
+    let tpl_line = site.lines(tpl) + 1;
+    site.append(tpl, "{{ unclosed\n");
+
+    let report = site.fails();
+    report.error_count(2);
+    report.error(ftl, ftl_line, 16, "Expected a token starting with \"=\"");
+    report.error(tpl, tpl_line, 12, "Unexpected end of input");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Encodings and odd files
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn file_that_is_not_utf8() {
+    let site = Site::built();
+    let mut bytes =
+        article(&["---", "title: Trasig", "updated: 2021-12-20", "---", ""]).into_bytes();
+    bytes.extend_from_slice(b"H\xe4lsning fr\xe5n Sverige.\n"); // Latin-1 `ä` on line 6, column 2
+    site.write(ARTICLE, bytes);
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(ARTICLE, 6, 2, "the file is not valid UTF-8")
+        .hint("save the file as UTF-8 in your editor");
+}
+
+#[test]
+fn front_matter_without_closing_fence() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&["---", "title: Trasig", "updated: 2021-12-20", "", "Text."]),
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error(ARTICLE, 1, 1, "the front matter has no closing `---`")
+        .source("---")
+        .hint("end the YAML fields with a line holding only `---`");
+}
+
+#[test]
+fn empty_markdown_file() {
+    let site = Site::built();
+    site.write(ARTICLE, "");
+    let report = site.fails();
+    report.error_count(1);
+    report.error(ARTICLE, 1, 1, "the file is empty").hint(
+        "an article starts with a line `---`, its YAML fields (at least `title` and \
+             `updated`), and another line `---`; or delete the file",
+    );
+}
+
+#[test]
+fn bom_and_crlf_line_endings_build() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        "\u{feff}---\r\ntitle: BOM och CRLF\r\nupdated: 2021-12-20\r\n---\r\n\r\nText med CRLF.\r\n",
+    );
+    site.succeeds();
+    let page = site.read("public/kb/bom-och-crlf/index.html");
+    assert!(page.contains("<h1>BOM och CRLF</h1>"), "{page}");
+    assert!(page.contains("<p>Text med CRLF.</p>"), "{page}");
+    assert!(
+        !page.contains('\r') && !page.contains('\u{feff}'),
+        "{page:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fallback to the default locale
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn message_missing_in_en_falls_back_to_sv_with_a_warning() {
+    let site = Site::built();
+    let line = "feedback-question = Was this article helpful?\n";
+    site.replace("locales/en/main.ftl", line, "");
+    let stderr = site.succeeds();
+
+    let page = site.read("public/en/kb/email-protocol-imap-vs-pop3/index.html");
+    assert!(page.contains("<html lang=\"en\">"), "not the English page");
+    assert!(
+        page.contains("<legend>Var den här artikeln till hjälp?</legend>"),
+        "the English page must show the Swedish text"
+    );
+    assert!(
+        !page.contains("feedback-question"),
+        "raw message id in the page"
+    );
+
+    let diags = parse_diags(&stderr);
+    let warning = diags
+        .iter()
+        .find(|d| d.severity == "warning" && d.message.contains("`feedback-question`"))
+        .unwrap_or_else(|| panic!("no warning names `feedback-question`:\n{stderr}"));
+    assert_eq!(
+        warning.text.lines().next().unwrap(),
+        "locales/sv/main.ftl:47:1: warning: `feedback-question` has no `en` translation; en \
+         pages show this text"
+    );
+    warning.hint("add `feedback-question = …` to a file in locales/en/");
+    // "this text" is the Swedish line the warning points at: it must be shown.
+    warning.source("feedback-question = Var den här artikeln till hjälp?");
+}
+
+// ---------------------------------------------------------------------------------------------
+// First builds
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn fresh_build_creates_the_output() {
+    let site = Site::copied();
+    assert!(!site.public().exists());
+    site.succeeds();
+    for page in ["index.html", "en/index.html", "sitemap.xml", "robots.txt"] {
+        assert!(site.public().join(page).is_file(), "no public/{page}");
+    }
+}
+
+#[test]
+fn failed_first_build_leaves_no_output_and_no_staging_folder() {
+    let site = Site::copied();
+    // An unknown table fails while pages render, after the staging folder exists.
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-12-20",
+            "---",
+            "",
+            "```servers nosuch",
+            "```",
+        ]),
+    );
+    let report = site.fails(); // also checks that no `.public.*` folder is left
+    report.error_count(1);
+    report.error(ARTICLE, 6, 1, "unknown server table `nosuch`");
+    assert!(
+        !site.public().exists(),
+        "a failed first build created public/"
+    );
+}
