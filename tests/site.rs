@@ -52,7 +52,11 @@ fn sel(s: &str) -> Selector {
 }
 
 fn text(e: ElementRef) -> String {
-    e.text().collect::<String>().split_whitespace().collect::<Vec<_>>().join(" ")
+    e.text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn texts(doc: &Html, selector: &str) -> Vec<String> {
@@ -74,7 +78,11 @@ fn all_pages() -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     for e in walk(site()) {
         if e.extension().is_some_and(|x| x == "html") {
-            let rel = e.strip_prefix(site()).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .strip_prefix(site())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(format!("/{rel}"), std::fs::read_to_string(&e).unwrap());
         }
     }
@@ -97,7 +105,9 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 
 /// The local file a site URL (absolute or root-relative) is served from, if it exists.
 fn served_file(url: &str) -> Option<PathBuf> {
-    let path = url.strip_prefix("https://kunskap.websupport.se").unwrap_or(url);
+    let path = url
+        .strip_prefix("https://kunskap.websupport.se")
+        .unwrap_or(url);
     let path = path.split(['?', '#']).next().unwrap();
     let rel = path.trim_start_matches('/');
     let file = if rel.is_empty() || rel.ends_with('/') {
@@ -118,15 +128,26 @@ fn seed_article_in_swedish_shows_everything_the_old_page_showed() {
     );
     assert_eq!(
         texts(&doc, "nav.breadcrumbs li"),
-        ["Hem", "E-post", "Grundinställningar", "E-postprotokoll (IMAP vs POP3)"]
+        [
+            "Hem",
+            "E-post",
+            "Grundinställningar",
+            "E-postprotokoll (IMAP vs POP3)"
+        ]
     );
     let crumb_links: Vec<_> = doc
         .select(&sel("nav.breadcrumbs a"))
         .map(|a| a.value().attr("href").unwrap().to_string())
         .collect();
-    assert_eq!(crumb_links, ["/", "/e-post/", "/e-post/grundinstallningar/"]);
+    assert_eq!(
+        crumb_links,
+        ["/", "/e-post/", "/e-post/grundinstallningar/"]
+    );
     assert_eq!(texts(&doc, "h1"), ["E-postprotokoll (IMAP vs POP3)"]);
-    assert_eq!(texts(&doc, ".badge"), ["Instruktioner lämpliga för nybörjare"]);
+    assert_eq!(
+        texts(&doc, ".badge"),
+        ["Instruktioner lämpliga för nybörjare"]
+    );
     assert_eq!(texts(&doc, ".updated"), ["Uppdaterad 20 december 2021"]);
     assert_eq!(attr(&doc, ".updated time", "datetime"), "2021-12-20");
 
@@ -156,12 +177,19 @@ fn seed_article_in_swedish_shows_everything_the_old_page_showed() {
             ["imap.dindomän.tld", "143", "Osäker anslutning"],
         ]
     );
-    assert_eq!(rows(&tables[1])[0], ["pop3.websupport.se", "995", "Säker SSL-anslutning"]);
+    assert_eq!(
+        rows(&tables[1])[0],
+        ["pop3.websupport.se", "995", "Säker SSL-anslutning"]
+    );
     assert_eq!(
         rows(&tables[2]),
         [
             ["smtp.websupport.se", "465", "Säker SSL-anslutning"],
-            ["smtp.websupport.se", "587", "Säker TLS-anslutning (STARTTLS)"],
+            [
+                "smtp.websupport.se",
+                "587",
+                "Säker TLS-anslutning (STARTTLS)"
+            ],
             ["smtp.dindomän.tld", "25", "Osäker anslutning"],
         ]
     );
@@ -182,7 +210,12 @@ fn seed_article_in_swedish_shows_everything_the_old_page_showed() {
     assert_eq!(images.len(), 2);
     let sizes: Vec<(&str, &str)> = images
         .iter()
-        .map(|i| (i.value().attr("width").unwrap(), i.value().attr("height").unwrap()))
+        .map(|i| {
+            (
+                i.value().attr("width").unwrap(),
+                i.value().attr("height").unwrap(),
+            )
+        })
         .collect();
     assert_eq!(sizes, [("783", "343"), ("783", "609")]);
     for img in &images {
@@ -190,7 +223,10 @@ fn seed_article_in_swedish_shows_everything_the_old_page_showed() {
         assert_eq!(img.value().attr("loading"), Some("lazy"));
         assert!(served_file(img.value().attr("src").unwrap()).is_some());
     }
-    assert_eq!(texts(&doc, ".feedback legend"), ["Var den här artikeln till hjälp?"]);
+    assert_eq!(
+        texts(&doc, ".feedback legend"),
+        ["Var den här artikeln till hjälp?"]
+    );
     assert_eq!(
         attr(&doc, "form.feedback", "action"),
         "https://kunskap.websupport.se/feedback"
@@ -204,20 +240,37 @@ fn seed_article_in_english_is_localised_not_swedish() {
     assert_eq!(attr(&doc, "html", "lang"), "en");
     assert_eq!(
         texts(&doc, "nav.breadcrumbs li"),
-        ["Home", "Email", "Basic settings", "Email protocol (IMAP vs POP3)"]
+        [
+            "Home",
+            "Email",
+            "Basic settings",
+            "Email protocol (IMAP vs POP3)"
+        ]
     );
     // The old English page showed the Swedish label; this one must not.
-    assert_eq!(texts(&doc, ".badge"), ["Instructions suitable for beginners"]);
+    assert_eq!(
+        texts(&doc, ".badge"),
+        ["Instructions suitable for beginners"]
+    );
     assert_eq!(texts(&doc, ".updated"), ["Updated on 20 December 2021"]);
     let cells = texts(&doc, ".article-body table tbody tr:first-child > *");
-    assert_eq!(cells[..3], ["imap.websupport.se", "993", "Secure SSL connection"]);
+    assert_eq!(
+        cells[..3],
+        ["imap.websupport.se", "993", "Secure SSL connection"]
+    );
     let hosts = texts(&doc, ".article-body table tbody th");
-    assert!(hosts.contains(&"imap.yourdomain.tld".to_string()), "{hosts:?}");
+    assert!(
+        hosts.contains(&"imap.yourdomain.tld".to_string()),
+        "{hosts:?}"
+    );
     assert_eq!(
         texts(&doc, ".article-body caption")[0],
         "Incoming server settings for IMAP. We always recommend running SSL."
     );
-    assert_eq!(texts(&doc, ".feedback legend"), ["Was this article helpful?"]);
+    assert_eq!(
+        texts(&doc, ".feedback legend"),
+        ["Was this article helpful?"]
+    );
     // The language switcher goes to the same article in Swedish.
     assert_eq!(
         attr(&doc, "nav.languages a", "href"),
@@ -262,12 +315,30 @@ fn head_has_canonical_hreflang_open_graph_and_json_ld() {
     )
     .unwrap();
     let graph = ld["@graph"].as_array().unwrap();
-    let of_type = |t: &str| graph.iter().find(|n| n["@type"] == t).unwrap_or_else(|| panic!("no {t}"));
-    assert_eq!(of_type("TechArticle")["headline"], "Email protocol (IMAP vs POP3)");
+    let of_type = |t: &str| {
+        graph
+            .iter()
+            .find(|n| n["@type"] == t)
+            .unwrap_or_else(|| panic!("no {t}"))
+    };
+    assert_eq!(
+        of_type("TechArticle")["headline"],
+        "Email protocol (IMAP vs POP3)"
+    );
     assert_eq!(of_type("TechArticle")["dateModified"], "2021-12-20");
-    let crumbs = of_type("TechArticle")["breadcrumb"]["itemListElement"].as_array().unwrap();
+    let crumbs = of_type("TechArticle")["breadcrumb"]["itemListElement"]
+        .as_array()
+        .unwrap();
     let names: Vec<&str> = crumbs.iter().map(|c| c["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["Home", "Email", "Basic settings", "Email protocol (IMAP vs POP3)"]);
+    assert_eq!(
+        names,
+        [
+            "Home",
+            "Email",
+            "Basic settings",
+            "Email protocol (IMAP vs POP3)"
+        ]
+    );
     let action = &of_type("WebSite")["potentialAction"];
     assert_eq!(action["@type"], "SearchAction");
     assert_eq!(
@@ -298,7 +369,10 @@ fn every_page_is_in_its_language_and_links_only_to_pages_that_exist() {
         let expected = if url.starts_with("/en/") { "en" } else { "sv" };
         assert_eq!(lang, expected, "{url}");
         let visible = text(doc.select(&sel("body")).next().unwrap());
-        assert!(!visible.contains("{domain}"), "{url}: unresolved {{domain}}");
+        assert!(
+            !visible.contains("{domain}"),
+            "{url}: unresolved {{domain}}"
+        );
         for id in &fluent_ids {
             assert!(!visible.contains(id.as_str()), "{url}: raw Fluent id {id}");
         }
@@ -328,12 +402,21 @@ fn an_article_only_in_swedish_is_listed_in_english_marked_and_without_false_href
     // Its language switcher goes to the English category, not to a translation.
     let switch = sv.select(&sel("nav.languages a")).next().unwrap();
     assert_eq!(switch.value().attr("hreflang"), None);
-    assert_eq!(switch.value().attr("href"), Some("/en/account/invoices-and-payment/"));
+    assert_eq!(
+        switch.value().attr("href"),
+        Some("/en/account/invoices-and-payment/")
+    );
 
     let en = page("/en/account/invoices-and-payment/");
-    let item = en.select(&sel("li.untranslated")).next().expect("listed in English");
+    let item = en
+        .select(&sel("li.untranslated"))
+        .next()
+        .expect("listed in English");
     let link = item.select(&sel("a")).next().unwrap();
-    assert_eq!(link.value().attr("href"), Some("/kb/vad-ar-ett-ocr-nummer/"));
+    assert_eq!(
+        link.value().attr("href"),
+        Some("/kb/vad-ar-ett-ocr-nummer/")
+    );
     assert_eq!(link.value().attr("lang"), Some("sv"));
     assert_eq!(texts(&en, "li.untranslated .only-in"), ["Only in Swedish"]);
 }
@@ -342,7 +425,10 @@ fn an_article_only_in_swedish_is_listed_in_english_marked_and_without_false_href
 fn categories_list_their_subcategories_and_articles_at_every_level() {
     let home = page("/en/");
     let top = texts(&home, ".category-grid > li > h2");
-    assert_eq!(top, ["Email", "Domains", "Web hosting", "Security", "Account"]);
+    assert_eq!(
+        top,
+        ["Email", "Domains", "Web hosting", "Security", "Account"]
+    );
     let email = page("/en/email/");
     assert!(texts(&email, ".category-list > li > a").contains(&"Basic settings".to_string()));
     let third = page("/e-post/e-postprogram/mobil-och-surfplatta/");
@@ -392,7 +478,12 @@ fn output_is_byte_identical_with_one_thread_and_many() {
     let read = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
         walk(root)
             .into_iter()
-            .map(|p| (p.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&p).unwrap()))
+            .map(|p| {
+                (
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
             .collect()
     };
     let (a, b) = (read(&one), read(&many));
