@@ -41,6 +41,7 @@ pub struct BuildReport {
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let output = write::Output::lock(&opts.output)?;
     let config = config::load(&opts.root)?;
 
     // Independent inputs: load them all so every error of the run is reported together.
@@ -65,7 +66,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     warnings.extend(l10n_warnings);
 
     let site = model::Site::new(config, content)?;
-    let staging = write::Staging::new(&opts.output)?;
+    let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
     staging.copy_static(&opts.root, &site.statics.files)?;
     staging.publish()?;

@@ -7,30 +7,68 @@ use crate::diag::{Diagnostic, Pos};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-pub struct Staging {
-    dir: tempfile::TempDir,
-    output: PathBuf,
+/// The output folder, locked for one build: taken before anything is read, so even a
+/// build that fails first repairs what an interrupted one left behind.
+pub struct Output {
+    path: PathBuf,
+    parent: PathBuf,
+    name: String,
+    _lock: std::fs::File,
 }
 
-impl Staging {
-    /// A fresh folder next to `output` (same file system, so the final rename is cheap).
-    pub fn new(output: &Path) -> Result<Staging, Diagnostic> {
+impl Output {
+    pub fn lock(output: &Path) -> Result<Output, Diagnostic> {
         let parent = match output.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create", e))?;
-        let name = output.file_name().unwrap_or_default().to_string_lossy();
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{name}.kbgen-"))
-            .tempdir_in(&parent)
-            .map_err(|e| io_error(&parent, "cannot create a staging folder in", e))?;
-        Ok(Staging {
-            dir,
-            output: output.to_path_buf(),
+        let name = output
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let lock_path = parent.join(format!(".{name}.kbgen-lock"));
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| io_error(&lock_path, "cannot create the lock", e))?;
+        if lock.try_lock().is_err() {
+            return Err(Diagnostic::error(
+                &lock_path,
+                Pos::START,
+                format!("another kbgen build is writing to {}", output.display()),
+            )
+            .hint("wait for it to finish, or build into another --output"));
+        }
+        recover(&parent, &name, output)?;
+        Ok(Output {
+            path: output.to_path_buf(),
+            parent,
+            name,
+            _lock: lock,
         })
     }
 
+    /// A fresh folder next to the output (same file system, so the final rename is cheap).
+    pub fn staging(self) -> Result<Staging, Diagnostic> {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{}.kbgen-", self.name))
+            .tempdir_in(&self.parent)
+            .map_err(|e| io_error(&self.parent, "cannot create a staging folder in", e))?;
+        Ok(Staging { dir, output: self })
+    }
+}
+
+pub struct Staging {
+    dir: tempfile::TempDir,
+    /// Holds the lock until the staged site is published or dropped.
+    output: Output,
+}
+
+impl Staging {
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -60,32 +98,76 @@ impl Staging {
         Ok(())
     }
 
-    /// Replaces the output with the staged site.
+    /// Replaces the output with the staged site in one step: readers and a killed process
+    /// see either the old site or the new one, never a mix or nothing.
     pub fn publish(self) -> Result<(), Diagnostic> {
         let staged = self.dir.keep();
-        let output = &self.output;
-        if output.exists() {
-            let parent = staged.parent().unwrap_or(Path::new("."));
-            let name = output.file_name().unwrap_or_default().to_string_lossy();
-            let old = tempfile::Builder::new()
-                .prefix(&format!(".{name}.old-"))
-                .tempdir_in(parent)
-                .map_err(|e| io_error(parent, "cannot create a folder in", e))?
-                .keep();
-            // `old` exists empty; renaming a folder onto an empty one replaces it.
-            std::fs::rename(output, &old).map_err(|e| io_error(output, "cannot move aside", e))?;
-            if let Err(e) = std::fs::rename(&staged, output) {
-                // Put the previous site back before reporting.
-                let _ = std::fs::rename(&old, output);
+        let output = &self.output.path;
+        if !output.exists() {
+            return std::fs::rename(&staged, output)
+                .map_err(|e| io_error(output, "cannot create", e));
+        }
+        match exchange(&staged, output) {
+            // `staged` now holds the previous site.
+            Ok(()) => {
                 let _ = std::fs::remove_dir_all(&staged);
-                return Err(io_error(output, "cannot replace", e));
+                Ok(())
             }
+            Err(_) => swap_by_two_renames(&staged, output),
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Where the file system cannot exchange two folders: move the old site aside under a name
+/// `recover` knows, then move the new one in. A build killed between the two renames is
+/// repaired by the next one.
+fn swap_by_two_renames(staged: &Path, output: &Path) -> Result<(), Diagnostic> {
+    let parent = staged.parent().unwrap_or(Path::new("."));
+    let name = output.file_name().unwrap_or_default().to_string_lossy();
+    let old = parent.join(format!(".{name}.kbgen-old"));
+    let _ = std::fs::remove_dir_all(&old);
+    std::fs::rename(output, &old).map_err(|e| io_error(output, "cannot move aside", e))?;
+    if let Err(e) = std::fs::rename(staged, output) {
+        let _ = std::fs::rename(&old, output);
+        let _ = std::fs::remove_dir_all(staged);
+        return Err(io_error(output, "cannot replace", e));
+    }
+    let _ = std::fs::remove_dir_all(&old);
+    Ok(())
+}
+
+/// Cleans up after a build that was killed: staging folders are removed, and a previous site
+/// that was moved aside but never replaced is put back. Runs under the output's lock.
+fn recover(parent: &Path, name: &str, output: &Path) -> Result<(), Diagnostic> {
+    let old = parent.join(format!(".{name}.kbgen-old"));
+    if old.is_dir() {
+        if output.exists() {
             let _ = std::fs::remove_dir_all(&old);
         } else {
-            std::fs::rename(&staged, output).map_err(|e| io_error(output, "cannot create", e))?;
+            std::fs::rename(&old, output).map_err(|e| io_error(&old, "cannot restore", e))?;
         }
-        Ok(())
     }
+    let prefix = format!(".{name}.kbgen-");
+    if let Ok(entries) = std::fs::read_dir(parent) {
+        for e in entries.flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            if n.starts_with(&prefix) && n != format!("{prefix}lock") && e.path().is_dir() {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `rel` as a relative path with no `..`, root or prefix: nothing is written outside the output.

@@ -197,13 +197,13 @@ fn assert_same_files(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathB
     );
 }
 
-/// Staging (`.public.kbgen-*`) and swap (`.public.old-*`) folders live beside the output and
-/// must be gone when kbgen exits.
+/// Staging (`.public.kbgen-*`) and swap (`.public.kbgen-old`) folders live beside the output
+/// and must be gone when kbgen exits; only the lock file `.public.kbgen-lock` stays.
 fn assert_no_staging_left(root: &Path) {
     let stray: Vec<String> = fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public."))
+        .filter(|n| n.starts_with(".public.") && n != ".public.kbgen-lock")
         .collect();
     assert!(stray.is_empty(), "left behind: {stray:?}");
 }

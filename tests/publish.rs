@@ -1,0 +1,164 @@
+//! Publishing: the output folder is only ever the previous site or the new one. Builds are
+//! killed at several moments, run while another holds the output, and rerun after a crash.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+/// A copy of the shipped site with `extra` generated articles, so a build takes a while.
+fn big_site(extra: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for item in ["kbgen.yaml", "content", "locales", "templates", "static"] {
+        copy(&Path::new(ROOT).join(item), &dir.path().join(item));
+    }
+    let folder = dir.path().join("content/email/basic-settings");
+    let body =
+        "Text med **fetstil** och en [länk](/kb/e-postprotokoll-imap-vs-pop3/).\n\n".repeat(40);
+    for i in 0..extra {
+        std::fs::write(
+            folder.join(format!("generated-{i}.sv.md")),
+            format!("---\ntitle: Genererad artikel {i}\nupdated: 2024-01-01\n---\n\n## Rubrik\n\n{body}"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            copy(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+fn kbgen(root: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kbgen"));
+    cmd.args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(root.join("public"));
+    cmd
+}
+
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Folders a build leaves beside the output: none, once a build has finished.
+fn leftovers(root: &Path) -> Vec<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public."))
+        .collect()
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_previous_site() {
+    let site = big_site(1500);
+    let root = site.path();
+    assert!(kbgen(root).status().unwrap().success());
+    let before = snapshot(&root.join("public"));
+    // Change the content so a finished build would change the output.
+    std::fs::write(
+        root.join("content/email/basic-settings/generated-0.sv.md"),
+        "---\ntitle: Ändrad\nupdated: 2024-01-02\n---\n\nNy text.\n",
+    )
+    .unwrap();
+    for delay_ms in [5, 20, 60, 120, 200] {
+        let mut child = kbgen(root).stderr(Stdio::null()).spawn().unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        child.kill().ok(); // SIGKILL on Unix
+        child.wait().unwrap();
+        if finished {
+            break; // the machine was fast enough to finish: nothing left to test at this delay
+        }
+        assert_eq!(
+            snapshot(&root.join("public")),
+            before,
+            "output changed by a build killed after {delay_ms} ms"
+        );
+    }
+    // The next build cleans up whatever the killed ones left and publishes.
+    let out = kbgen(root).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(leftovers(root), Vec::<String>::new());
+    let page = std::fs::read_to_string(root.join("public/kb/andrad/index.html")).unwrap();
+    assert!(page.contains("<h1>Ändrad</h1>"));
+}
+
+#[test]
+fn a_second_build_into_the_same_output_is_refused_while_one_runs() {
+    let site = big_site(0);
+    let root = site.path();
+    assert!(kbgen(root).status().unwrap().success());
+    let before = snapshot(&root.join("public"));
+    // Hold the output's lock as a running build does.
+    let lock = std::fs::File::open(root.join(".public.kbgen-lock")).unwrap();
+    lock.lock().unwrap();
+    let out = kbgen(root).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "error: another kbgen build is writing to {}",
+            root.join("public").display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&root.join("public")), before);
+    drop(lock);
+    assert!(kbgen(root).status().unwrap().success());
+}
+
+#[test]
+fn a_site_moved_aside_by_a_crashed_build_is_restored() {
+    let site = big_site(0);
+    let root = site.path();
+    assert!(kbgen(root).status().unwrap().success());
+    let before = snapshot(&root.join("public"));
+    // What a build killed between "move the old site aside" and "move the new one in" leaves
+    // where the file system cannot exchange folders in one step.
+    std::fs::rename(root.join("public"), root.join(".public.kbgen-old")).unwrap();
+    std::fs::create_dir(root.join(".public.kbgen-abc123")).unwrap();
+    // A failing build must still put the previous site back.
+    std::fs::write(
+        root.join("content/email/basic-settings/broken.sv.md"),
+        "---\ntitel: x\n---\n",
+    )
+    .unwrap();
+    let out = kbgen(root).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(snapshot(&root.join("public")), before);
+    assert_eq!(leftovers(root), Vec::<String>::new());
+}
