@@ -3,6 +3,7 @@
 //! filled in, the site root checked to be one.
 
 use crate::config::CONFIG_FILE;
+use crate::import::{map::DEFAULT_MAP_FILE, ImportOptions};
 use crate::BuildOptions;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,35 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default: public/ in the site root)
     Build(BuildArgs),
+    /// Convert articles of another system into kbgen article files in content/
+    #[command(subcommand)]
+    Import(ImportSource),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportSource {
+    /// Articles as the WordPress REST API returns them (/wp-json/wp/v2/ht-kb/<id>)
+    Wordpress(WordpressArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WordpressArgs {
+    /// JSON files holding one article or an array of them, or folders of such files
+    #[arg(required = true, value_name = "FILE_OR_DIR")]
+    pub inputs: Vec<PathBuf>,
+    /// The language of the articles (default: the site's default locale)
+    #[arg(long, value_name = "CODE")]
+    pub locale: Option<String>,
+    /// The site root: the folder with kbgen.yaml and content/
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// WordPress category and tag ids to category folders and tag words
+    /// (default: wordpress-map.yaml in the site root)
+    #[arg(long, value_name = "FILE")]
+    pub map: Option<PathBuf>,
+    /// Replace article files that already exist
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, clap::Args, Default)]
@@ -57,5 +87,29 @@ impl BuildArgs {
             ));
         }
         Ok(BuildOptions { root, output })
+    }
+}
+
+impl WordpressArgs {
+    pub fn resolve(&self, cwd: &Path) -> Result<ImportOptions, String> {
+        // The same site-root checks as a build.
+        let root = BuildArgs {
+            root: self.root.clone(),
+            output: None,
+        }
+        .resolve(cwd)?
+        .root;
+        let map = match &self.map {
+            Some(m) => cwd.join(m),
+            None => root.join(DEFAULT_MAP_FILE),
+        };
+        Ok(ImportOptions {
+            root,
+            inputs: self.inputs.iter().map(|i| cwd.join(i)).collect(),
+            locale: self.locale.clone(),
+            map,
+            force: self.force,
+            cwd: cwd.to_path_buf(),
+        })
     }
 }

@@ -99,10 +99,12 @@ impl fmt::Display for Diagnostic {
 
 /// Paths in messages always use `/`, whatever the platform.
 pub fn display_path(p: &Path) -> String {
-    p.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    let s = p.to_string_lossy();
+    if std::path::MAIN_SEPARATOR == '\\' {
+        s.replace('\\', "/")
+    } else {
+        s.into_owned()
+    }
 }
 
 /// A 1-based line and column (columns count characters, as editors do).

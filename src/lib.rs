@@ -15,6 +15,7 @@
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod import;
 pub mod load;
 pub mod localise;
 pub mod model;
@@ -52,16 +53,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         Ok((l, _)) => t.with_locales(Arc::clone(l)).map(Some),
         Err(_) => Ok(None),
     });
-    let (content, (l10n, l10n_warnings), templates) = match (content, l10n, templates) {
-        (Ok(c), Ok(l), Ok(Some(t))) => (c, l, t),
-        (c, l, t) => {
-            let mut all = Diagnostics::default();
-            all.extend(c.err().into_iter().flat_map(|d| d.0));
-            all.extend(l.err().into_iter().flat_map(|d| d.0));
-            all.extend(t.err().into_iter().flat_map(|d| d.0));
-            return Err(all.sorted());
-        }
-    };
+    let (content, (l10n, l10n_warnings), templates) =
+        match (content, l10n, templates) {
+            (Ok(c), Ok(l), Ok(Some(t))) => (c, l, t),
+            (c, l, t) => {
+                let mut all = Diagnostics::default();
+                all.extend(c.err().into_iter().flat_map(|d| d.0));
+                all.extend(l.err().into_iter().flat_map(|d| d.0));
+                all.extend(t.err().into_iter().flat_map(|d| d.0));
+                return Err(all.sorted());
+            }
+        };
     let mut warnings = content.warnings.clone();
     warnings.extend(l10n_warnings);
 
@@ -76,4 +78,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         articles: site.articles.len(),
         warnings: Diagnostics(warnings).sorted().0,
     })
+}
+
+/// `kbgen import wordpress`: WordPress REST API articles written into content/, with a report
+/// of what has to be finished by hand. Nothing is written when any article has an error.
+pub fn import(opts: &import::ImportOptions) -> Result<import::ImportReport, Diagnostics> {
+    import::wordpress(opts)
 }

@@ -1,7 +1,7 @@
 //! The `kbgen` binary: parse the command line, run the library, print the report, exit.
 
 use clap::Parser;
-use kbgen::cli::{BuildArgs, Cli, Command};
+use kbgen::cli::{BuildArgs, Cli, Command, ImportSource, WordpressArgs};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -15,6 +15,7 @@ fn main() -> ExitCode {
     };
     match cli.command.unwrap_or(Command::Build(BuildArgs::default())) {
         Command::Build(args) => build(&args, &cwd),
+        Command::Import(ImportSource::Wordpress(args)) => import_wordpress(&args, &cwd),
     }
 }
 
@@ -54,6 +55,33 @@ fn build(args: &BuildArgs, cwd: &std::path::Path) -> ExitCode {
             eprintln!(
                 "build failed with {n} error{}; {kept}",
                 if n == 1 { "" } else { "s" },
+            );
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn import_wordpress(args: &WordpressArgs, cwd: &std::path::Path) -> ExitCode {
+    let opts = match args.resolve(cwd) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match kbgen::import(&opts) {
+        Ok(report) => {
+            println!("{report}");
+            ExitCode::SUCCESS
+        }
+        Err(diags) => {
+            for d in &diags.0 {
+                eprintln!("{d}");
+            }
+            let n = diags.errors().count();
+            eprintln!(
+                "import failed with {n} error{}; nothing was written",
+                if n == 1 { "" } else { "s" }
             );
             ExitCode::FAILURE
         }

@@ -1,0 +1,663 @@
+//! `kbgen import wordpress`: articles from the old WordPress help centre (Heroic Knowledge
+//! Base + Yoast, as the REST API returns them) written as kbgen article files.
+//!
+//! ```text
+//! JSON files ─► wordpress::read_inputs ─► Post ─┐
+//! wordpress-map.yaml ─► map::load ──────────────┼─► plan (html::convert, front matter) ─► content/
+//! kbgen.yaml ─► config (locales, URLs) ─────────┘
+//! ```
+//!
+//! Like the build, the import collects every problem of the run before it stops, and writes
+//! nothing unless every article can be written. What it cannot convert faithfully is not an
+//! error: it is listed in the [`ImportReport`] for a person to finish by hand.
+
+pub mod html;
+pub mod map;
+pub mod wordpress;
+
+use crate::config::{self, CONFIG_FILE};
+use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::load::frontmatter::{self, Date};
+use crate::load::CONTENT_DIR;
+use crate::model::{check_alias, is_slug, slugify};
+use html::ServerTable;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use wordpress::{Post, Source};
+
+/// Resolved options of `kbgen import wordpress`.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The site root (holds kbgen.yaml).
+    pub root: PathBuf,
+    /// Absolute paths of the JSON files and folders to import.
+    pub inputs: Vec<PathBuf>,
+    /// The language of the articles; the site's default locale when not given.
+    pub locale: Option<String>,
+    /// The mapping file (absolute).
+    pub map: PathBuf,
+    /// Replace article files that already exist.
+    pub force: bool,
+    /// The folder paths in messages are shown relative to.
+    pub cwd: PathBuf,
+}
+
+/// What an import wrote, and what a person has to finish by hand.
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub articles: Vec<Imported>,
+    /// Files found in a folder that are not JSON, with why.
+    pub skipped: Vec<(PathBuf, String)>,
+}
+
+#[derive(Debug)]
+pub struct Imported {
+    /// The written file, relative to the site root.
+    pub file: PathBuf,
+    /// The JSON file it came from, as shown in messages.
+    pub source: PathBuf,
+    pub id: u64,
+    pub title: String,
+    pub notes: Vec<Note>,
+}
+
+/// Something not converted faithfully.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    pub kind: NoteKind,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    Image,
+    Shortcode,
+    Table,
+    Caption,
+    Element,
+    Link,
+    Metadata,
+}
+
+impl NoteKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            NoteKind::Image => "image",
+            NoteKind::Shortcode => "shortcode",
+            NoteKind::Table => "table",
+            NoteKind::Caption => "caption",
+            NoteKind::Element => "element",
+            NoteKind::Link => "link",
+            NoteKind::Metadata => "metadata",
+        }
+    }
+}
+
+impl ImportReport {
+    pub fn notes(&self) -> usize {
+        self.articles.iter().map(|a| a.notes.len()).sum()
+    }
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for a in &self.articles {
+            writeln!(
+                f,
+                "{} <- {} (WordPress article {}: {})",
+                display_path(&a.file),
+                show(&a.source),
+                a.id,
+                a.title
+            )?;
+            if a.notes.is_empty() {
+                writeln!(f, "  converted faithfully")?;
+            }
+            for n in &a.notes {
+                writeln!(f, "  {}: {}", n.kind.label(), n.message)?;
+            }
+        }
+        for (file, why) in &self.skipped {
+            writeln!(f, "skipped {}: {why}", show(file))?;
+        }
+        let n = self.articles.len();
+        let notes = self.notes();
+        write!(
+            f,
+            "imported {n} article{}; {}",
+            if n == 1 { "" } else { "s" },
+            match notes {
+                0 => "nothing to finish by hand".to_string(),
+                1 => "1 thing to finish by hand (listed above)".to_string(),
+                n => format!("{n} things to finish by hand (listed above)"),
+            }
+        )
+    }
+}
+
+/// The front matter an imported article gets, in the order writers read it.
+#[derive(Serialize)]
+struct FrontMatterOut<'a> {
+    title: &'a str,
+    slug: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    updated: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    level: Option<&'static str>,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    tags: &'a [String],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    draft: bool,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    aliases: &'a [String],
+    #[serde(
+        skip_serializing_if = "<[_]>::is_empty",
+        serialize_with = "tables_in_order"
+    )]
+    server_tables: &'a [(String, ServerTable)],
+}
+
+/// Server tables as a map in the order of the body (not sorted by name).
+fn tables_in_order<S: Serializer>(
+    tables: &&[(String, ServerTable)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(tables.iter().map(|(k, v)| (k, v)))
+}
+
+/// One article ready to be written.
+struct Planned {
+    file: PathBuf,
+    text: String,
+    imported: Imported,
+}
+
+pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
+    let config = config::load(&opts.root)?;
+    let locales: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
+    let locale = opts
+        .locale
+        .clone()
+        .unwrap_or_else(|| locales[0].to_string());
+    let Some(locale_index) = locales.iter().position(|l| *l == locale) else {
+        return Err(Diagnostic::error(
+            CONFIG_FILE,
+            Pos::START,
+            format!("--locale {locale}: the site has no such locale"),
+        )
+        .hint(format!(
+            "the locales in {CONFIG_FILE} are: {}",
+            locales.join(", ")
+        ))
+        .into());
+    };
+    let url_prefix = if locale_index == 0 {
+        String::new()
+    } else {
+        format!("/{locale}")
+    };
+
+    let mut diags = Diagnostics::default();
+    let map = map::load(&opts.map, shown(&opts.map, &opts.cwd))
+        .map_err(|d| diags.push(d))
+        .ok();
+    let (sources, skipped) = wordpress::read_inputs(&opts.inputs, &opts.cwd, &mut diags);
+    if sources.is_empty() && !diags.has_errors() {
+        diags.push(
+            Diagnostic::error(
+                opts.inputs
+                    .first()
+                    .map_or(PathBuf::new(), |p| shown(p, &opts.cwd)),
+                Pos::START,
+                "no WordPress articles were found in the input",
+            )
+            .hint("pass JSON files the WordPress REST API returned (/wp-json/wp/v2/ht-kb/<id>)"),
+        );
+    }
+    let Some(map) = map else {
+        return Err(diags.sorted());
+    };
+    let folders = check_ids(&map, &sources, &opts.root, &mut diags);
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+
+    let ctx = Context {
+        locale: &locale,
+        url_prefix: &url_prefix,
+        map: &map,
+        folders: &folders,
+        slugs: slugs_in_use(&opts.root, &config, &locale),
+    };
+    let mut planned = Vec::new();
+    for source in &sources {
+        for post in &source.posts {
+            match plan(post, source, &ctx) {
+                Ok(p) => planned.push(p),
+                Err(d) => diags.extend(d),
+            }
+        }
+    }
+
+    // Two articles of the run on one file, or a file that is there already.
+    let mut targets: BTreeMap<&Path, &Path> = BTreeMap::new();
+    for p in &planned {
+        if let Some(first) = targets.insert(&p.file, &p.imported.source) {
+            diags.push(
+                Diagnostic::error(
+                    &p.imported.source,
+                    Pos::START,
+                    format!(
+                        "article {} would be written to {}, like an article of {}",
+                        p.imported.id,
+                        display_path(&p.file),
+                        show(first)
+                    ),
+                )
+                .hint("two WordPress articles have the same slug; import them in separate runs or change one slug"),
+            );
+        }
+        if !opts.force && opts.root.join(&p.file).exists() {
+            diags.push(
+                Diagnostic::error(
+                    &p.file,
+                    Pos::START,
+                    format!(
+                        "refusing to overwrite {}: it already exists (article {} of {})",
+                        display_path(&p.file),
+                        p.imported.id,
+                        show(&p.imported.source)
+                    ),
+                )
+                .hint("pass --force to replace it, or move it away first"),
+            );
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags.sorted());
+    }
+
+    let mut report = ImportReport {
+        articles: Vec::new(),
+        skipped,
+    };
+    for p in planned {
+        if let Err(e) = std::fs::write(opts.root.join(&p.file), &p.text) {
+            diags.push(Diagnostic::error(
+                &p.file,
+                Pos::START,
+                format!("cannot write: {e}"),
+            ));
+            continue;
+        }
+        report.articles.push(p.imported);
+    }
+    diags.check()?;
+    Ok(report)
+}
+
+/// A path as messages show it: relative to the current folder (with `..` when it is beside
+/// it), absolute when the two share nothing but the file system root.
+pub(crate) fn shown(p: &Path, cwd: &Path) -> PathBuf {
+    if let Ok(rel) = p.strip_prefix(cwd) {
+        return rel.to_path_buf();
+    }
+    let path: Vec<_> = p.components().collect();
+    let base: Vec<_> = cwd.components().collect();
+    let common = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    if common <= 1 {
+        return p.to_path_buf();
+    }
+    let mut out: PathBuf = base[common..].iter().map(|_| "..").collect();
+    out.extend(&path[common..]);
+    out
+}
+
+/// A path in a message: `/`-separated when relative, as the system writes it when absolute.
+pub(crate) fn show(p: &Path) -> String {
+    if p.has_root() {
+        p.display().to_string()
+    } else {
+        display_path(p)
+    }
+}
+
+/// Every category and tag id of the run must be in the map, and the category folders the
+/// articles go to must be categories: all problems are reported at once. Returns the checked
+/// folders by category id.
+fn check_ids(
+    map: &map::Map,
+    sources: &[Source],
+    root: &Path,
+    diags: &mut Diagnostics,
+) -> BTreeMap<u64, String> {
+    let mut folders = BTreeMap::new();
+    for source in sources {
+        let categories = unmapped(&source.posts, |p| &p.categories, &map.categories);
+        let tags = unmapped(&source.posts, |p| &p.tags, &map.tags);
+        for (kind, section, ids, example) in [
+            (
+                "category",
+                "categories",
+                categories,
+                "<category folder under content/>",
+            ),
+            ("tag", "tags", tags, "<tag word>"),
+        ] {
+            let Some(&(first, _)) = ids.first() else {
+                continue;
+            };
+            let map_name = display_path(&map.shown);
+            let list: Vec<String> = ids
+                .iter()
+                .map(|(id, post)| format!("{id} (article {post})"))
+                .collect();
+            let (this, is, it) = match ids.len() {
+                1 => ("this", " is", "it"),
+                _ => ("these", "s are", "them"),
+            };
+            diags.push(
+                Diagnostic::error(
+                    &source.shown,
+                    Pos::START,
+                    format!(
+                        "{this} WordPress {kind} id{is} not in {map_name}: {}",
+                        list.join(", ")
+                    ),
+                )
+                .hint(format!(
+                    "add {it} under `{section}:` in {map_name}, e.g. `{first}: {example}`"
+                )),
+            );
+        }
+        for post in &source.posts {
+            match post.categories.first() {
+                None => diags.push(
+                    Diagnostic::error(
+                        &source.shown,
+                        Pos::START,
+                        format!("article {} has no category (`ht-kb-category` is empty)", post.id),
+                    )
+                    .hint("kbgen keeps every article in a category folder; give it a category in WordPress or add it by hand"),
+                ),
+                // The article goes to its first category; the others are only named in the report.
+                Some(&id) if map.categories.contains_key(&id) && !folders.contains_key(&id) => {
+                    match map.category_folder(root, id) {
+                        Ok(f) => {
+                            folders.insert(id, f);
+                        }
+                        Err(d) => diags.push(d),
+                    }
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    folders
+}
+
+/// The ids of `posts` missing from `known`, each once, with the first article that has it.
+fn unmapped(
+    posts: &[Post],
+    ids_of: impl Fn(&Post) -> &Vec<u64>,
+    known: &BTreeMap<u64, String>,
+) -> Vec<(u64, u64)> {
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for post in posts {
+        for &id in ids_of(post) {
+            if !known.contains_key(&id) && !out.iter().any(|(i, _)| *i == id) {
+                out.push((id, post.id));
+            }
+        }
+    }
+    out
+}
+
+struct Context<'a> {
+    locale: &'a str,
+    url_prefix: &'a str,
+    map: &'a map::Map,
+    folders: &'a BTreeMap<u64, String>,
+    /// The slugs of the site's articles in `locale`, with their files.
+    slugs: BTreeMap<String, PathBuf>,
+}
+
+/// The slugs the site's articles in `locale` already have (explicit or from the title), to
+/// warn before the build does. A site that does not load is left to the build to report.
+fn slugs_in_use(root: &Path, config: &config::Config, locale: &str) -> BTreeMap<String, PathBuf> {
+    let Ok(content) = crate::load::content(root, config) else {
+        return BTreeMap::new();
+    };
+    content
+        .articles
+        .into_iter()
+        .filter(|a| a.locale == locale)
+        .map(|a| {
+            let slug = a
+                .front
+                .slug
+                .clone()
+                .unwrap_or_else(|| slugify(&a.front.title));
+            (slug, a.file)
+        })
+        .collect()
+}
+
+/// One article converted: its file path, its text, its notes.
+fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diagnostic>> {
+    let err = |msg: String| Diagnostic::error(&source.shown, Pos::START, msg);
+    let mut errors = Vec::new();
+    let mut notes = Vec::new();
+    let mut meta = |message: String| {
+        notes.push(Note {
+            kind: NoteKind::Metadata,
+            message,
+        })
+    };
+
+    let title = html::text(&post.title.rendered);
+    if title.is_empty() {
+        errors.push(err(format!("article {} has an empty title", post.id)));
+    }
+    let updated = post.modified.get(..10).and_then(Date::parse);
+    if updated.is_none() {
+        errors.push(
+            err(format!(
+                "article {}: `modified` is `{}`, not a date",
+                post.id, post.modified
+            ))
+            .hint("the REST API writes it as 2024-07-02T16:09:31"),
+        );
+    }
+    let wp_slug = percent_decode(&post.slug);
+    let slug = if is_slug(&wp_slug) {
+        wp_slug
+    } else {
+        let s = slugify(if wp_slug.is_empty() { &title } else { &wp_slug });
+        meta(format!(
+            "the WordPress slug `{}` is not a kbgen slug (a-z, 0-9, dashes): it became `{s}`",
+            post.slug
+        ));
+        s
+    };
+    if slug.is_empty() {
+        errors.push(err(format!("article {} has no usable slug", post.id)));
+    }
+    let (Some(updated), true) = (updated, errors.is_empty()) else {
+        return Err(errors);
+    };
+
+    let description = post
+        .yoast_head_json
+        .as_ref()
+        .and_then(|y| y.description.as_deref())
+        .map(html::text)
+        .filter(|d| !d.is_empty())
+        .or_else(|| {
+            let e = html::text(&post.excerpt.as_ref()?.rendered);
+            let e = e.trim_end_matches("[…]").trim_end_matches("[...]").trim();
+            (!e.is_empty()).then(|| e.to_string())
+        });
+
+    let url = format!("{}/kb/{slug}/", ctx.url_prefix);
+    let mut aliases = Vec::new();
+    if let Some(old) = post.link.as_deref().and_then(url_path) {
+        let old = percent_decode(&old);
+        if old != url {
+            match check_alias(&old) {
+                Ok(()) => aliases.push(old),
+                Err(why) => meta(format!(
+                    "the old URL path `{old}` {why}, so it is not an alias; redirect it on the web server"
+                )),
+            }
+        }
+    }
+
+    let category = post.categories[0];
+    let folder = &ctx.folders[&category];
+    let file = PathBuf::from(CONTENT_DIR)
+        .join(folder)
+        .join(format!("{slug}.{}.md", ctx.locale));
+    if let Some(other) = ctx.slugs.get(&slug).filter(|f| **f != file) {
+        meta(format!(
+            "{} already has the slug `{slug}` in this language: the site will not build until one of the two changes (delete or rename the old article, or change a slug)",
+            show(other)
+        ));
+    }
+    if post.categories.len() > 1 {
+        let others: Vec<String> = post.categories[1..]
+            .iter()
+            .map(|id| format!("{id} ({})", ctx.map.categories[id]))
+            .collect();
+        meta(format!(
+            "it was also in the WordPress categories {}: kbgen keeps an article in one category, {folder}",
+            others.join(", ")
+        ));
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for id in &post.tags {
+        let word = ctx.map.tags[id].trim().to_string();
+        if !word.is_empty() && !tags.contains(&word) {
+            tags.push(word);
+        }
+    }
+    let draft = post.status.as_deref().is_some_and(|s| s != "publish");
+    if draft {
+        meta(format!(
+            "its WordPress status is `{}`: it was imported as `draft: true`",
+            post.status.as_deref().unwrap_or_default()
+        ));
+    }
+
+    let body = html::convert(&post.content.rendered);
+    notes.extend(body.notes);
+    let front = FrontMatterOut {
+        title: &title,
+        slug: &slug,
+        description: description.as_deref(),
+        updated: updated.to_string(),
+        level: body.level.map(|l| l.as_str()),
+        tags: &tags,
+        draft,
+        aliases: &aliases,
+        server_tables: &body.tables,
+    };
+    let yaml = serde_yaml::to_string(&front).map_err(|e| {
+        vec![err(format!(
+            "article {}: the front matter cannot be written: {e}",
+            post.id
+        ))]
+    })?;
+    // What is written must read back as kbgen front matter.
+    if let Err(e) = frontmatter::parse(&yaml) {
+        return Err(vec![frontmatter::yaml_error(
+            &display_path(&file),
+            &yaml,
+            1,
+            &e,
+        )
+        .hint(
+            "this is a bug in the importer: please report it with the article's JSON",
+        )]);
+    }
+    Ok(Planned {
+        text: format!("---\n{yaml}---\n\n{}", body.markdown),
+        imported: Imported {
+            file: file.clone(),
+            source: source.shown.clone(),
+            id: post.id,
+            title,
+            notes,
+        },
+        file,
+    })
+}
+
+/// The path of an absolute URL (`https://host/en/kb/x/` → `/en/kb/x/`), or a path as it is.
+fn url_path(link: &str) -> Option<String> {
+    let path = match link.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None if link.starts_with('/') => link,
+        None => return None,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or(path);
+    Some(path.to_string())
+}
+
+/// `%c3%a5` → `å`; anything that does not decode to UTF-8 stays as it was.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_shown_from_the_current_folder() {
+        let cwd = Path::new("/work/main");
+        assert_eq!(
+            shown(Path::new("/work/main/a/b.json"), cwd),
+            Path::new("a/b.json")
+        );
+        assert_eq!(
+            shown(Path::new("/work/shared/seeds/x.txt"), cwd),
+            Path::new("../shared/seeds/x.txt")
+        );
+        assert_eq!(
+            shown(Path::new("/tmp/x.json"), cwd),
+            Path::new("/tmp/x.json")
+        );
+    }
+
+    #[test]
+    fn url_paths_and_percent_decoding() {
+        assert_eq!(
+            url_path("https://kunskap.websupport.se/en/kb/x/?a=b").as_deref(),
+            Some("/en/kb/x/")
+        );
+        assert_eq!(url_path("/kb/x/").as_deref(), Some("/kb/x/"));
+        assert_eq!(url_path("https://host").as_deref(), None);
+        assert_eq!(percent_decode("e-post-%c3%a5"), "e-post-å");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}
