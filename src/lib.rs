@@ -16,6 +16,7 @@ pub mod cli;
 pub mod config;
 pub mod diag;
 pub mod import;
+pub mod index;
 pub mod load;
 pub mod localise;
 pub mod model;
@@ -47,17 +48,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
 
     // Independent inputs: load them all so every error of the run is reported together.
     let content = load::content(&opts.root, &config);
+    let synonyms = index::load_synonyms(&opts.root).map_err(Diagnostics::from);
     let l10n = localise::L10n::load(&opts.root, &config);
     // Templates parse without locales, so a broken locale never hides a template error.
     let templates = render::templates::Parsed::load(&opts.root).and_then(|t| match &l10n {
         Ok((l, _)) => t.with_locales(Arc::clone(l)).map(Some),
         Err(_) => Ok(None),
     });
-    let (content, (l10n, l10n_warnings), templates) =
-        match (content, l10n, templates) {
-            (Ok(c), Ok(l), Ok(Some(t))) => (c, l, t),
-            (c, l, t) => {
+    let (content, (l10n, l10n_warnings), templates, synonyms) =
+        match (content, l10n, templates, synonyms) {
+            (Ok(c), Ok(l), Ok(Some(t)), Ok(s)) => (c, l, t, s),
+            (c, l, t, s) => {
                 let mut all = Diagnostics::default();
+                all.extend(s.err().into_iter().flat_map(|d| d.0));
                 all.extend(c.err().into_iter().flat_map(|d| d.0));
                 all.extend(l.err().into_iter().flat_map(|d| d.0));
                 all.extend(t.err().into_iter().flat_map(|d| d.0));
@@ -70,6 +73,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let site = model::Site::new(config, content)?;
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
+    let placeholders = l10n.domain_placeholders();
+    let index = index::build(&site, &rendered.bodies, &synonyms, &placeholders)?;
+    staging.write_all(&index)?;
     staging.copy_static(&opts.root, &site.statics.files)?;
     staging.publish()?;
 

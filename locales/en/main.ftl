@@ -69,6 +69,15 @@ search-label = Search the knowledge base
 search-placeholder = Search, for example “imap” or “password”
 search-button = Search
 
+search-results-label = Search results
+search-result-count = { $count ->
+    [one] { $count } result
+   *[other] { $count } results
+}
+search-no-results = No results for “{ $query }”.
+search-no-results-hint = Try another or a shorter word, check the spelling, or browse the categories on the home page.
+search-needs-javascript = Search needs JavaScript. Browse the categories on the home page instead.
+
 ## 404
 
 not-found-title = Page not found

@@ -70,6 +70,15 @@ search-label = Sök i kunskapsdatabasen
 search-placeholder = Sök, till exempel ”imap” eller ”lösenord”
 search-button = Sök
 
+search-results-label = Sökresultat
+search-result-count = { $count ->
+    [one] { $count } träff
+   *[other] { $count } träffar
+}
+search-no-results = Inga träffar för ”{ $query }”.
+search-no-results-hint = Prova ett annat eller kortare ord, kontrollera stavningen, eller bläddra bland kategorierna på startsidan.
+search-needs-javascript = Sökningen behöver JavaScript. Bläddra bland kategorierna på startsidan i stället.
+
 ## 404
 
 not-found-title = Sidan hittades inte

@@ -104,6 +104,16 @@ impl L10n {
         out
     }
 
+    /// Per locale, what `{domain}` in a server-table host becomes ("dindomän.tld").
+    pub fn domain_placeholders(&self) -> Vec<String> {
+        (0..self.locales.len())
+            .map(|l| {
+                self.format(l, "server-domain-placeholder", None)
+                    .unwrap_or_default()
+            })
+            .collect()
+    }
+
     pub fn defines(&self, id: &str) -> bool {
         self.locales.iter().any(|l| l.messages.contains_key(id))
     }

@@ -114,9 +114,13 @@ pub fn render(
                 text.push_str(t);
                 out.push(event);
             }
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item) => {
+            // Block ends separate words in the text: "lösenordet." in one cell and "Du" in the
+            // next must not become one token.
+            Event::SoftBreak | Event::HardBreak => {
+                text.push(' ');
+                out.push(event);
+            }
+            Event::End(ref end) if !is_inline(end) => {
                 text.push(' ');
                 out.push(event);
             }
@@ -149,6 +153,13 @@ pub fn render(
         headings,
         text: text.split_whitespace().collect::<Vec<_>>().join(" "),
     })
+}
+
+fn is_inline(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+    )
 }
 
 fn is_directive(info: &str) -> bool {

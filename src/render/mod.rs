@@ -84,20 +84,19 @@ pub fn site(
 }
 
 fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Body>, Diagnostics> {
+    let placeholders = l10n.domain_placeholders();
     let results: Vec<Result<Body, Vec<Diagnostic>>> = site
         .articles
         .par_iter()
         .map(|a| {
             let table = |name: &str| {
                 let t = &a.tables[name];
-                let placeholder = l10n
-                    .format(a.locale, "server-domain-placeholder", None)
-                    .map_err(|e| Diagnostic::error(&a.file, t.pos, e))?;
+                let placeholder = &placeholders[a.locale];
                 let rows: Vec<_> = t
                     .rows
                     .iter()
                     .map(|r| TableRow {
-                        host: r.host.replace("{domain}", &placeholder),
+                        host: r.host.replace("{domain}", placeholder),
                         port: r.port.0,
                         security: r.security.as_str(),
                     })

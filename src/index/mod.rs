@@ -1,0 +1,462 @@
+//! The search index: built from the site model (not by re-reading HTML), one per locale,
+//! split so that a browser downloads only what a query needs.
+//!
+//! Per locale, under `search-index/<code>/`:
+//! - `index.json`: the first key of every term shard, the synonym groups, the document count;
+//! - `t<N>.txt`: term shards, sorted by key. A line `key\tpostings` lists the documents of a
+//!   folded stem with a precomputed BM25F impact (0–255); a line `form>stem` maps a folded
+//!   word form to its stem, so the browser needs no stemmer;
+//! - `v<hex>.txt`: every key starting with one character, for typo tolerance;
+//! - `d/<id>.json`: one document's URL, title, category path, description and text, fetched
+//!   only for the results shown.
+//!
+//! Scores are computed here once: title > tags, headings, category, server tables >
+//! description > body, with BM25F length normalisation per field. Swedish compounds are split
+//! against the site's own vocabulary, so "byte" finds "lösenordsbyte".
+
+pub mod text;
+
+use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::load::frontmatter::yaml_error;
+use crate::model::{LocaleId, Site};
+use crate::render::markdown::Body;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+use std::path::Path;
+use text::{fold, tokens, Analyzer};
+
+pub const SYNONYMS_FILE: &str = "synonyms.yaml";
+pub const INDEX_DIR: &str = "search-index";
+
+/// Fields with their weight and BM25 length normalisation.
+const FIELDS: [(f32, f32); 6] = [
+    (8.0, 0.3),  // title
+    (4.0, 0.3),  // tags and category names
+    (3.0, 0.5),  // headings
+    (4.0, 0.3),  // server tables: hosts and ports
+    (2.0, 0.5),  // description
+    (1.0, 0.75), // body
+];
+const K1: f32 = 1.2;
+/// Added to the saturated frequency (at most `K1 + 1`) when the title holds the word.
+const TITLE_BONUS: f32 = 1.0;
+/// A part of a joined word or compound counts this much of the whole.
+const PART_WEIGHT: f32 = 0.5;
+/// Longest posting list kept per term, by impact: enough to rank, small to download.
+const MAX_POSTINGS: usize = 1000;
+/// Shards are cut after this many bytes (before compression).
+const SHARD_BYTES: usize = 12 * 1024;
+
+/// Synonym groups per locale, from `synonyms.yaml` in the site root.
+pub type Synonyms = BTreeMap<String, Vec<Vec<String>>>;
+
+pub fn load_synonyms(root: &Path) -> Result<Synonyms, Diagnostic> {
+    let path = root.join(SYNONYMS_FILE);
+    if !path.is_file() {
+        return Ok(Synonyms::new());
+    }
+    let text = crate::load::read_text(root, Path::new(SYNONYMS_FILE))?;
+    serde_yaml::from_str(&text).map_err(|e| yaml_error(SYNONYMS_FILE, &text, 0, &e))
+}
+
+/// The files of every locale's index: `(path under the output, contents)`.
+pub fn build(
+    site: &Site,
+    bodies: &[Body],
+    synonyms: &Synonyms,
+    placeholders: &[String],
+) -> Result<Vec<(String, String)>, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    for code in synonyms.keys() {
+        if !site.locales.iter().any(|l| &l.code == code) {
+            diags.push(Diagnostic::error(
+                SYNONYMS_FILE,
+                Pos::START,
+                format!("`{code}` is not a configured locale"),
+            ));
+        }
+    }
+    diags.check()?;
+    let mut files = Vec::new();
+    for l in 0..site.locales.len() {
+        files.extend(
+            LocaleIndex::build(
+                site,
+                bodies,
+                l,
+                synonyms.get(&site.locales[l].code),
+                &placeholders[l],
+            )
+            .files(),
+        );
+    }
+    Ok(files)
+}
+
+/// A document's searchable text, by field (see `FIELDS`). `placeholder` replaces `{domain}`
+/// in server-table hosts, as the rendered table does.
+fn fields<'a>(
+    site: &'a Site,
+    bodies: &'a [Body],
+    a: usize,
+    placeholder: &str,
+) -> [Vec<Cow<'a, str>>; 6] {
+    let art = &site.articles[a];
+    let l = art.locale;
+    let categories = site
+        .category_path(art.category)
+        .into_iter()
+        .map(|c| Cow::Borrowed(site.categories[c].title[l].as_str()));
+    let tables = art.tables.values().flat_map(|t| {
+        t.rows.iter().map(|r| {
+            Cow::Owned(format!(
+                "{} {}",
+                r.host.replace("{domain}", placeholder),
+                r.port.0
+            ))
+        })
+    });
+    [
+        vec![Cow::Borrowed(art.title.as_str())],
+        art.tags
+            .iter()
+            .map(|t| Cow::Borrowed(t.as_str()))
+            .chain(categories)
+            .collect(),
+        bodies[a]
+            .headings
+            .iter()
+            .map(|(_, _, t)| Cow::Borrowed(t.as_str()))
+            .collect(),
+        tables.collect(),
+        art.description
+            .as_deref()
+            .map(Cow::Borrowed)
+            .into_iter()
+            .collect(),
+        vec![Cow::Borrowed(bodies[a].text.as_str())],
+    ]
+}
+
+/// A word form's folded stem and, for a compound, its parts (folded form, stem).
+struct Analysed {
+    stem: String,
+    parts: Vec<(String, String)>,
+}
+
+struct LocaleIndex {
+    code: String,
+    docs: Vec<DocRecord>,
+    /// Key → postings (doc, impact), sorted by doc.
+    postings: BTreeMap<String, Vec<(u32, u8)>>,
+    /// Folded word form → folded stem, where they differ.
+    aliases: BTreeMap<String, String>,
+    synonyms: Vec<Vec<String>>,
+}
+
+#[derive(Serialize)]
+struct DocRecord {
+    u: String,
+    t: String,
+    c: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    d: String,
+    x: String,
+}
+
+impl LocaleIndex {
+    fn build(
+        site: &Site,
+        bodies: &[Body],
+        l: LocaleId,
+        synonyms: Option<&Vec<Vec<String>>>,
+        placeholder: &str,
+    ) -> LocaleIndex {
+        let analyzer = Analyzer::new(&site.locales[l].code);
+        let ids: Vec<usize> = (0..site.articles.len())
+            .filter(|&a| site.articles[a].locale == l)
+            .collect();
+
+        // Pass 1: every word form and every field length.
+        let (words, lengths): (Vec<HashSet<String>>, Vec<[u32; 6]>) = ids
+            .par_iter()
+            .map(|&a| {
+                let mut set = HashSet::new();
+                let mut len = [0u32; 6];
+                for (f, texts) in fields(site, bodies, a, placeholder).iter().enumerate() {
+                    for t in texts.iter().flat_map(|t| tokens(t)) {
+                        len[f] += 1;
+                        set.extend(t.parts);
+                        set.insert(t.word);
+                    }
+                }
+                (set, len)
+            })
+            .unzip();
+        let mut forms: Vec<String> = words
+            .into_iter()
+            .flatten()
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        forms.sort();
+        let vocabulary: HashSet<String> = forms
+            .iter()
+            .map(|w| fold(w))
+            .filter(|w| w.chars().count() >= 4)
+            .collect();
+        // Each form analysed once: its stem and, for compounds, its parts' stems.
+        let analysed: HashMap<&str, Analysed> = forms
+            .par_iter()
+            .map(|w| {
+                let parts = analyzer
+                    .split_compound(&fold(w), &vocabulary)
+                    .into_iter()
+                    .map(|p| {
+                        let stem = analyzer.stem(&p);
+                        (p, stem)
+                    })
+                    .collect();
+                (
+                    w.as_str(),
+                    Analysed {
+                        stem: analyzer.stem(w),
+                        parts,
+                    },
+                )
+            })
+            .collect();
+        // The browser looks words up by their folded form; where that is not the stem, an
+        // alias leads there. Compound parts get one too, so "byte" finds "…sbyte".
+        let mut aliases = BTreeMap::new();
+        for w in &forms {
+            let a = &analysed[w.as_str()];
+            for (form, stem) in std::iter::once((fold(w), &a.stem))
+                .chain(a.parts.iter().map(|(p, s)| (p.clone(), s)))
+            {
+                if &form != stem {
+                    aliases.insert(form, stem.clone());
+                }
+            }
+        }
+        let n = ids.len().max(1) as f32;
+        let mut avg = [0f32; 6];
+        for len in &lengths {
+            for f in 0..6 {
+                avg[f] += len[f] as f32 / n;
+            }
+        }
+
+        // Pass 2: BM25F-weighted term frequencies per document.
+        let tfs: Vec<HashMap<&str, (f32, bool)>> = ids
+            .par_iter()
+            .zip(&lengths)
+            .map(|(&a, len)| {
+                // Per term: the weighted frequency, and whether the title holds the word itself.
+                let mut tf: HashMap<&str, (f32, bool)> = HashMap::new();
+                for (f, texts) in fields(site, bodies, a, placeholder).iter().enumerate() {
+                    let (weight, b) = FIELDS[f];
+                    let norm = if avg[f] > 0.0 {
+                        1.0 - b + b * len[f] as f32 / avg[f]
+                    } else {
+                        1.0
+                    };
+                    let w = weight / norm;
+                    for t in texts.iter().flat_map(|t| tokens(t)) {
+                        let an = &analysed[t.word.as_str()];
+                        let e = tf.entry(an.stem.as_str()).or_default();
+                        e.0 += w;
+                        e.1 |= f == 0;
+                        for (_, stem) in &an.parts {
+                            tf.entry(stem.as_str()).or_default().0 += w * PART_WEIGHT;
+                        }
+                        for p in &t.parts {
+                            let e = tf.entry(analysed[p.as_str()].stem.as_str()).or_default();
+                            e.0 += w * PART_WEIGHT;
+                            e.1 |= f == 0;
+                        }
+                    }
+                }
+                tf
+            })
+            .collect();
+        let mut df: HashMap<&str, u32> = HashMap::new();
+        for tf in &tfs {
+            for k in tf.keys() {
+                *df.entry(k).or_default() += 1;
+            }
+        }
+
+        // Impacts: idf × saturated tf, quantised against the largest in the locale.
+        let mut raw: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
+        let mut max = 0f32;
+        for (doc, tf) in tfs.iter().enumerate() {
+            for (k, &(t, in_title)) in tf {
+                let d = df[k] as f32;
+                let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+                // Saturation keeps a long body from drowning the fields; a title that holds
+                // the word earns a bonus beyond it, as readers expect that article first.
+                let title = if in_title { TITLE_BONUS } else { 0.0 };
+                let score = idf * (t * (K1 + 1.0) / (t + K1) + title);
+                max = max.max(score);
+                raw.entry(k.to_string())
+                    .or_default()
+                    .push((doc as u32, score));
+            }
+        }
+        let postings = raw
+            .into_iter()
+            .map(|(k, mut list)| {
+                if list.len() > MAX_POSTINGS {
+                    list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    list.truncate(MAX_POSTINGS);
+                }
+                list.sort_by_key(|p| p.0);
+                let q = list
+                    .into_iter()
+                    .map(|(d, s)| (d, ((s / max) * 254.0).round() as u8 + 1))
+                    .collect();
+                (k, q)
+            })
+            .collect();
+
+        let docs = ids
+            .iter()
+            .map(|&a| {
+                let art = &site.articles[a];
+                DocRecord {
+                    u: art.url.clone(),
+                    t: art.title.clone(),
+                    c: site
+                        .category_path(art.category)
+                        .into_iter()
+                        .map(|c| site.categories[c].title[l].as_str())
+                        .collect::<Vec<_>>()
+                        .join(" › "),
+                    d: art.description.clone().unwrap_or_default(),
+                    x: bodies[a].text.clone(),
+                }
+            })
+            .collect();
+        let synonyms = synonyms
+            .map(|groups| {
+                groups
+                    .iter()
+                    .map(|g| {
+                        g.iter()
+                            .filter_map(|w| tokens(w).into_iter().next().map(|t| fold(&t.word)))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        LocaleIndex {
+            code: site.locales[l].code.clone(),
+            docs,
+            postings,
+            aliases,
+            synonyms,
+        }
+    }
+
+    fn files(self) -> Vec<(String, String)> {
+        let dir = format!("{INDEX_DIR}/{}", self.code);
+        let mut files = Vec::with_capacity(self.docs.len() + 64);
+        // Keys in order: postings and aliases interleaved, one line each.
+        let mut lines: BTreeMap<&str, String> = BTreeMap::new();
+        for (k, list) in &self.postings {
+            let mut line = format!("{k}\t");
+            let mut prev = 0u32;
+            for (i, (d, imp)) in list.iter().enumerate() {
+                if i > 0 {
+                    line.push(',');
+                }
+                let _ = write!(line, "{}:{}", radix36(d - prev), radix36(u32::from(*imp)));
+                prev = *d;
+            }
+            lines.insert(k, line);
+        }
+        for (form, stem) in &self.aliases {
+            let line = format!("{form}>{stem}");
+            lines
+                .entry(form)
+                .and_modify(|l| {
+                    l.push('\n');
+                    l.push_str(&line);
+                })
+                .or_insert(line);
+        }
+        // Shards: consecutive keys until a shard is big enough.
+        let mut shards: Vec<(&str, String)> = Vec::new();
+        for (key, line) in &lines {
+            match shards.last_mut() {
+                Some((_, text)) if text.len() < SHARD_BYTES => {}
+                _ => shards.push((key, String::new())),
+            }
+            let text = &mut shards.last_mut().expect("pushed above").1;
+            text.push_str(line);
+            text.push('\n');
+        }
+        let first_keys: Vec<&str> = shards.iter().map(|(k, _)| *k).collect();
+        for (i, (_, text)) in shards.iter().enumerate() {
+            files.push((format!("{dir}/t{i}.txt"), text.clone()));
+        }
+
+        // Typo candidates: every key, by its first character.
+        let mut vocab: BTreeMap<char, String> = BTreeMap::new();
+        for key in lines.keys() {
+            if let Some(c) = key.chars().next() {
+                let v = vocab.entry(c).or_default();
+                v.push_str(key);
+                v.push('\n');
+            }
+        }
+        for (c, keys) in vocab {
+            files.push((format!("{dir}/v{:x}.txt", c as u32), keys));
+        }
+        for (i, d) in self.docs.iter().enumerate() {
+            files.push((
+                format!("{dir}/d/{i}.json"),
+                serde_json::to_string(d).expect("plain strings serialize"),
+            ));
+        }
+        let meta = serde_json::json!({
+            "v": 1,
+            "docs": self.docs.len(),
+            "shards": first_keys,
+            "synonyms": self.synonyms,
+        });
+        files.push((format!("{dir}/index.json"), meta.to_string()));
+        files
+    }
+}
+
+fn radix36(mut n: u32) -> String {
+    const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
+    let mut out = Vec::new();
+    loop {
+        out.push(DIGITS[(n % 36) as usize]);
+        n /= 36;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).expect("ASCII digits")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn radix36_round_numbers() {
+        assert_eq!(radix36(0), "0");
+        assert_eq!(radix36(35), "z");
+        assert_eq!(radix36(36), "10");
+        assert_eq!(radix36(255), "73");
+    }
+}

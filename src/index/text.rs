@@ -1,0 +1,202 @@
+//! Text analysis shared by the index and (mirrored in `static/search.js`) the browser:
+//! tokenising, case and diacritic folding, stemming and Swedish compound splitting.
+//!
+//! The browser has no stemmer: the index ships an alias from every folded word form it saw to
+//! its folded stem, so the two sides only have to agree on tokenising and folding, which are
+//! a few lines each and tested here against the same cases as the JavaScript.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use std::collections::HashSet;
+use unicode_normalization::UnicodeNormalization;
+
+/// Lower case without diacritics: "Lösenord" → "losenord" (NFD, combining marks dropped;
+/// JavaScript's `normalize("NFD")` gives the same result).
+pub fn fold(word: &str) -> String {
+    word.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// One token of a text: `word` is what is indexed (lower case, not folded), `parts` the
+/// pieces of a joined token ("e-post" → "epost" with parts "e", "post"; a host keeps its
+/// dots: "imap.websupport.se" with parts "imap", "websupport", "se").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    pub word: String,
+    pub parts: Vec<String>,
+}
+
+/// Splits text into tokens: runs of letters and digits, joined by single `-` or `.`.
+pub fn tokens(text: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut chars = text.chars().peekable();
+    let flush = |current: &mut String, out: &mut Vec<Token>| {
+        if current.is_empty() {
+            return;
+        }
+        let raw = current.to_lowercase();
+        current.clear();
+        let parts: Vec<String> = raw
+            .split(['-', '.'])
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
+        let word = raw.replace('-', "");
+        out.push(Token {
+            parts: if parts.len() > 1 { parts } else { Vec::new() },
+            word,
+        });
+    };
+    while let Some(c) = chars.next() {
+        let joiner = (c == '-' || c == '.')
+            && !current.is_empty()
+            && chars.peek().is_some_and(|n| n.is_alphanumeric());
+        if c.is_alphanumeric() || joiner {
+            current.push(c);
+        } else {
+            flush(&mut current, &mut out);
+        }
+    }
+    flush(&mut current, &mut out);
+    out
+}
+
+/// A locale's stemmer (Snowball), or none for languages Snowball does not know.
+pub struct Analyzer {
+    stemmer: Option<Stemmer>,
+    /// Swedish and its neighbours join compounds with a linking `s`.
+    linking_s: bool,
+}
+
+impl Analyzer {
+    pub fn new(lang: &str) -> Analyzer {
+        let algorithm = match lang {
+            "sv" => Some(Algorithm::Swedish),
+            "en" => Some(Algorithm::English),
+            "da" => Some(Algorithm::Danish),
+            "no" | "nb" | "nn" => Some(Algorithm::Norwegian),
+            "de" => Some(Algorithm::German),
+            "fi" => Some(Algorithm::Finnish),
+            "fr" => Some(Algorithm::French),
+            "nl" => Some(Algorithm::Dutch),
+            "es" => Some(Algorithm::Spanish),
+            _ => None,
+        };
+        Analyzer {
+            stemmer: algorithm.map(Stemmer::create),
+            linking_s: matches!(lang, "sv" | "da" | "no" | "nb" | "nn" | "de"),
+        }
+    }
+
+    /// The folded stem of a lower-case word: "lösenorden" → "losenord". Numbers and host
+    /// names are kept whole.
+    pub fn stem(&self, word: &str) -> String {
+        if word.contains('.') || word.chars().any(|c| c.is_ascii_digit()) {
+            return fold(word);
+        }
+        match &self.stemmer {
+            Some(s) => fold(&s.stem(word)),
+            None => fold(word),
+        }
+    }
+
+    /// Splits a folded compound into known words: "losenordsbyte" → ["losenord", "byte"].
+    /// The first part must be a word of the site (`vocabulary`, folded, at least 4 letters);
+    /// the rest is a known word, a known compound, or a remainder of at least 4 letters.
+    pub fn split_compound(&self, word: &str, vocabulary: &HashSet<String>) -> Vec<String> {
+        const MIN_WORD: usize = 6;
+        let chars: Vec<char> = word.chars().collect();
+        if chars.len() < MIN_WORD + 2 || !chars.iter().all(|c| c.is_alphabetic()) {
+            return Vec::new();
+        }
+        // Longest known first part wins: "losenords|byte" before "losen|ordsbyte".
+        for cut in (4..=chars.len() - 3).rev() {
+            let head: String = chars[..cut].iter().collect();
+            if !vocabulary.contains(&head) {
+                continue;
+            }
+            let rest: String = chars[cut..].iter().collect();
+            let without_s = rest.strip_prefix('s').filter(|_| self.linking_s);
+            let tail = if vocabulary.contains(&rest) {
+                rest
+            } else if let Some(w) =
+                without_s.filter(|w| vocabulary.contains(*w) || w.chars().count() >= 4)
+            {
+                w.to_string()
+            } else if rest.chars().count() >= 4 {
+                rest
+            } else {
+                continue;
+            };
+            let mut parts = vec![head];
+            let deeper = self.split_compound(&tail, vocabulary);
+            if deeper.is_empty() {
+                parts.push(tail);
+            } else {
+                parts.extend(deeper);
+            }
+            return parts;
+        }
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_drops_case_and_diacritics() {
+        assert_eq!(fold("Lösenord"), "losenord");
+        assert_eq!(fold("ÅÄÖ éü"), "aao eu");
+        assert_eq!(fold("E-POST"), "e-post");
+    }
+
+    #[test]
+    fn tokens_join_hyphens_and_keep_hosts() {
+        let t = tokens("Byt e-post: imap.websupport.se, port 993. Klart!");
+        let words: Vec<&str> = t.iter().map(|t| t.word.as_str()).collect();
+        assert_eq!(
+            words,
+            ["byt", "epost", "imap.websupport.se", "port", "993", "klart"]
+        );
+        assert_eq!(t[1].parts, ["e", "post"]);
+        assert_eq!(t[2].parts, ["imap", "websupport", "se"]);
+        assert!(t[0].parts.is_empty());
+        assert_eq!(tokens("E-POST")[0].word, "epost");
+    }
+
+    #[test]
+    fn stems_are_folded_and_numbers_kept() {
+        let sv = Analyzer::new("sv");
+        assert_eq!(sv.stem("lösenorden"), sv.stem("lösenord"));
+        assert_eq!(sv.stem("lösenord"), "losenord");
+        assert_eq!(sv.stem("993"), "993");
+        assert_eq!(sv.stem("imap.websupport.se"), "imap.websupport.se");
+        let en = Analyzer::new("en");
+        assert_eq!(en.stem("passwords"), en.stem("password"));
+        assert_eq!(en.stem("installation"), en.stem("installing"));
+    }
+
+    #[test]
+    fn swedish_compounds_split_against_the_vocabulary() {
+        let sv = Analyzer::new("sv");
+        let vocab: HashSet<String> = ["losenord", "konto", "kontroll", "panelen", "epost"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            sv.split_compound("losenordsbyte", &vocab),
+            ["losenord", "byte"]
+        );
+        assert_eq!(
+            sv.split_compound("kontrollpanelen", &vocab),
+            ["kontroll", "panelen"]
+        );
+        assert_eq!(sv.split_compound("epostkonto", &vocab), ["epost", "konto"]);
+        assert!(sv.split_compound("losenord", &vocab).is_empty());
+        assert!(sv.split_compound("fakturor", &vocab).is_empty());
+    }
+}
