@@ -62,6 +62,9 @@ pub struct BuildArgs {
     /// Where to write the site; replaced only when the build succeeds
     #[arg(long, value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// Print how long each step of the build took
+    #[arg(long)]
+    pub timings: bool,
 }
 
 impl BuildArgs {
@@ -95,7 +98,7 @@ impl WordpressArgs {
         // The same site-root checks as a build.
         let root = BuildArgs {
             root: self.root.clone(),
-            output: None,
+            ..BuildArgs::default()
         }
         .resolve(cwd)?
         .root;

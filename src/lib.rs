@@ -40,9 +40,12 @@ pub struct BuildReport {
     pub pages: usize,
     pub articles: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Each step of the build and how long it took.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let mut timings = Timings::default();
     let output = write::Output::lock(&opts.output)?;
     let config = config::load(&opts.root)?;
 
@@ -69,21 +72,52 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         };
     let mut warnings = content.warnings.clone();
     warnings.extend(l10n_warnings);
+    timings.lap("load");
 
     let site = model::Site::new(config, content)?;
+    timings.lap("model");
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
+    timings.lap("render and write pages");
     let placeholders = l10n.domain_placeholders();
     let index = index::build(&site, &rendered.bodies, &synonyms, &placeholders)?;
+    timings.lap("build search index");
     staging.write_all(&index)?;
     staging.copy_static(&opts.root, &site.statics.files)?;
+    timings.lap("write index and static files");
     staging.publish()?;
+    timings.lap("publish");
 
     Ok(BuildReport {
         pages: rendered.pages,
         articles: site.articles.len(),
         warnings: Diagnostics(warnings).sorted().0,
+        timings: timings.laps,
     })
+}
+
+/// How long each step of a build took, for `kbgen build --timings`.
+#[derive(Debug)]
+struct Timings {
+    last: std::time::Instant,
+    laps: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Default for Timings {
+    fn default() -> Self {
+        Timings {
+            last: std::time::Instant::now(),
+            laps: Vec::new(),
+        }
+    }
+}
+
+impl Timings {
+    fn lap(&mut self, step: &'static str) {
+        let now = std::time::Instant::now();
+        self.laps.push((step, now - self.last));
+        self.last = now;
+    }
 }
 
 /// `kbgen import wordpress`: WordPress REST API articles written into content/, with a report

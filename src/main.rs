@@ -33,6 +33,11 @@ fn build(args: &BuildArgs, cwd: &std::path::Path) -> ExitCode {
             for w in &report.warnings {
                 eprintln!("{w}");
             }
+            if args.timings {
+                for (step, took) in &report.timings {
+                    eprintln!("{:>8.1} ms  {step}", took.as_secs_f64() * 1000.0);
+                }
+            }
             eprintln!(
                 "built {} pages from {} articles into {} in {:.2?}",
                 report.pages,

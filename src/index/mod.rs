@@ -21,12 +21,13 @@ use crate::load::frontmatter::yaml_error;
 use crate::model::{LocaleId, Site};
 use crate::render::markdown::Body;
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
-use text::{fold, tokens, Analyzer};
+use text::{each_token, fold, tokens, Analyzer};
 
 pub const SYNONYMS_FILE: &str = "synonyms.yaml";
 pub const INDEX_DIR: &str = "search-index";
@@ -81,17 +82,9 @@ pub fn build(
     }
     diags.check()?;
     let mut files = Vec::new();
-    for l in 0..site.locales.len() {
-        files.extend(
-            LocaleIndex::build(
-                site,
-                bodies,
-                l,
-                synonyms.get(&site.locales[l].code),
-                &placeholders[l],
-            )
-            .files(),
-        );
+    for ((l, locale), placeholder) in site.locales.iter().enumerate().zip(placeholders) {
+        let index = LocaleIndex::build(site, bodies, l, synonyms.get(&locale.code), placeholder);
+        files.extend(index.files());
     }
     Ok(files)
 }
@@ -141,17 +134,11 @@ fn fields<'a>(
     ]
 }
 
-/// A word form's folded stem and, for a compound, its parts (folded form, stem).
-struct Analysed {
-    stem: String,
-    parts: Vec<(String, String)>,
-}
-
 struct LocaleIndex {
     code: String,
     docs: Vec<DocRecord>,
-    /// Key → postings (doc, impact), sorted by doc.
-    postings: BTreeMap<String, Vec<(u32, u8)>>,
+    /// Key → postings (doc, impact), sorted by key, then by doc.
+    postings: Vec<(String, Vec<(u32, u8)>)>,
     /// Folded word form → folded stem, where they differ.
     aliases: BTreeMap<String, String>,
     synonyms: Vec<Vec<String>>,
@@ -181,35 +168,46 @@ impl LocaleIndex {
             .collect();
 
         // Pass 1: every word form and every field length.
-        let (words, lengths): (Vec<HashSet<String>>, Vec<[u32; 6]>) = ids
+        let lengths: Vec<[u32; 6]> = ids
             .par_iter()
             .map(|&a| {
-                let mut set = HashSet::new();
                 let mut len = [0u32; 6];
                 for (f, texts) in fields(site, bodies, a, placeholder).iter().enumerate() {
-                    for t in texts.iter().flat_map(|t| tokens(t)) {
-                        len[f] += 1;
-                        set.extend(t.parts);
-                        set.insert(t.word);
+                    texts.iter().for_each(|t| each_token(t, |_, _| len[f] += 1));
+                }
+                len
+            })
+            .collect();
+        let forms: FxHashSet<String> = ids
+            .par_iter()
+            .fold(FxHashSet::default, |mut set, &a| {
+                for texts in fields(site, bodies, a, placeholder) {
+                    for t in &texts {
+                        each_token(t, |word, parts| {
+                            for w in std::iter::once(&word).chain(parts) {
+                                if !set.contains(*w) {
+                                    set.insert(w.to_string());
+                                }
+                            }
+                        });
                     }
                 }
-                (set, len)
+                set
             })
-            .unzip();
-        let mut forms: Vec<String> = words
-            .into_iter()
-            .flatten()
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        forms.sort();
+            .reduce(FxHashSet::default, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        let mut forms: Vec<String> = forms.into_iter().collect();
+        forms.sort_unstable();
         let vocabulary: HashSet<String> = forms
             .iter()
             .map(|w| fold(w))
             .filter(|w| w.chars().count() >= 4)
             .collect();
-        // Each form analysed once: its stem and, for compounds, its parts' stems.
-        let analysed: HashMap<&str, Analysed> = forms
+
+        // Each form analysed once: its stem and, for compounds, its parts with their stems.
+        let analysed: Vec<(String, Vec<(String, String)>)> = forms
             .par_iter()
             .map(|w| {
                 let parts = analyzer
@@ -220,22 +218,43 @@ impl LocaleIndex {
                         (p, stem)
                     })
                     .collect();
+                (analyzer.stem(w), parts)
+            })
+            .collect();
+        // Terms are numbered in key order, so postings come out sorted.
+        let mut stems: Vec<&str> = analysed
+            .iter()
+            .flat_map(|(s, parts)| {
+                std::iter::once(s.as_str()).chain(parts.iter().map(|(_, s)| s.as_str()))
+            })
+            .collect();
+        stems.sort_unstable();
+        stems.dedup();
+        let term_id: FxHashMap<&str, u32> = stems
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, i as u32))
+            .collect();
+        let form_terms: FxHashMap<&str, (u32, Vec<u32>)> = forms
+            .iter()
+            .zip(&analysed)
+            .map(|(w, (stem, parts))| {
                 (
                     w.as_str(),
-                    Analysed {
-                        stem: analyzer.stem(w),
-                        parts,
-                    },
+                    (
+                        term_id[stem.as_str()],
+                        parts.iter().map(|(_, s)| term_id[s.as_str()]).collect(),
+                    ),
                 )
             })
             .collect();
+
         // The browser looks words up by their folded form; where that is not the stem, an
         // alias leads there. Compound parts get one too, so "byte" finds "…sbyte".
         let mut aliases = BTreeMap::new();
-        for w in &forms {
-            let a = &analysed[w.as_str()];
-            for (form, stem) in std::iter::once((fold(w), &a.stem))
-                .chain(a.parts.iter().map(|(p, s)| (p.clone(), s)))
+        for (w, (stem, parts)) in forms.iter().zip(&analysed) {
+            for (form, stem) in
+                std::iter::once((fold(w), stem)).chain(parts.iter().map(|(p, s)| (p.clone(), s)))
             {
                 if &form != stem {
                     aliases.insert(form, stem.clone());
@@ -250,13 +269,13 @@ impl LocaleIndex {
             }
         }
 
-        // Pass 2: BM25F-weighted term frequencies per document.
-        let tfs: Vec<HashMap<&str, (f32, bool)>> = ids
+        // Pass 2: BM25F-weighted term frequencies per document, and whether the title holds
+        // the word itself.
+        let tfs: Vec<Vec<(u32, f32, bool)>> = ids
             .par_iter()
             .zip(&lengths)
             .map(|(&a, len)| {
-                // Per term: the weighted frequency, and whether the title holds the word itself.
-                let mut tf: HashMap<&str, (f32, bool)> = HashMap::new();
+                let mut tf: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
                 for (f, texts) in fields(site, bodies, a, placeholder).iter().enumerate() {
                     let (weight, b) = FIELDS[f];
                     let norm = if avg[f] > 0.0 {
@@ -265,48 +284,54 @@ impl LocaleIndex {
                         1.0
                     };
                     let w = weight / norm;
-                    for t in texts.iter().flat_map(|t| tokens(t)) {
-                        let an = &analysed[t.word.as_str()];
-                        let e = tf.entry(an.stem.as_str()).or_default();
-                        e.0 += w;
-                        e.1 |= f == 0;
-                        for (_, stem) in &an.parts {
-                            tf.entry(stem.as_str()).or_default().0 += w * PART_WEIGHT;
-                        }
-                        for p in &t.parts {
-                            let e = tf.entry(analysed[p.as_str()].stem.as_str()).or_default();
-                            e.0 += w * PART_WEIGHT;
+                    for t in texts {
+                        each_token(t, |word, parts| {
+                            let (stem, compound) = &form_terms[word];
+                            let e = tf.entry(*stem).or_default();
+                            e.0 += w;
                             e.1 |= f == 0;
-                        }
+                            for p in compound {
+                                tf.entry(*p).or_default().0 += w * PART_WEIGHT;
+                            }
+                            for p in parts {
+                                let e = tf.entry(form_terms[*p].0).or_default();
+                                e.0 += w * PART_WEIGHT;
+                                e.1 |= f == 0;
+                            }
+                        });
                     }
                 }
-                tf
+                let mut v: Vec<(u32, f32, bool)> = tf
+                    .into_iter()
+                    .map(|(k, (t, title))| (k, t, title))
+                    .collect();
+                v.sort_unstable_by_key(|e| e.0);
+                v
             })
             .collect();
-        let mut df: HashMap<&str, u32> = HashMap::new();
+        let mut df = vec![0u32; stems.len()];
         for tf in &tfs {
-            for k in tf.keys() {
-                *df.entry(k).or_default() += 1;
+            for (k, _, _) in tf {
+                df[*k as usize] += 1;
             }
         }
 
         // Impacts: idf × saturated tf, quantised against the largest in the locale.
-        let mut raw: BTreeMap<String, Vec<(u32, f32)>> = BTreeMap::new();
+        let mut raw: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stems.len()];
         let mut max = 0f32;
         for (doc, tf) in tfs.iter().enumerate() {
-            for (k, &(t, in_title)) in tf {
-                let d = df[k] as f32;
+            for &(k, t, in_title) in tf {
+                let d = df[k as usize] as f32;
                 let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
                 // Saturation keeps a long body from drowning the fields; a title that holds
                 // the word earns a bonus beyond it, as readers expect that article first.
                 let title = if in_title { TITLE_BONUS } else { 0.0 };
                 let score = idf * (t * (K1 + 1.0) / (t + K1) + title);
                 max = max.max(score);
-                raw.entry(k.to_string())
-                    .or_default()
-                    .push((doc as u32, score));
+                raw[k as usize].push((doc as u32, score));
             }
         }
+        let raw = stems.iter().map(|s| s.to_string()).zip(raw);
         let postings = raw
             .into_iter()
             .map(|(k, mut list)| {

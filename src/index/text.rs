@@ -30,37 +30,46 @@ pub struct Token {
 /// Splits text into tokens: runs of letters and digits, joined by single `-` or `.`.
 pub fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
-    let mut current = String::new();
-    let mut chars = text.chars().peekable();
-    let flush = |current: &mut String, out: &mut Vec<Token>| {
-        if current.is_empty() {
-            return;
-        }
-        let raw = current.to_lowercase();
-        current.clear();
-        let parts: Vec<String> = raw
-            .split(['-', '.'])
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
-            .collect();
-        let word = raw.replace('-', "");
+    each_token(text, |word, parts| {
         out.push(Token {
-            parts: if parts.len() > 1 { parts } else { Vec::new() },
-            word,
-        });
-    };
+            word: word.to_string(),
+            parts: parts.iter().map(|p| p.to_string()).collect(),
+        })
+    });
+    out
+}
+
+/// Calls `f(word, parts)` for every token of `text` without allocating per token: `word` is
+/// lower case with hyphens removed, `parts` the pieces of a joined token (empty otherwise).
+pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
+    let mut raw = String::new();
+    let mut word = String::new();
+    let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         let joiner = (c == '-' || c == '.')
-            && !current.is_empty()
+            && !raw.is_empty()
             && chars.peek().is_some_and(|n| n.is_alphanumeric());
         if c.is_alphanumeric() || joiner {
-            current.push(c);
-        } else {
-            flush(&mut current, &mut out);
+            raw.extend(c.to_lowercase());
+        } else if !raw.is_empty() {
+            emit(&raw, &mut word, &mut f);
+            raw.clear();
         }
     }
-    flush(&mut current, &mut out);
-    out
+    if !raw.is_empty() {
+        emit(&raw, &mut word, &mut f);
+    }
+}
+
+fn emit(raw: &str, word: &mut String, f: &mut impl FnMut(&str, &[&str])) {
+    if raw.contains(['-', '.']) {
+        word.clear();
+        word.extend(raw.chars().filter(|c| *c != '-'));
+        let parts: Vec<&str> = raw.split(['-', '.']).filter(|p| !p.is_empty()).collect();
+        f(word, &parts);
+    } else {
+        f(raw, &[]);
+    }
 }
 
 /// A locale's stemmer (Snowball), or none for languages Snowball does not know.
