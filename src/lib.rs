@@ -79,8 +79,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
     timings.lap("render and write pages");
-    let placeholders = l10n.domain_placeholders();
-    let index = index::build(&site, &rendered.bodies, &synonyms, &placeholders)?;
+    let index = index::build(&site, &rendered.bodies, &synonyms, &l10n.table_words())?;
     timings.lap("build search index");
     staging.write_all(&index)?;
     staging.copy_static(&opts.root, &site.statics.files)?;

@@ -68,7 +68,7 @@ pub fn build(
     site: &Site,
     bodies: &[Body],
     synonyms: &Synonyms,
-    placeholders: &[String],
+    tables: &[TableWords],
 ) -> Result<Vec<(String, String)>, Diagnostics> {
     let mut diags = Diagnostics::default();
     for code in synonyms.keys() {
@@ -82,20 +82,28 @@ pub fn build(
     }
     diags.check()?;
     let mut files = Vec::new();
-    for ((l, locale), placeholder) in site.locales.iter().enumerate().zip(placeholders) {
-        let index = LocaleIndex::build(site, bodies, l, synonyms.get(&locale.code), placeholder);
+    for ((l, locale), words) in site.locales.iter().enumerate().zip(tables) {
+        let index = LocaleIndex::build(site, bodies, l, synonyms.get(&locale.code), words);
         files.extend(index.files());
     }
     Ok(files)
 }
 
-/// A document's searchable text, by field (see `FIELDS`). `placeholder` replaces `{domain}`
-/// in server-table hosts, as the rendered table does.
+/// What a reader sees of a locale's server tables, so they can search for it: the column
+/// headers, the security labels and the placeholder that replaces `{domain}`.
+pub struct TableWords {
+    pub domain: String,
+    pub headers: String,
+    /// For `ssl`, `starttls` and `none`.
+    pub security: [String; 3],
+}
+
+/// A document's searchable text, by field (see `FIELDS`).
 fn fields<'a>(
     site: &'a Site,
     bodies: &'a [Body],
     a: usize,
-    placeholder: &str,
+    words: &TableWords,
 ) -> [Vec<Cow<'a, str>>; 6] {
     let art = &site.articles[a];
     let l = art.locale;
@@ -104,13 +112,19 @@ fn fields<'a>(
         .into_iter()
         .map(|c| Cow::Borrowed(site.categories[c].title[l].as_str()));
     let tables = art.tables.values().flat_map(|t| {
-        t.rows.iter().map(|r| {
+        let rows = t.rows.iter().map(|r| {
+            let security = &words.security[r.security as usize];
             Cow::Owned(format!(
-                "{} {}",
-                r.host.replace("{domain}", placeholder),
+                "{} {} {security}",
+                r.host.replace("{domain}", &words.domain),
                 r.port.0
             ))
-        })
+        });
+        let caption = t.caption.as_deref().map(Cow::Borrowed);
+        caption
+            .into_iter()
+            .chain(std::iter::once(Cow::Owned(words.headers.clone())))
+            .chain(rows)
     });
     [
         vec![Cow::Borrowed(art.title.as_str())],
@@ -160,7 +174,7 @@ impl LocaleIndex {
         bodies: &[Body],
         l: LocaleId,
         synonyms: Option<&Vec<Vec<String>>>,
-        placeholder: &str,
+        words: &TableWords,
     ) -> LocaleIndex {
         let analyzer = Analyzer::new(&site.locales[l].code);
         let ids: Vec<usize> = (0..site.articles.len())
@@ -172,7 +186,7 @@ impl LocaleIndex {
             .par_iter()
             .map(|&a| {
                 let mut len = [0u32; 6];
-                for (f, texts) in fields(site, bodies, a, placeholder).iter().enumerate() {
+                for (f, texts) in fields(site, bodies, a, words).iter().enumerate() {
                     texts.iter().for_each(|t| each_token(t, |_, _| len[f] += 1));
                 }
                 len
@@ -181,7 +195,7 @@ impl LocaleIndex {
         let forms: FxHashSet<String> = ids
             .par_iter()
             .fold(FxHashSet::default, |mut set, &a| {
-                for texts in fields(site, bodies, a, placeholder) {
+                for texts in fields(site, bodies, a, words) {
                     for t in &texts {
                         each_token(t, |word, parts| {
                             for w in std::iter::once(&word).chain(parts) {
@@ -276,7 +290,7 @@ impl LocaleIndex {
             .zip(&lengths)
             .map(|(&a, len)| {
                 let mut tf: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
-                for (f, texts) in fields(site, bodies, a, placeholder).iter().enumerate() {
+                for (f, texts) in fields(site, bodies, a, words).iter().enumerate() {
                     let (weight, b) = FIELDS[f];
                     let norm = if avg[f] > 0.0 {
                         1.0 - b + b * len[f] as f32 / avg[f]
