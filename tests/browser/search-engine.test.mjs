@@ -1,0 +1,100 @@
+// The search engine of static/search.js, in Node, against the index kbgen builds for the
+// shipped site: tokenising, folding, prefixes, compounds, typos, synonyms and ranking.
+
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { buildSite, REPO } from "./site.mjs";
+
+const { Index, fold, words, snippet, matches } = await import(join(REPO, "static/search.js"));
+
+let sv, en;
+before(() => {
+  const out = buildSite();
+  const load = (lang) => new Index((p) => readFile(join(out, "search-index", lang, p), "utf8"));
+  sv = load("sv");
+  en = load("en");
+});
+
+async function titles(index, query, n = 3) {
+  const { results } = await index.search(query);
+  return Promise.all(results.slice(0, n).map(async (r) => (await index.doc(r.doc)).t));
+}
+
+test("folding and tokenising mirror the index", () => {
+  assert.equal(fold("Lösenord"), "losenord");
+  assert.equal(fold("ÅÄÖ éü"), "aao eu");
+  assert.deepEqual(words("E-POST imap.websupport.se, port 993!"), ["epost", "imap.websupport.se", "port", "993"]);
+  assert.deepEqual(words("e-post"), words("epost"));
+});
+
+test("diacritics are optional and case does not matter", async () => {
+  const exact = await titles(sv, "lösenord");
+  assert.equal(exact[0], "Byt lösenord för ditt e-postkonto");
+  assert.deepEqual(await titles(sv, "losenord"), exact);
+  assert.deepEqual(await titles(sv, "LÖSENORD"), exact);
+  assert.deepEqual(await titles(sv, "E-POST", 5), await titles(sv, "epost", 5));
+  assert.deepEqual(await titles(sv, "e-post", 5), await titles(sv, "epost", 5));
+});
+
+test("a prefix finds the word being typed", async () => {
+  assert.equal((await titles(sv, "lösen"))[0], "Byt lösenord för ditt e-postkonto");
+  assert.equal((await titles(en, "passw"))[0], "Reset your Control Panel password");
+  assert.equal((await titles(en, "thunderb"))[0], "Set up email in Thunderbird");
+});
+
+test("a part of a Swedish compound finds the compound", async () => {
+  // "lösenordsbyte" is split against the site's own words at build time.
+  const { results } = await sv.search("byte");
+  const docs = await Promise.all(results.map((r) => sv.doc(r.doc)));
+  assert.ok(docs.some((d) => fold(d.x).includes("losenordsbyte")), "no document with lösenordsbyte");
+  assert.equal((await titles(sv, "lösenordsbyte"))[0], "Byt lösenord för ditt e-postkonto");
+});
+
+test("one typo in a long word still finds the article, ranked below exact matches", async () => {
+  assert.equal((await titles(sv, "thunderbrd"))[0], "Konfigurera e-post i Thunderbird");
+  assert.equal((await titles(en, "thunderbrid"))[0], "Set up email in Thunderbird");
+  assert.equal((await titles(en, "certficate"))[0], "Install a free SSL certificate from Let's Encrypt");
+  // Short words are not guessed at.
+  assert.deepEqual(await titles(en, "dmx"), []);
+});
+
+test("server tables are searchable by host and port", async () => {
+  assert.equal((await titles(sv, "imap 993"))[0], "E-postprotokoll (IMAP vs POP3)");
+  assert.equal((await titles(en, "imap 993"))[0], "Email protocol (IMAP vs POP3)");
+  assert.ok((await titles(en, "smtp.websupport.se", 10)).includes("Email protocol (IMAP vs POP3)"));
+  assert.ok((await titles(sv, "993", 10)).includes("E-postprotokoll (IMAP vs POP3)"));
+});
+
+test("synonyms from synonyms.yaml widen a query", async () => {
+  // The Swedish site writes "webbmejl"; readers type "webmail".
+  assert.equal((await titles(sv, "webmail"))[0], "Logga in i webbmejlen");
+  const mejl = await sv.search("mejl");
+  const epost = await sv.search("e-post");
+  assert.ok(mejl.results.length > 0);
+  assert.ok(mejl.results.length >= epost.results.length - 1);
+});
+
+test("ranking: title matches first, more matched words first, ties by document order", async () => {
+  const { results } = await en.search("two factor");
+  assert.equal((await en.doc(results[0].doc)).t, "Two-factor authentication (2FA)");
+  for (let i = 1; i < results.length; i++) {
+    const [a, b] = [results[i - 1], results[i]];
+    assert.ok(a.matched > b.matched || (a.matched === b.matched &&
+      (a.score > b.score || (a.score === b.score && a.doc < b.doc))), `order at ${i}`);
+  }
+});
+
+test("no results for nonsense", async () => {
+  assert.deepEqual((await sv.search("xyzzyqq")).results, []);
+});
+
+test("snippets highlight the matched words and never more than the window", () => {
+  const text = "Öppna kontrollpanelen. Byt lösenordet under Inställningar och spara.";
+  const pieces = snippet(text, words("lösenord"), 60);
+  assert.deepEqual(pieces.filter(([, hl]) => hl).map(([t]) => t), ["lösenordet"]);
+  assert.ok(pieces.map(([t]) => t).join("").length <= 62);
+  assert.ok(matches("Lösenordsbyte", ["byte"]));
+  assert.ok(!matches("by", ["byte"]));
+});

@@ -1,0 +1,164 @@
+// The search page in real headless Chromium: the shipped site built by kbgen, served on
+// 127.0.0.1, queries typed as a reader types them.
+
+import assert from "node:assert/strict";
+import { after, before, test } from "node:test";
+import { buildSite, launch, serve, write } from "./site.mjs";
+
+let browser, site, hostile;
+const external = [];
+
+before(async () => {
+  browser = await launch();
+  site = await serve(buildSite());
+  // A site whose writers typed markup where text belongs: it must show as text.
+  hostile = await serve(buildSite((root) => write(root, "content/email/basic-settings/xss.sv.md",
+    "---\ntitle: \"<img src=x onerror=alert(1)> Skadlig rubrik\"\nslug: skadlig\n" +
+    "description: \"<script>alert(2)</script> beskrivning\"\nupdated: 2024-01-01\n---\n\n" +
+    "Text om skadlig &lt;b&gt; kod.\n")));
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.close();
+  await hostile?.close();
+});
+
+async function open(base, path) {
+  const page = await browser.newPage();
+  const dialogs = [];
+  page.on("dialog", (d) => { dialogs.push(d.message()); d.dismiss(); });
+  page.on("request", (r) => { if (!r.url().startsWith(base) && !r.url().startsWith("data:")) external.push(r.url()); });
+  await page.goto(base + path);
+  return { page, dialogs };
+}
+
+/** Types `query` into the search field and returns the result titles once they settle. */
+async function typeQuery(page, query) {
+  await page.fill("#search-input", "");
+  await page.type("#search-input", query, { delay: 15 });
+  await page.waitForFunction((q) => {
+    const status = document.getElementById("search-status").textContent;
+    return status !== "" && new URL(location.href).searchParams.get("q") === q;
+  }, query);
+  await page.waitForTimeout(150);
+  return page.$$eval("#search-results > li > a", (as) => as.map((a) => a.textContent));
+}
+
+const SWEDISH = [
+  ["imap 993", "E-postprotokoll (IMAP vs POP3)"],
+  ["lösenord", "Byt lösenord för ditt e-postkonto"],
+  ["losenord", "Byt lösenord för ditt e-postkonto"],
+  ["smtp port", "Konfigurera e-post i Outlook"],
+  ["webmail", "Logga in i webbmejlen"], // synonym of webbmejl
+  ["lösen", "Byt lösenord för ditt e-postkonto"], // prefix
+  ["thunderbrd", "Konfigurera e-post i Thunderbird"], // typo
+  ["ocr-nummer", "Vad är ett OCR-nummer?"],
+  ["dkim", "SPF, DKIM och DMARC"],
+  ["filezilla sftp", "Anslut med FileZilla via SFTP"],
+  ["tvåfaktor", "Tvåfaktorsautentisering (2FA)"],
+  ["lets encrypt", "Installera ett gratis SSL-certifikat från Let's Encrypt"],
+];
+const ENGLISH = [
+  ["imap 993", "Email protocol (IMAP vs POP3)"],
+  ["password", "Reset your Control Panel password"],
+  ["smtp port", "Set up email in Outlook"],
+  ["mail iphone", "Email on iPhone and iPad (Apple Mail)"], // synonym mail = email
+  ["passw", "Reset your Control Panel password"], // prefix
+  ["thunderbrid", "Set up email in Thunderbird"], // typo
+  ["dns records", "DNS records: A, AAAA, CNAME, MX and TXT"],
+  ["dmarc", "SPF, DKIM and DMARC"],
+  ["force https", "Force HTTPS on your website"],
+  ["ftp account", "Create an FTP account"],
+  ["invoice", "Pay your invoice"],
+];
+
+test("Swedish queries put the right article first", async () => {
+  const { page } = await open(site.url, "/sok/");
+  for (const [query, first] of SWEDISH) {
+    const titles = await typeQuery(page, query);
+    assert.equal(titles[0], first, `query ${query}: ${titles.join(" | ")}`);
+  }
+  await page.close();
+});
+
+test("English queries put the right article first, in English only", async () => {
+  const { page } = await open(site.url, "/en/search/");
+  for (const [query, first] of ENGLISH) {
+    const titles = await typeQuery(page, query);
+    assert.equal(titles[0], first, `query ${query}: ${titles.join(" | ")}`);
+    const hrefs = await page.$$eval("#search-results a", (as) => as.map((a) => a.getAttribute("href")));
+    assert.ok(hrefs.every((h) => h.startsWith("/en/kb/")), hrefs.join(" "));
+  }
+  await page.close();
+});
+
+test("a result shows title, category path and a snippet with the words highlighted", async () => {
+  const { page } = await open(site.url, "/sok/?q=imap%20993");
+  await page.waitForSelector("#search-results > li");
+  const first = await page.$eval("#search-results > li", (li) => ({
+    href: li.querySelector("a").getAttribute("href"),
+    path: li.querySelector(".result-path").textContent,
+    marks: [...li.querySelectorAll(".result-snippet mark, a mark")].map((m) => m.textContent.toLowerCase()),
+  }));
+  assert.equal(first.href, "/kb/e-postprotokoll-imap-vs-pop3/");
+  assert.equal(first.path, "E-post › Grundinställningar");
+  assert.ok(first.marks.includes("imap"), first.marks.join(","));
+  assert.equal(await page.inputValue("#search-input"), "imap 993");
+  const status = await page.textContent("#search-status");
+  assert.match(status, /^\d+ träffar$/);
+  assert.equal(await page.getAttribute("#search-status", "aria-live"), "polite");
+  await page.close();
+});
+
+test("no results: a localised message with a suggestion", async () => {
+  const { page } = await open(site.url, "/en/search/");
+  const titles = await typeQuery(page, "xyzzyqq");
+  assert.deepEqual(titles, []);
+  const status = await page.textContent("#search-status");
+  assert.match(status, /^No results for “xyzzyqq”\./);
+  assert.match(status, /Try another or a shorter word/);
+  await page.close();
+});
+
+test("the keyboard alone: arrows move through results, Enter opens one", async () => {
+  const { page } = await open(site.url, "/en/search/");
+  await typeQuery(page, "email");
+  await page.focus("#search-input");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  const focused = await page.evaluate(() => document.activeElement.getAttribute("href"));
+  const second = await page.$$eval("#search-results a", (as) => as[1].getAttribute("href"));
+  assert.equal(focused, second);
+  await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("ArrowUp");
+  assert.equal(await page.evaluate(() => document.activeElement.id), "search-input");
+  await page.keyboard.press("ArrowDown");
+  const target = await page.evaluate(() => document.activeElement.getAttribute("href"));
+  await Promise.all([page.waitForURL((u) => u.pathname === target), page.keyboard.press("Enter")]);
+  await page.close();
+});
+
+test("the header search field of every page goes to the search page with ?q=", async () => {
+  const { page } = await open(site.url, "/kb/e-postprotokoll-imap-vs-pop3/");
+  assert.equal(await page.getAttribute("#site-search", "type"), "search");
+  await page.fill("#site-search", "lösenord");
+  await Promise.all([page.waitForURL(/\/sok\/\?q=/), page.press("#site-search", "Enter")]);
+  await page.waitForSelector("#search-results > li");
+  assert.equal(await page.textContent("#search-results > li > a"), "Byt lösenord för ditt e-postkonto");
+  await page.close();
+});
+
+test("index text is never inserted as HTML", async () => {
+  const { page, dialogs } = await open(hostile.url, "/sok/");
+  const titles = await typeQuery(page, "skadlig");
+  assert.equal(titles[0], "<img src=x onerror=alert(1)> Skadlig rubrik");
+  assert.equal(await page.$$eval("#search-results img, #search-results script", (e) => e.length), 0);
+  await page.waitForTimeout(200);
+  assert.deepEqual(dialogs, []);
+  await page.close();
+});
+
+test("no request goes to another host", () => {
+  assert.deepEqual(external, []);
+});
