@@ -75,6 +75,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     timings.lap("load");
 
     let site = model::Site::new(config, content)?;
+    let templates = templates.with_assets(site.statics.hashed.clone());
     timings.lap("model");
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
@@ -82,7 +83,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let index = index::build(&site, &rendered.bodies, &synonyms, &l10n.table_words())?;
     timings.lap("build search index");
     staging.write_all(&index)?;
-    staging.copy_static(&opts.root, &site.statics.files)?;
+    staging.copy_static(&opts.root, &site.statics.files, &site.statics.hashed)?;
     timings.lap("write index and static files");
     staging.publish()?;
     timings.lap("publish");

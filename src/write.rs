@@ -93,7 +93,13 @@ impl Staging {
     }
 
     /// Copies `static/` into the output root.
-    pub fn copy_static(&self, root: &Path, files: &[String]) -> Result<(), Diagnostic> {
+    /// Stylesheets and scripts are also written under their content-hashed names.
+    pub fn copy_static(
+        &self,
+        root: &Path,
+        files: &[String],
+        hashed: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), Diagnostic> {
         for f in files {
             let to = self.dir.path().join(safe_relative(f)?);
             if let Some(parent) = to.parent() {
@@ -102,6 +108,10 @@ impl Staging {
             }
             let from = root.join(crate::load::STATIC_DIR).join(f);
             std::fs::copy(&from, &to).map_err(|e| io_error(&from, "cannot copy", e))?;
+            if let Some(hashed) = hashed.get(f) {
+                let to = self.dir.path().join(safe_relative(hashed)?);
+                std::fs::copy(&from, &to).map_err(|e| io_error(&from, "cannot copy", e))?;
+            }
         }
         Ok(())
     }

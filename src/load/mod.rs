@@ -90,6 +90,9 @@ pub struct StaticFiles {
     /// Paths relative to `static/`, `/`-separated, sorted.
     pub files: Vec<String>,
     pub image_sizes: BTreeMap<String, (u32, u32)>,
+    /// Stylesheets and scripts by path, with the content-hashed name they are also published
+    /// under (`style.css` → `style.3f2a9c1e.css`), so they can be cached for a year.
+    pub hashed: BTreeMap<String, String>,
 }
 
 impl StaticFiles {
@@ -301,6 +304,18 @@ fn statics(root: &Path) -> Result<StaticFiles, Diagnostics> {
             )),
             Ok(e) if e.file_type().is_file() => {
                 let r = display_path(e.path().strip_prefix(&dir).unwrap_or(e.path()));
+                if r.ends_with(".css") || r.ends_with(".js") {
+                    match std::fs::read(e.path()) {
+                        Ok(bytes) => {
+                            out.hashed.insert(r.clone(), hashed_name(&r, &bytes));
+                        }
+                        Err(err) => diags.push(Diagnostic::error(
+                            rel(root, e.path()),
+                            Pos::START,
+                            format!("cannot read: {err}"),
+                        )),
+                    }
+                }
                 if is_image(&r) {
                     if let Ok(size) = imagesize::size(e.path()) {
                         out.image_sizes
@@ -319,6 +334,20 @@ fn statics(root: &Path) -> Result<StaticFiles, Diagnostics> {
     }
     out.files.sort();
     diags.check().map(|_| out)
+}
+
+/// `css/site.css` with its content's FNV-1a hash: `css/site.1a2b3c4d.css`.
+fn hashed_name(path: &str, bytes: &[u8]) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let short = format!("{:08x}", (hash >> 32) ^ (hash & 0xffff_ffff));
+    match path.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
+        None => format!("{path}.{short}"),
+    }
 }
 
 fn is_image(path: &str) -> bool {

@@ -81,11 +81,11 @@ impl Parsed {
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         // tera checks at parse time that functions exist; `with_locales` replaces this one.
-        tera.register_function("t", |_: Kwargs, _: &State| -> tera::TeraResult<String> {
-            Err(tera::Error::message(
-                "t() is called before the locales are loaded",
-            ))
-        });
+        for name in ["t", "asset"] {
+            tera.register_function(name, |_: Kwargs, _: &State| -> tera::TeraResult<String> {
+                Err(tera::Error::message("called before the site is loaded"))
+            });
+        }
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -124,6 +124,23 @@ impl Parsed {
 }
 
 impl Templates {
+    /// Gives templates `asset(path="style.css")`: the URL of a stylesheet or script under its
+    /// content-hashed name, so that pages always load the version they were built with.
+    pub fn with_assets(mut self, hashed: std::collections::BTreeMap<String, String>) -> Templates {
+        self.tera.register_function(
+            "asset",
+            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                let path = kwargs.must_get::<&str>("path")?;
+                hashed.get(path).map(|h| format!("/{h}")).ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "asset(): static/{path} does not exist or is not a .css or .js file"
+                    ))
+                })
+            },
+        );
+        self
+    }
+
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
