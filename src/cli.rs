@@ -23,9 +23,69 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default: public/ in the site root)
     Build(BuildArgs),
+    /// Check content, translations and templates without building; exit 1 on errors
+    Check(CheckArgs),
+    /// Start an article: write its file for every locale, front matter filled in
+    New(NewArgs),
+    /// Record that translations match their source-language files as they are now
+    Translated(TranslatedArgs),
     /// Convert articles of another system into kbgen article files in content/
     #[command(subcommand)]
     Import(ImportSource),
+}
+
+#[derive(Debug, clap::Args, Default)]
+pub struct RootArg {
+    /// The site root: the folder with kbgen.yaml, content/, locales/, templates/ and static/
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+impl RootArg {
+    pub fn resolve(&self, cwd: &Path) -> Result<PathBuf, String> {
+        BuildArgs {
+            root: self.root.clone(),
+            ..BuildArgs::default()
+        }
+        .resolve(cwd)
+        .map(|o| o.root)
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people: `file:line:column: error: …` and a status summary
+    #[default]
+    Text,
+    /// For CI and editors: one JSON document on standard output
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct NewArgs {
+    /// The category path and the article's key, e.g. email/webmail/change-password
+    #[arg(value_name = "CATEGORY/KEY")]
+    pub path: String,
+    #[command(flatten)]
+    pub root: RootArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TranslatedArgs {
+    /// Translation files, e.g. content/email/webmail/change-password.en.md
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub root: RootArg,
 }
 
 #[derive(Debug, Subcommand)]

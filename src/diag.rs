@@ -8,23 +8,30 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Relative to the site root, with `/` separators, so messages are the same everywhere.
+    #[serde(serialize_with = "serialize_path")]
     pub file: PathBuf,
     pub line: usize,
     pub column: usize,
     pub message: String,
     pub hint: Option<String>,
     /// The source line the position points into, shown under the message.
+    #[serde(skip)]
     pub source_line: Option<String>,
+}
+
+fn serialize_path<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&display_path(p))
 }
 
 impl Diagnostic {

@@ -12,6 +12,8 @@
 //! Every step collects all its problems before the pipeline stops, so one run reports every
 //! error; the output folder is replaced only by a complete build.
 
+pub mod author;
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
@@ -24,7 +26,7 @@ pub mod render;
 pub mod write;
 
 use diag::{Diagnostic, Diagnostics};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Resolved options of `kbgen build`.
@@ -44,17 +46,24 @@ pub struct BuildReport {
     pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
-pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
-    let mut timings = Timings::default();
-    let output = write::Output::lock(&opts.output)?;
-    let config = config::load(&opts.root)?;
+/// Everything a build reads, loaded and cross-checked: the input of rendering.
+pub struct Inputs {
+    pub site: model::Site,
+    pub l10n: Arc<localise::L10n>,
+    pub templates: render::templates::Templates,
+    pub synonyms: index::Synonyms,
+    pub warnings: Vec<Diagnostic>,
+}
 
-    // Independent inputs: load them all so every error of the run is reported together.
-    let content = load::content(&opts.root, &config);
-    let synonyms = index::load_synonyms(&opts.root).map_err(Diagnostics::from);
-    let l10n = localise::L10n::load(&opts.root, &config);
+/// Loads the site in `root`: configuration, content, locales, templates and synonyms, then the
+/// model. Independent inputs are all loaded so that every error of the run is reported.
+pub fn load(root: &Path) -> Result<Inputs, Diagnostics> {
+    let config = config::load(root)?;
+    let content = load::content(root, &config);
+    let synonyms = index::load_synonyms(root).map_err(Diagnostics::from);
+    let l10n = localise::L10n::load(root, &config);
     // Templates parse without locales, so a broken locale never hides a template error.
-    let templates = render::templates::Parsed::load(&opts.root).and_then(|t| match &l10n {
+    let templates = render::templates::Parsed::load(root).and_then(|t| match &l10n {
         Ok((l, _)) => t.with_locales(Arc::clone(l)).map(Some),
         Err(_) => Ok(None),
     });
@@ -72,11 +81,29 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         };
     let mut warnings = content.warnings.clone();
     warnings.extend(l10n_warnings);
-    timings.lap("load");
-
     let site = model::Site::new(config, content)?;
     let templates = templates.with_assets(site.statics.hashed.clone());
-    timings.lap("model");
+    Ok(Inputs {
+        site,
+        l10n,
+        templates,
+        synonyms,
+        warnings,
+    })
+}
+
+pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
+    let mut timings = Timings::default();
+    let output = write::Output::lock(&opts.output)?;
+    let Inputs {
+        site,
+        l10n,
+        templates,
+        synonyms,
+        warnings,
+    } = load(&opts.root)?;
+    timings.lap("load and model");
+
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
     timings.lap("render and write pages");

@@ -1,7 +1,11 @@
 //! The `kbgen` binary: parse the command line, run the library, print the report, exit.
 
 use clap::Parser;
-use kbgen::cli::{BuildArgs, Cli, Command, ImportSource, WordpressArgs};
+use kbgen::cli::{
+    BuildArgs, CheckArgs, Cli, Command, Format, ImportSource, NewArgs, TranslatedArgs,
+    WordpressArgs,
+};
+use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -16,6 +20,96 @@ fn main() -> ExitCode {
     match cli.command.unwrap_or(Command::Build(BuildArgs::default())) {
         Command::Build(args) => build(&args, &cwd),
         Command::Import(ImportSource::Wordpress(args)) => import_wordpress(&args, &cwd),
+        Command::Check(args) => check(&args, &cwd),
+        Command::New(args) => new(&args, &cwd),
+        Command::Translated(args) => translated(&args, &cwd),
+    }
+}
+
+/// Prints diagnostics to stderr and the closing line; the exit status follows the errors.
+fn report_failure(diags: &kbgen::diag::Diagnostics, what: &str) -> ExitCode {
+    for d in &diags.0 {
+        eprintln!("{d}");
+    }
+    let n = diags.errors().count();
+    eprintln!(
+        "{what} failed with {n} error{}",
+        if n == 1 { "" } else { "s" }
+    );
+    ExitCode::FAILURE
+}
+
+fn check(args: &CheckArgs, cwd: &Path) -> ExitCode {
+    let root = match args.root.resolve(cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = kbgen::check::check(&root);
+    match args.format {
+        Format::Json => match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("error: {e}"),
+        },
+        Format::Text => {
+            for d in &report.diagnostics {
+                eprintln!("{d}");
+            }
+            print!("{}", kbgen::check::status_text(&report.status));
+            let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
+            let warnings = report.diagnostics.len() - errors;
+            eprintln!(
+                "{errors} error{}, {warnings} warning{}",
+                if errors == 1 { "" } else { "s" },
+                if warnings == 1 { "" } else { "s" }
+            );
+        }
+    }
+    if report.has_errors() {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn new(args: &NewArgs, cwd: &Path) -> ExitCode {
+    let root = match args.root.resolve(cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match kbgen::author::new_article(&root, &args.path, &kbgen::author::today()) {
+        Ok(files) => {
+            for f in files {
+                println!("wrote {}", kbgen::diag::display_path(&f));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => report_failure(&d, "kbgen new"),
+    }
+}
+
+fn translated(args: &TranslatedArgs, cwd: &Path) -> ExitCode {
+    let root = match args.root.resolve(cwd) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let files: Vec<_> = args.files.iter().map(|f| cwd.join(f)).collect();
+    match kbgen::author::mark_translated(&root, &files) {
+        Ok(done) => {
+            for (f, hash) in done {
+                println!("{}: source_hash {hash}", kbgen::diag::display_path(&f));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(d) => report_failure(&d, "kbgen translated"),
     }
 }
 

@@ -62,6 +62,27 @@ impl Output {
     }
 }
 
+/// Where rendered files go: a staging folder for `build`, nowhere for `check`, memory for
+/// `serve`. Called from many threads.
+pub trait Sink: Sync {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+}
+
+/// Renders for its diagnostics only (`kbgen check`).
+pub struct Discard;
+
+impl Sink for Discard {
+    fn write(&self, _: &str, _: &[u8]) -> Result<(), Diagnostic> {
+        Ok(())
+    }
+}
+
+impl Sink for Staging {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        Staging::write(self, rel, bytes)
+    }
+}
+
 pub struct Staging {
     dir: tempfile::TempDir,
     /// Holds the lock until the staged site is published or dropped.

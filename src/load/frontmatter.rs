@@ -33,6 +33,10 @@ pub struct FrontMatter {
     pub aliases: Vec<String>,
     #[serde(default)]
     pub server_tables: BTreeMap<String, ServerTableSource>,
+    /// In a translation: the hash of the source-language file it was translated from, set
+    /// by `kbgen translated`. When the source changes, `kbgen check` reports it stale.
+    #[serde(default)]
+    pub source_hash: Option<String>,
 }
 
 pub const FRONT_MATTER_FIELDS: &[&str] = &[
@@ -46,6 +50,7 @@ pub const FRONT_MATTER_FIELDS: &[&str] = &[
     "draft",
     "aliases",
     "server_tables",
+    "source_hash",
 ];
 
 #[derive(Debug, Clone, Deserialize)]

@@ -43,8 +43,8 @@ pub struct LocaleText {
     bundle: FluentBundle<FluentResource>,
     /// Every message id with the file and position that defines it.
     pub messages: BTreeMap<String, (PathBuf, Pos)>,
-    /// The text of each file, for source lines in diagnostics.
-    sources: BTreeMap<PathBuf, String>,
+    /// The text of each file, for source lines in diagnostics and `kbgen check`.
+    pub sources: BTreeMap<PathBuf, String>,
     dates: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
 }
 

@@ -74,6 +74,8 @@ pub struct Article {
     /// Where `aliases:` is written, for errors about them.
     pub aliases_pos: Pos,
     pub tables: BTreeMap<String, ServerTable>,
+    /// See `FrontMatter::source_hash`.
+    pub source_hash: Option<String>,
     /// The front matter as written, for showing source lines in errors.
     pub yaml: String,
     pub body: String,
@@ -92,6 +94,16 @@ pub struct ServerTable {
 }
 
 impl Article {
+    /// A short hash of the file's text: what a translation records in `source_hash`.
+    pub fn content_hash(&self) -> String {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in self.source().bytes() {
+            hash ^= u64::from(b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+
     /// The file's text as loaded (front matter and body), for source lines in errors.
     pub fn source(&self) -> String {
         format!("---\n{}---\n{}", self.yaml, self.body)
@@ -524,6 +536,7 @@ fn build_articles(
             aliases_pos,
             aliases: a.front.aliases,
             tables,
+            source_hash: a.front.source_hash,
             yaml: a.yaml,
             body: a.body,
             body_line: a.body_line,

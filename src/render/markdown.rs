@@ -20,6 +20,8 @@ pub struct Body {
     pub headings: Vec<(u8, String, String)>,
     /// The body as plain text (no markup), for search snippets.
     pub text: String,
+    /// Every link's destination with its position in the file, for `kbgen check`.
+    pub links: Vec<(String, Pos)>,
 }
 
 /// Renders a server table for a directive; supplied by the caller, which owns the templates.
@@ -46,6 +48,7 @@ pub fn render(
         Parser::new_ext(body, options).into_offset_iter().collect();
 
     let mut placed = BTreeSet::new();
+    let mut links = Vec::new();
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut text = String::new();
     let mut iter = events.into_iter().peekable();
@@ -100,6 +103,7 @@ pub fn render(
                 if let Err((msg, hint)) = check_link(dest_url) {
                     errors.push(err(&range, msg).hint(hint));
                 }
+                links.push((dest_url.to_string(), at(&range)));
                 out.push(event);
             }
             Event::Html(_) | Event::InlineHtml(_) => match site.config.raw_html {
@@ -151,6 +155,7 @@ pub fn render(
     Ok(Body {
         html,
         headings,
+        links,
         text: text.split_whitespace().collect::<Vec<_>>().join(" "),
     })
 }

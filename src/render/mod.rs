@@ -12,7 +12,7 @@ pub mod templates;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::localise::L10n;
 use crate::model::{ArticleId, CategoryId, LocaleId, Site};
-use crate::write::{url_to_file, Staging};
+use crate::write::{url_to_file, Sink};
 use markdown::Body;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -41,7 +41,7 @@ pub fn site(
     site: &Site,
     l10n: &L10n,
     templates: &Templates,
-    staging: &Staging,
+    sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
     let bodies = bodies(site, l10n, templates)?;
     let mut pages = Vec::new();
@@ -63,17 +63,13 @@ pub fn site(
         .par_iter()
         .filter_map(|&p| {
             cx.page(p)
-                .and_then(|(url, html)| staging.write(&url_to_file(&url), html.as_bytes()))
+                .and_then(|(url, html)| sink.write(&url_to_file(&url), html.as_bytes()))
                 .err()
         })
         .collect();
     let sitemap = seo::sitemap(site);
-    errors.extend(staging.write("sitemap.xml", sitemap.as_bytes()).err());
-    errors.extend(
-        staging
-            .write("robots.txt", seo::robots(site).as_bytes())
-            .err(),
-    );
+    errors.extend(sink.write("sitemap.xml", sitemap.as_bytes()).err());
+    errors.extend(sink.write("robots.txt", seo::robots(site).as_bytes()).err());
     if !errors.is_empty() {
         return Err(Diagnostics(errors).sorted());
     }

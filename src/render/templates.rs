@@ -124,6 +124,15 @@ impl Parsed {
 }
 
 impl Templates {
+    /// Every message id the templates name literally, for the obsolete-message check.
+    pub fn message_ids(&self) -> std::collections::BTreeSet<String> {
+        self.sources
+            .iter()
+            .flat_map(|(_, text)| message_ids_used(text))
+            .map(|(id, _)| id)
+            .collect()
+    }
+
     /// Gives templates `asset(path="style.css")`: the URL of a stylesheet or script under its
     /// content-hashed name, so that pages always load the version they were built with.
     pub fn with_assets(mut self, hashed: std::collections::BTreeMap<String, String>) -> Templates {

@@ -1,0 +1,212 @@
+//! Commands that write content for writers and translators: `kbgen new` starts an article in
+//! every locale, `kbgen translated` records that a translation matches its source.
+
+use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::load::{CATEGORY_FILE, CONTENT_DIR};
+use crate::model::is_slug;
+use std::path::{Path, PathBuf};
+
+/// `kbgen new <category path>/<key>`: the article's file for every locale, front matter filled
+/// in. Returns the files written.
+pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>, Diagnostics> {
+    let config = crate::config::load(root)?;
+    let path = path.trim_matches('/');
+    let (category, key) = path.rsplit_once('/').unwrap_or(("", path));
+    let arg =
+        |msg: String| Diagnostic::error(PathBuf::from(CONTENT_DIR).join(path), Pos::START, msg);
+    if !is_slug(key) {
+        return Err(arg(format!("`{key}` cannot be an article key"))
+            .hint("a key is lower-case a-z, 0-9 and dashes, such as `change-password`")
+            .into());
+    }
+    let dir = root.join(CONTENT_DIR).join(category);
+    if category.is_empty()
+        || !category.split('/').all(is_slug)
+        || !dir.join(CATEGORY_FILE).is_file()
+    {
+        let known = categories(root);
+        let nearest = known
+            .iter()
+            .map(|c| (crate::load::frontmatter::edit_distance(category, c), c))
+            .min();
+        let hint = match nearest {
+            Some((d, c)) if d <= 3 => format!("did you mean `{c}/{key}`?"),
+            _ => format!("the categories are: {}", known.join(", ")),
+        };
+        return Err(arg(format!("`{category}` is not a category"))
+            .hint(hint)
+            .into());
+    }
+    let files: Vec<PathBuf> = config
+        .locales
+        .iter()
+        .map(|l| {
+            PathBuf::from(CONTENT_DIR)
+                .join(category)
+                .join(format!("{key}.{}.md", l.code))
+        })
+        .collect();
+    let existing: Vec<Diagnostic> = files
+        .iter()
+        .filter(|f| root.join(f).exists())
+        .map(|f| {
+            Diagnostic::error(f, Pos::START, "the article already exists")
+                .hint("choose another key, or edit the file")
+        })
+        .collect();
+    if !existing.is_empty() {
+        return Err(Diagnostics(existing));
+    }
+    for f in &files {
+        let text = format!(
+            "---\ntitle: \"{}\"\nupdated: {today}\ndescription: \"\"\n---\n\n",
+            title_from_key(key)
+        );
+        std::fs::write(root.join(f), text)
+            .map_err(|e| Diagnostic::error(f, Pos::START, format!("cannot write: {e}")))?;
+    }
+    Ok(files)
+}
+
+/// "change-password" → "Change password": a placeholder the writer will replace.
+fn title_from_key(key: &str) -> String {
+    let words = key.replace('-', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn categories(root: &Path) -> Vec<String> {
+    let base = root.join(CONTENT_DIR);
+    let mut out: Vec<String> = walkdir::WalkDir::new(&base)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_name() == CATEGORY_FILE)
+        .filter_map(|e| {
+            e.path()
+                .parent()?
+                .strip_prefix(&base)
+                .ok()
+                .map(display_path)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// `kbgen translated FILE…`: records in each translation the hash of its source-language
+/// file, so `kbgen check` can tell when the source changes again. Returns `(file, hash)`.
+pub fn mark_translated(
+    root: &Path,
+    files: &[PathBuf],
+) -> Result<Vec<(PathBuf, String)>, Diagnostics> {
+    let inputs = crate::load(root)?;
+    let site = &inputs.site;
+    let mut done = Vec::new();
+    let mut errors = Diagnostics::default();
+    for f in files {
+        let rel = f.strip_prefix(root).unwrap_or(f);
+        let Some(a) = site.articles.iter().find(|a| a.file == rel) else {
+            errors.push(
+                Diagnostic::error(rel, Pos::START, "not an article of this site")
+                    .hint("name an article file under content/, e.g. content/email/x.en.md"),
+            );
+            continue;
+        };
+        if a.locale == 0 {
+            errors.push(
+                Diagnostic::error(
+                    rel,
+                    Pos::START,
+                    "this is the source language; only translations are marked",
+                )
+                .hint("run it on the other languages' files"),
+            );
+            continue;
+        }
+        let Some(source) = a.translations[0] else {
+            errors.push(Diagnostic::error(
+                rel,
+                Pos::START,
+                format!("no {} file to be a translation of", site.locales[0].code),
+            ));
+            continue;
+        };
+        let hash = site.articles[source].content_hash();
+        match set_field(&root.join(rel), "source_hash", &hash) {
+            Ok(()) => done.push((rel.to_path_buf(), hash)),
+            Err(e) => errors.push(Diagnostic::error(
+                rel,
+                Pos::START,
+                format!("cannot write: {e}"),
+            )),
+        }
+    }
+    errors.check()?;
+    Ok(done)
+}
+
+/// Sets a top-level front-matter field, replacing its line or adding one before the closing
+/// `---`, and leaves every other byte of the file as it was.
+fn set_field(path: &Path, field: &str, value: &str) -> std::io::Result<()> {
+    let text = std::fs::read_to_string(path)?;
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let line = format!("{field}: {value}{newline}");
+    let close = lines
+        .iter()
+        .skip(1)
+        .position(|l| l.trim_end() == "---")
+        .map(|i| i + 1)
+        .ok_or_else(|| std::io::Error::other("the front matter has no closing ---"))?;
+    match lines[..close]
+        .iter()
+        .position(|l| l.starts_with(&format!("{field}:")))
+    {
+        Some(i) => lines[i] = &line,
+        None => lines.insert(close, &line),
+    }
+    std::fs::write(path, lines.concat())
+}
+
+/// Today's date as YYYY-MM-DD (UTC), from the system clock.
+pub fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_from_days() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(18_981), (2021, 12, 20));
+        assert_eq!(civil_from_days(19_417), (2023, 3, 1));
+    }
+
+    #[test]
+    fn titles_from_keys() {
+        assert_eq!(title_from_key("change-password"), "Change password");
+    }
+}

@@ -1,0 +1,191 @@
+//! Server data that is probably wrong: a security setting that does not fit a well-known
+//! port, a protocol on another protocol's port, a host that is not a host name, and the rows
+//! of one table that differ between languages.
+
+use crate::diag::{display_path, Diagnostic};
+use crate::load::frontmatter::{Security, ServerRow};
+use crate::model::{ArticleId, Site};
+
+const IMAP: &[u16] = &[143, 993];
+const POP3: &[u16] = &[110, 995];
+const SMTP: &[u16] = &[25, 465, 587, 2525];
+
+/// Every suspicious row of every table; `placeholders` per locale stand in for `{domain}`.
+pub fn check(site: &Site, placeholders: &[String]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for a in &site.articles {
+        for (name, table) in &a.tables {
+            for row in &table.rows {
+                let host = row.host.replace("{domain}", &placeholders[a.locale]);
+                let problems = row_problems(&host, row);
+                for (is_error, msg, hint) in problems {
+                    let d = if is_error {
+                        Diagnostic::error(
+                            &a.file,
+                            table.pos,
+                            format!("server table `{name}`: {msg}"),
+                        )
+                    } else {
+                        Diagnostic::warning(
+                            &a.file,
+                            table.pos,
+                            format!("server table `{name}`: {msg}"),
+                        )
+                    };
+                    out.push(d.with_source(&a.source()).hint(hint));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// `(is_error, message, hint)` for each problem of one row.
+pub fn row_problems(host: &str, row: &ServerRow) -> Vec<(bool, String, String)> {
+    let port = row.port.0;
+    let mut out = Vec::new();
+    if !is_host_name(host) {
+        out.push((
+            true,
+            format!("`{}` is not a valid host name", row.host),
+            "a host name is labels of a-z, 0-9 and dashes separated by dots, such as imap.websupport.se; use {domain} for the reader's domain".into(),
+        ));
+    }
+    match (port, row.security) {
+        (993 | 995 | 465, s) if s != Security::Ssl => out.push((
+            false,
+            format!("port {port} is an SSL/TLS port, but the row says `{}`", s.as_str()),
+            format!("port {port} is encrypted from the first byte: use `security: ssl`, or check the port"),
+        )),
+        (143 | 110 | 25 | 587, Security::Ssl) => out.push((
+            false,
+            format!("port {port} is not an SSL port, but the row says `ssl`"),
+            format!("port {port} starts unencrypted: use `starttls` or `none`, or check the port (SSL ports are 993, 995 and 465)"),
+        )),
+        _ => {}
+    }
+    let first = host.split('.').next().unwrap_or("");
+    let (protocol, own): (&str, &[u16]) = match first {
+        "imap" => ("IMAP", IMAP),
+        "pop" | "pop3" => ("POP3", POP3),
+        "smtp" | "mailout" => ("SMTP", SMTP),
+        _ => ("", &[]),
+    };
+    let others: Vec<(&str, &[u16])> = [("IMAP", IMAP), ("POP3", POP3), ("SMTP", SMTP)]
+        .into_iter()
+        .filter(|(p, _)| *p != protocol)
+        .collect();
+    if !protocol.is_empty() && !own.contains(&port) {
+        if let Some((other, _)) = others.iter().find(|(_, ports)| ports.contains(&port)) {
+            out.push((
+                false,
+                format!("{host} is named for {protocol}, but port {port} belongs to {other}"),
+                format!(
+                    "{protocol} uses port {}",
+                    own.iter()
+                        .map(u16::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            ));
+        }
+    }
+    out
+}
+
+/// RFC 1123 host names: labels of letters, digits and dashes, 1–63 characters, not starting
+/// or ending with a dash, at most 253 characters in all. Letters may be any alphabet
+/// (internationalised names such as dindomän.tld).
+pub fn is_host_name(host: &str) -> bool {
+    host.len() <= 253
+        && host.contains('.')
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.chars().count() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+}
+
+/// Both languages of an article give rows for a table, and they differ.
+pub fn rows_differ(site: &Site, source: ArticleId, translation: ArticleId) -> Vec<Diagnostic> {
+    let (s, t) = (&site.articles[source], &site.articles[translation]);
+    let mut out = Vec::new();
+    for (name, table) in &t.tables {
+        let Some(src) = s.tables.get(name) else {
+            out.push(
+                Diagnostic::error(
+                    &t.file,
+                    table.pos,
+                    format!("server table `{name}` is not in {}", display_path(&s.file)),
+                )
+                .with_source(&t.source())
+                .hint("both languages of an article have the same tables"),
+            );
+            continue;
+        };
+        if src.rows != table.rows {
+            out.push(
+                Diagnostic::error(&t.file, table.pos, format!("server table `{name}` has other rows than in {}", display_path(&s.file)))
+                    .with_source(&t.source())
+                    .hint("leave `rows:` out of the translation to take them from the source, or make them the same"),
+            );
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::frontmatter::Port;
+
+    fn row(host: &str, port: u16, security: Security) -> ServerRow {
+        ServerRow {
+            host: host.into(),
+            port: Port(port),
+            security,
+        }
+    }
+
+    fn messages(host: &str, port: u16, security: Security) -> Vec<String> {
+        row_problems(host, &row(host, port, security))
+            .into_iter()
+            .map(|(_, m, _)| m)
+            .collect()
+    }
+
+    #[test]
+    fn well_known_ports_and_security() {
+        assert!(messages("imap.websupport.se", 993, Security::Ssl).is_empty());
+        assert!(messages("smtp.websupport.se", 587, Security::Starttls).is_empty());
+        assert_eq!(
+            messages("imap.websupport.se", 993, Security::None),
+            ["port 993 is an SSL/TLS port, but the row says `none`"]
+        );
+        assert_eq!(
+            messages("smtp.websupport.se", 587, Security::Ssl),
+            ["port 587 is not an SSL port, but the row says `ssl`"]
+        );
+    }
+
+    #[test]
+    fn protocol_on_another_protocols_port() {
+        assert_eq!(
+            messages("imap.websupport.se", 995, Security::Ssl),
+            ["imap.websupport.se is named for IMAP, but port 995 belongs to POP3"]
+        );
+        assert!(messages("ftp.websupport.se", 21, Security::Starttls).is_empty());
+    }
+
+    #[test]
+    fn host_names() {
+        assert!(is_host_name("imap.dindomän.tld"));
+        assert!(is_host_name("a-b.example.com"));
+        assert!(!is_host_name("imap websupport.se"));
+        assert!(!is_host_name("-imap.se"));
+        assert!(!is_host_name("localhost"));
+        assert!(!is_host_name("imap..se"));
+    }
+}
