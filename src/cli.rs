@@ -29,6 +29,8 @@ pub enum Command {
     New(NewArgs),
     /// Record that translations match their source-language files as they are now
     Translated(TranslatedArgs),
+    /// Preview: serve the site on 127.0.0.1, rebuild and reload pages when files change
+    Serve(ServeArgs),
     /// Convert articles of another system into kbgen article files in content/
     #[command(subcommand)]
     Import(ImportSource),
@@ -77,6 +79,15 @@ pub struct NewArgs {
     pub path: String,
     #[command(flatten)]
     pub root: RootArg,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub root: RootArg,
+    /// The port on 127.0.0.1
+    #[arg(long, default_value_t = 1111)]
+    pub port: u16,
 }
 
 #[derive(Debug, clap::Args)]

@@ -23,6 +23,7 @@ pub mod load;
 pub mod localise;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod write;
 
 use diag::{Diagnostic, Diagnostics};

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use kbgen::cli::{
-    BuildArgs, CheckArgs, Cli, Command, Format, ImportSource, NewArgs, TranslatedArgs,
+    BuildArgs, CheckArgs, Cli, Command, Format, ImportSource, NewArgs, ServeArgs, TranslatedArgs,
     WordpressArgs,
 };
 use std::path::Path;
@@ -23,6 +23,23 @@ fn main() -> ExitCode {
         Command::Check(args) => check(&args, &cwd),
         Command::New(args) => new(&args, &cwd),
         Command::Translated(args) => translated(&args, &cwd),
+        Command::Serve(args) => serve(&args, &cwd),
+    }
+}
+
+fn serve(args: &ServeArgs, cwd: &Path) -> ExitCode {
+    let result = args.root.resolve(cwd).and_then(|root| {
+        kbgen::serve::serve(&kbgen::serve::ServeOptions {
+            root,
+            port: args.port,
+        })
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -74,19 +74,25 @@ pub fn check(root: &Path) -> Report {
         }
     };
     let mut diags = Diagnostics(inputs.warnings.clone());
-    let bodies = match crate::render::site(
-        &inputs.site,
-        &inputs.l10n,
-        &inputs.templates,
-        &crate::write::Discard,
-    ) {
-        Ok(r) => Some(r.bodies),
+    let (site, l10n, templates) = (&inputs.site, &inputs.l10n, &inputs.templates);
+    let bodies = match crate::render::bodies(site, l10n, templates) {
+        Ok(bodies) => Some(bodies),
         Err(d) => {
             diags.extend(d.0);
             None
         }
     };
-    let site = &inputs.site;
+    if let Some(bodies) = &bodies {
+        // Every page, rendered into nothing, for the errors a build would hit.
+        let pages = crate::render::pages(
+            site,
+            l10n,
+            templates,
+            &crate::write::Discard,
+            bodies.clone(),
+        );
+        diags.extend(pages.err().into_iter().flat_map(|d| d.0));
+    }
     if let Some(bodies) = &bodies {
         diags.extend(links(site, bodies));
     }

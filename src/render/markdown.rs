@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 use std::ops::Range;
 
 /// What rendering a body produced besides its HTML.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Body {
     pub html: String,
     /// `(level, id, text)` of every heading, for a table of contents and the search index.

@@ -44,6 +44,17 @@ pub fn site(
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
     let bodies = bodies(site, l10n, templates)?;
+    pages(site, l10n, templates, sink, bodies)
+}
+
+/// Every page of the site from its article bodies.
+pub fn pages(
+    site: &Site,
+    l10n: &L10n,
+    templates: &Templates,
+    sink: &dyn Sink,
+    bodies: Vec<Body>,
+) -> Result<Rendered, Diagnostics> {
     let mut pages = Vec::new();
     for l in 0..site.locales.len() {
         pages.extend([Page::Home(l), Page::Search(l), Page::NotFound(l)]);
@@ -79,12 +90,24 @@ pub fn site(
     })
 }
 
-fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Body>, Diagnostics> {
+/// Every article's body: Markdown rendered, server tables placed, links and headings noted.
+pub fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Body>, Diagnostics> {
+    let all: Vec<ArticleId> = (0..site.articles.len()).collect();
+    bodies_of(site, l10n, templates, &all)
+}
+
+/// The bodies of the articles `ids`, in that order.
+fn bodies_of(
+    site: &Site,
+    l10n: &L10n,
+    templates: &Templates,
+    ids: &[ArticleId],
+) -> Result<Vec<Body>, Diagnostics> {
     let placeholders = l10n.domain_placeholders();
-    let results: Vec<Result<Body, Vec<Diagnostic>>> = site
-        .articles
+    let results: Vec<Result<Body, Vec<Diagnostic>>> = ids
         .par_iter()
-        .map(|a| {
+        .map(|&id| {
+            let a = &site.articles[id];
             let table = |name: &str| {
                 let t = &a.tables[name];
                 let placeholder = &placeholders[a.locale];
@@ -117,6 +140,43 @@ fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Body>, 
     }
     errors.check()?;
     Ok(out)
+}
+
+/// Renders only the pages of the articles `ids` (and their aliases), updating their entries
+/// in `bodies`: what `kbgen serve` does when an edit changed nothing but article bodies.
+pub fn articles(
+    site: &Site,
+    l10n: &L10n,
+    templates: &Templates,
+    sink: &dyn Sink,
+    ids: &[ArticleId],
+    bodies: &mut [Body],
+) -> Result<(), Diagnostics> {
+    for (id, body) in ids.iter().zip(bodies_of(site, l10n, templates, ids)?) {
+        bodies[*id] = body;
+    }
+    let cx = Renderer {
+        site,
+        l10n,
+        templates,
+        bodies,
+    };
+    let pages: Vec<Page> = ids
+        .iter()
+        .flat_map(|&i| {
+            std::iter::once(Page::Article(i))
+                .chain((0..site.articles[i].aliases.len()).map(move |n| Page::Alias(i, n)))
+        })
+        .collect();
+    let errors: Vec<Diagnostic> = pages
+        .par_iter()
+        .filter_map(|&p| {
+            cx.page(p)
+                .and_then(|(url, html)| sink.write(&url_to_file(&url), html.as_bytes()))
+                .err()
+        })
+        .collect();
+    Diagnostics(errors).check().map(|_| ())
 }
 
 #[derive(Serialize)]

@@ -1,0 +1,457 @@
+//! The writers' and translators' commands, run as they would run them: `kbgen check` on a
+//! site with every kind of problem, `kbgen new`, `kbgen translated`, and `kbgen serve` seeing
+//! an edit, an error and its fix.
+
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const SEED_SV: &str = "content/email/basic-settings/email-protocols.sv.md";
+const SEED_EN: &str = "content/email/basic-settings/email-protocols.en.md";
+
+fn copy_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for item in [
+        "kbgen.yaml",
+        "synonyms.yaml",
+        "content",
+        "locales",
+        "templates",
+        "static",
+    ] {
+        copy(&Path::new(ROOT).join(item), &dir.path().join(item));
+    }
+    dir
+}
+
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            copy(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+fn kbgen(root: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
+}
+
+fn edit(root: &Path, file: &str, from: &str, to: &str) {
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{file} has no {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn append(root: &Path, file: &str, text: &str) {
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(root.join(file))
+        .unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+/// The line of `file` (1-based) that starts with `prefix`.
+fn line_of(root: &Path, file: &str, prefix: &str) -> u64 {
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    text.lines()
+        .position(|l| l.trim_start().starts_with(prefix))
+        .unwrap_or_else(|| panic!("{file}: no line starting with {prefix:?}")) as u64
+        + 1
+}
+
+fn check_json(root: &Path) -> (i32, Value) {
+    let out = kbgen(root, &["check", "--format", "json"]);
+    let json = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    (out.status.code().unwrap(), json)
+}
+
+/// Asserts that the report holds a diagnostic at `file:line` of `severity` whose message
+/// contains `message`.
+fn has(report: &Value, severity: &str, file: &str, line: u64, message: &str) {
+    let found = report["diagnostics"].as_array().unwrap().iter().any(|d| {
+        d["severity"] == severity
+            && d["file"] == file
+            && d["line"] == line
+            && d["message"].as_str().unwrap().contains(message)
+    });
+    assert!(
+        found,
+        "no {severity} at {file}:{line} containing {message:?} in\n{report:#}"
+    );
+}
+
+#[test]
+fn the_shipped_site_passes_check() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["check", "--root", ROOT])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.ends_with("0 errors, 1 warning\n"), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.starts_with("en: articles 16/17 translated (0 stale, 0 not marked, 1 missing)"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_reports_every_problem_with_file_and_line() {
+    let site = copy_site();
+    let root = site.path();
+    // Fluent: a message no template uses, a translation with another variable, one missing.
+    append(
+        root,
+        "locales/sv/main.ftl",
+        "unused-message = Ingen använder mig\n",
+    );
+    edit(
+        root,
+        "locales/en/main.ftl",
+        "article-updated = Updated on { $date }",
+        "article-updated = Updated on { $when }",
+    );
+    edit(root, "locales/en/main.ftl", "feedback-no = No\n", "");
+    // The Swedish source changed after its translation was marked translated.
+    append(root, SEED_SV, "\nEn ny mening.\n");
+    // Server data: rows that differ between languages, wrong security, a protocol on another
+    // protocol's port, a host that is not a host name.
+    edit(
+        root,
+        SEED_EN,
+        "{ host: pop3.websupport.se, port: 995, security: ssl }",
+        "{ host: pop3.websupport.se, port: 995, security: none }",
+    );
+    edit(
+        root,
+        SEED_SV,
+        "{ host: imap.websupport.se, port: 993, security: ssl }",
+        "{ host: imap.websupport.se, port: 995, security: ssl }",
+    );
+    edit(
+        root,
+        SEED_SV,
+        "{ host: smtp.websupport.se, port: 465, security: ssl }",
+        "{ host: smtp websupport.se, port: 465, security: ssl }",
+    );
+    // Broken links: to an article that does not exist and to a heading that does not.
+    append(
+        root,
+        SEED_SV,
+        "\nSe [fel](/kb/e-postprotokol-imap-vs-pop3/) och [rubrik](/kb/dns-poster/#nej).\n",
+    );
+
+    let (code, report) = check_json(root);
+    assert_eq!(code, 1);
+    let ftl_sv = "locales/sv/main.ftl";
+    has(
+        &report,
+        "warning",
+        ftl_sv,
+        line_of(root, ftl_sv, "unused-message"),
+        "`unused-message` is not used by any template",
+    );
+    let ftl_en = "locales/en/main.ftl";
+    let updated = line_of(root, ftl_en, "article-updated");
+    has(
+        &report,
+        "error",
+        ftl_en,
+        updated,
+        "`article-updated` uses `$when` that the sv message does not have",
+    );
+    has(
+        &report,
+        "warning",
+        ftl_en,
+        updated,
+        "the en `article-updated` does not show `$date`",
+    );
+    let status = &report["status"][0];
+    // Both the deleted English message and the new Swedish one are missing in English.
+    assert_eq!(
+        status["missing_messages"],
+        serde_json::json!(["feedback-no", "unused-message"])
+    );
+    assert_eq!(status["stale_articles"], serde_json::json!([SEED_EN]));
+    assert_eq!(
+        status["missing_articles"],
+        serde_json::json!(["content/account/billing/ocr-number.sv.md"])
+    );
+    has(
+        &report,
+        "warning",
+        SEED_EN,
+        line_of(root, SEED_EN, "source_hash"),
+        "stale translation",
+    );
+    has(
+        &report,
+        "warning",
+        "content/account/billing/ocr-number.sv.md",
+        1,
+        "no en translation",
+    );
+    let pop3_en = line_of(root, SEED_EN, "pop3:");
+    has(&report, "error", SEED_EN, pop3_en, "server table `pop3` has other rows than in content/email/basic-settings/email-protocols.sv.md");
+    has(
+        &report,
+        "warning",
+        SEED_EN,
+        pop3_en,
+        "port 995 is an SSL/TLS port, but the row says `none`",
+    );
+    let imap_sv = line_of(root, SEED_SV, "imap:");
+    has(
+        &report,
+        "warning",
+        SEED_SV,
+        imap_sv,
+        "imap.websupport.se is named for IMAP, but port 995 belongs to POP3",
+    );
+    has(
+        &report,
+        "error",
+        SEED_SV,
+        line_of(root, SEED_SV, "smtp:"),
+        "`smtp websupport.se` is not a valid host name",
+    );
+    let links = line_of(root, SEED_SV, "Se [fel]");
+    has(
+        &report,
+        "error",
+        SEED_SV,
+        links,
+        "broken link: no page at `/kb/e-postprotokol-imap-vs-pop3/`",
+    );
+    has(
+        &report,
+        "error",
+        SEED_SV,
+        links,
+        "broken link: `/kb/dns-poster/` has no heading `#nej`",
+    );
+    let hint = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["message"].as_str().unwrap().contains("no page at"))
+        .unwrap()["hint"]
+        .clone();
+    assert_eq!(hint, "did you mean `/kb/e-postprotokoll-imap-vs-pop3/`?");
+
+    // The text format says the same for people, and the status.
+    let out = kbgen(root, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{SEED_SV}:{links}:")), "{stderr}");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("  stale: {SEED_EN}\n")),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  missing message: feedback-no\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn check_reports_what_build_rejects() {
+    let site = copy_site();
+    edit(site.path(), SEED_SV, "title:", "titel:");
+    let (code, report) = check_json(site.path());
+    assert_eq!(code, 1);
+    has(&report, "error", SEED_SV, 2, "unknown field `titel`");
+}
+
+#[test]
+fn translated_marks_a_stale_translation_up_to_date() {
+    let site = copy_site();
+    let root = site.path();
+    append(root, SEED_SV, "\nEn ny mening.\n");
+    assert_eq!(check_json(root).1["status"][0]["articles"]["stale"], 1);
+    let out = kbgen(root, &["translated", &root.join(SEED_EN).to_string_lossy()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with(&format!("{SEED_EN}: source_hash ")));
+    assert_eq!(check_json(root).1["status"][0]["articles"]["stale"], 0);
+    // The source itself is not a translation.
+    let out = kbgen(root, &["translated", &root.join(SEED_SV).to_string_lossy()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("this is the source language"));
+}
+
+#[test]
+fn new_writes_every_locale_and_the_site_builds() {
+    let site = copy_site();
+    let root = site.path();
+    let out = kbgen(root, &["new", "email/webmail/forward-email"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "wrote content/email/webmail/forward-email.sv.md\nwrote content/email/webmail/forward-email.en.md\n"
+    );
+    let text =
+        std::fs::read_to_string(root.join("content/email/webmail/forward-email.sv.md")).unwrap();
+    assert!(
+        text.starts_with("---\ntitle: \"Forward email\"\nupdated: 20"),
+        "{text}"
+    );
+    let out = kbgen(root, &["build"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(root.join("public/en/kb/forward-email/index.html").is_file());
+
+    // Again: the article exists.
+    let out = kbgen(root, &["new", "email/webmail/forward-email"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with(
+        "content/email/webmail/forward-email.sv.md:1:1: error: the article already exists"
+    ));
+    // A category that does not exist, with a suggestion.
+    let out = kbgen(root, &["new", "email/webmial/x"]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("error: `email/webmial` is not a category"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("= hint: did you mean `email/webmail/x`?"),
+        "{stderr}"
+    );
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_serve(root: &Path) -> Server {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(root)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let server = Server { child, port };
+    wait_for(&server, "/", |body| body.contains("<html"));
+    server
+}
+
+fn get(port: u16, path: &str) -> Option<String> {
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    Some(out)
+}
+
+/// Polls `path` until `ok(body)` holds; returns how long it took.
+fn wait_for(server: &Server, path: &str, ok: impl Fn(&str) -> bool) -> Duration {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(20) {
+        if get(server.port, path).is_some_and(|b| ok(&b)) {
+            return start.elapsed();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("{path} never matched");
+}
+
+#[test]
+fn serve_shows_an_edit_then_an_error_then_its_fix() {
+    let site = copy_site();
+    let root = site.path();
+    let server = start_serve(root);
+    let page = "/kb/e-postprotokoll-imap-vs-pop3/";
+    let first = get(server.port, page).unwrap();
+    assert!(first.contains("<h1>E-postprotokoll (IMAP vs POP3)</h1>"));
+    assert!(first.contains("/__kbgen/wait?v="), "no reload script");
+
+    edit(
+        root,
+        SEED_SV,
+        "Står du i valet och kvalet",
+        "Funderar du på",
+    );
+    wait_for(&server, page, |b| b.contains("Funderar du på"));
+
+    edit(root, SEED_SV, "level: beginner", "level: expert");
+    let line = line_of(root, SEED_SV, "level:");
+    wait_for(&server, page, |b| b.contains("kbgen-errors"));
+    let overlay = get(server.port, page).unwrap();
+    assert!(
+        overlay.contains(&format!("{SEED_SV}:{line}:8: error:")),
+        "{overlay}"
+    );
+    // The last good page is still there under the overlay.
+    assert!(overlay.contains("Funderar du på"));
+
+    edit(root, SEED_SV, "level: expert", "level: advanced");
+    wait_for(&server, page, |b| {
+        !b.contains("kbgen-errors") && b.contains("badge-advanced")
+    });
+
+    // A new article appears too.
+    let out = kbgen(root, &["new", "email/webmail/forward-email"]);
+    assert!(out.status.success());
+    wait_for(&server, "/kb/forward-email/", |b| {
+        b.starts_with("HTTP/1.1 200") || b.starts_with("HTTP/1.0 200")
+    });
+
+    let mut server = server;
+    let _ = server.child.kill();
+    let mut stderr = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        stderr.contains(&format!("{SEED_SV}:{line}:8: error:")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rebuilt 1 article page in"), "{stderr}");
+}
