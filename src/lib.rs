@@ -24,6 +24,7 @@ pub mod localise;
 pub mod model;
 pub mod render;
 pub mod serve;
+pub mod status;
 pub mod write;
 
 use diag::{Diagnostic, Diagnostics};

@@ -74,7 +74,7 @@ fn check(args: &CheckArgs, cwd: &Path) -> ExitCode {
             for d in &report.diagnostics {
                 eprintln!("{d}");
             }
-            print!("{}", kbgen::check::status_text(&report.status));
+            print!("{}", kbgen::status::status_text(&report.status));
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = report.diagnostics.len() - errors;
             eprintln!(

@@ -452,6 +452,21 @@ fn sitemap_robots_404_and_aliases() {
         assert!(served_file(loc).is_some(), "sitemap lists missing {loc}");
     }
     assert!(!locs.iter().any(|l| l.contains("404")));
+    // The translators' status page is published but kept out of the sitemap and search.
+    assert!(!locs.iter().any(|l| l.contains("_translations")));
+    let status = page("/en/_translations/");
+    assert_eq!(attr(&status, "meta[name=robots]", "content"), "noindex");
+    assert_eq!(
+        texts(&status, "main li")[0],
+        "Articles: 16 of 17 translated, 0 stale, 0 not marked, 1 missing"
+    );
+    for lang in ["sv", "en"] {
+        let docs = std::fs::read_dir(site().join(format!("search-index/{lang}/d"))).unwrap();
+        for d in docs {
+            let text = std::fs::read_to_string(d.unwrap().path()).unwrap();
+            assert!(!text.contains("_translations"));
+        }
+    }
     assert!(sitemap.contains("hreflang=\"x-default\""));
     let robots = std::fs::read_to_string(site().join("robots.txt")).unwrap();
     assert!(robots.contains("Sitemap: https://kunskap.websupport.se/sitemap.xml"));

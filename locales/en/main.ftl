@@ -66,7 +66,7 @@ server-security = { $security ->
 
 search-title = Search
 search-label = Search the knowledge base
-search-placeholder = Search, for example “imap” or “password”
+search-placeholder = For example “password”
 search-button = Search
 
 search-results-label = Search results
@@ -83,3 +83,18 @@ search-needs-javascript = Search needs JavaScript. Browse the categories on the 
 not-found-title = Page not found
 not-found-text = The page you are looking for does not exist, or it has moved. Try searching for it.
 not-found-home-link = Go to the home page
+
+## Translation status (for translators, not linked from the site)
+
+translations-title = Translation status
+translations-intro = What is translated, stale or missing, against Swedish. Run kbgen check for the same list with files and lines.
+translations-locale = { $code ->
+    [en] English
+   *[other] { $code }
+}
+translations-articles = Articles: { $translated } of { $total } translated, { $stale } stale, { $untracked } not marked, { $missing } missing
+translations-messages = Interface text: { $translated } of { $total } translated, { $missing } missing
+translations-missing-articles = Articles with no translation
+translations-stale-articles = Stale translations (the source changed)
+translations-untracked-articles = Not marked as translated (run kbgen translated)
+translations-missing-messages = Missing interface text

@@ -67,7 +67,7 @@ server-security = { $security ->
 
 search-title = Sök
 search-label = Sök i kunskapsdatabasen
-search-placeholder = Sök, till exempel ”imap” eller ”lösenord”
+search-placeholder = Till exempel ”lösenord”
 search-button = Sök
 
 search-results-label = Sökresultat
@@ -84,3 +84,18 @@ search-needs-javascript = Sökningen behöver JavaScript. Bläddra bland kategor
 not-found-title = Sidan hittades inte
 not-found-text = Sidan du letar efter finns inte, eller så har den flyttats. Prova att söka efter den.
 not-found-home-link = Till startsidan
+
+## Översättningsstatus (för översättare, inte länkad från webbplatsen)
+
+translations-title = Översättningsstatus
+translations-intro = Vad som är översatt, inaktuellt eller saknas, jämfört med svenska. Kör kbgen check för samma lista med filer och rader.
+translations-locale = { $code ->
+    [en] Engelska
+   *[other] { $code }
+}
+translations-articles = Artiklar: { $translated } av { $total } översatta, { $stale } inaktuella, { $untracked } inte markerade, { $missing } saknas
+translations-messages = Gränssnittstexter: { $translated } av { $total } översatta, { $missing } saknas
+translations-missing-articles = Artiklar utan översättning
+translations-stale-articles = Inaktuella översättningar (källan har ändrats)
+translations-untracked-articles = Inte markerade som översatta (kör kbgen translated)
+translations-missing-messages = Saknade gränssnittstexter

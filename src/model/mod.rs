@@ -126,6 +126,11 @@ impl Site {
         )
     }
 
+    /// The translation status page: `_` keeps it apart from every slug.
+    pub fn translations_url(&self, l: LocaleId) -> String {
+        format!("{}/_translations/", self.locales[l].prefix)
+    }
+
     pub fn not_found_url(&self, l: LocaleId) -> String {
         format!("{}/404.html", self.locales[l].prefix)
     }
@@ -192,6 +197,7 @@ impl Site {
                 (self.home_url(l), "home page"),
                 (self.search_url(l), "search page"),
                 (self.not_found_url(l), "404 page"),
+                (self.translations_url(l), "translation status page"),
             ] {
                 urls.push(OutputUrl {
                     url,

@@ -30,6 +30,8 @@ enum Page {
     Search(LocaleId),
     NotFound(LocaleId),
     Alias(ArticleId, usize),
+    /// The translation status, for translators: not linked, not in the sitemap or index.
+    Translations(LocaleId),
 }
 
 pub struct Rendered {
@@ -57,18 +59,25 @@ pub fn pages(
 ) -> Result<Rendered, Diagnostics> {
     let mut pages = Vec::new();
     for l in 0..site.locales.len() {
-        pages.extend([Page::Home(l), Page::Search(l), Page::NotFound(l)]);
+        pages.extend([
+            Page::Home(l),
+            Page::Search(l),
+            Page::NotFound(l),
+            Page::Translations(l),
+        ]);
         pages.extend((0..site.categories.len()).map(|c| Page::Category(c, l)));
     }
     for (i, a) in site.articles.iter().enumerate() {
         pages.push(Page::Article(i));
         pages.extend((0..a.aliases.len()).map(|n| Page::Alias(i, n)));
     }
+    let status = crate::status::translations(site, l10n).1;
     let cx = Renderer {
         site,
         l10n,
         templates,
         bodies: &bodies,
+        status: &status,
     };
     let mut errors: Vec<Diagnostic> = pages
         .par_iter()
@@ -160,6 +169,7 @@ pub fn articles(
         l10n,
         templates,
         bodies,
+        status: &[],
     };
     let pages: Vec<Page> = ids
         .iter()
@@ -257,6 +267,7 @@ struct Renderer<'a> {
     l10n: &'a L10n,
     templates: &'a Templates,
     bodies: &'a [Body],
+    status: &'a [crate::status::LocaleStatus],
 }
 
 impl Renderer<'_> {
@@ -286,6 +297,22 @@ impl Renderer<'_> {
             }
             Page::Category(c, l) => self.category(c, l),
             Page::Article(a) => self.article(a),
+            Page::Translations(l) => {
+                let mut pc = self.base(
+                    "translations",
+                    l,
+                    site.translations_url(l),
+                    None,
+                    None,
+                    Vec::new(),
+                );
+                pc.noindex = true;
+                pc.alternates.clear();
+                pc.x_default = None;
+                let mut ctx = Context::new();
+                ctx.insert("status", self.status);
+                ("translations.html", pc, ctx)
+            }
             Page::Alias(a, n) => {
                 let art = &site.articles[a];
                 let mut pc = self.base(
@@ -337,6 +364,7 @@ impl Renderer<'_> {
         let same_page = |other: LocaleId| match kind {
             "home" => site.home_url(other),
             "search" => site.search_url(other),
+            "translations" => site.translations_url(other),
             _ => site.not_found_url(other),
         };
         let alternates: Vec<Alternate> = (0..site.locales.len())
@@ -575,7 +603,9 @@ fn page_ld(p: Page) -> seo::LdPage {
         Page::Home(_) => seo::LdPage::Home,
         Page::Category(c, _) => seo::LdPage::Category(c),
         Page::Article(a) => seo::LdPage::Article(a),
-        Page::Search(_) | Page::NotFound(_) | Page::Alias(..) => seo::LdPage::Other,
+        Page::Search(_) | Page::NotFound(_) | Page::Alias(..) | Page::Translations(_) => {
+            seo::LdPage::Other
+        }
     }
 }
 
