@@ -67,22 +67,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     });
     let server = tiny_http::Server::http(("127.0.0.1", opts.port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))?;
-    let mut last = None;
-    rebuild(&opts.root, &shared, &mut last);
-    eprintln!(
-        "serving {} at http://127.0.0.1:{}/ (Ctrl-C stops)",
-        opts.root.display(),
-        opts.port
-    );
-
-    let http_shared = Arc::clone(&shared);
-    std::thread::spawn(move || {
-        for request in server.incoming_requests() {
-            let shared = Arc::clone(&http_shared);
-            std::thread::spawn(move || respond(&shared, request));
-        }
-    });
-
+    // Watch before the first build, so that no save is missed while it runs.
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher =
         notify::recommended_watcher(tx).map_err(|e| format!("cannot watch files: {e}"))?;
@@ -99,6 +84,22 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         notify::RecursiveMode::NonRecursive,
     )
     .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
+    let mut last = None;
+    rebuild(&opts.root, &shared, &mut last);
+    eprintln!(
+        "serving {} at http://127.0.0.1:{}/ (Ctrl-C stops)",
+        opts.root.display(),
+        opts.port
+    );
+
+    let http_shared = Arc::clone(&shared);
+    std::thread::spawn(move || {
+        for request in server.incoming_requests() {
+            let shared = Arc::clone(&http_shared);
+            std::thread::spawn(move || respond(&shared, request));
+        }
+    });
+
     let relevant = |e: &notify::Event| {
         !matches!(e.kind, notify::EventKind::Access(_))
             && e.paths.iter().any(|p| watched(&opts.root, p))

@@ -66,7 +66,7 @@ server-security = { $security ->
 
 search-title = Search
 search-label = Search the knowledge base
-search-placeholder = For example “password”
+search-placeholder = For example “email”
 search-button = Search
 
 search-results-label = Search results

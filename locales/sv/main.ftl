@@ -67,7 +67,7 @@ server-security = { $security ->
 
 search-title = Sök
 search-label = Sök i kunskapsdatabasen
-search-placeholder = Till exempel ”lösenord”
+search-placeholder = Till exempel ”e-post”
 search-button = Sök
 
 search-results-label = Sökresultat

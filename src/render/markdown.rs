@@ -8,7 +8,9 @@
 use crate::config::RawHtml;
 use crate::diag::{Diagnostic, Pos};
 use crate::model::{Article, Site};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -49,6 +51,7 @@ pub fn render(
 
     let mut placed = BTreeSet::new();
     let mut links = Vec::new();
+    let (mut alignments, mut in_head, mut cell) = (Vec::new(), false, 0);
     let mut out: Vec<Event> = Vec::with_capacity(events.len());
     let mut text = String::new();
     let mut iter = events.into_iter().peekable();
@@ -98,6 +101,34 @@ pub fn render(
                     Ok(html) => out.push(Event::Html(html.into())),
                     Err((msg, hint)) => errors.push(err(&range, msg).hint(hint)),
                 }
+            }
+            // Header cells say what they head, for screen readers.
+            Event::Start(Tag::Table(ref a)) => {
+                alignments = a.clone();
+                out.push(event);
+            }
+            Event::Start(Tag::TableHead) => {
+                in_head = true;
+                cell = 0;
+                out.push(event);
+            }
+            Event::End(TagEnd::TableHead) => {
+                in_head = false;
+                out.push(event);
+            }
+            Event::Start(Tag::TableCell) if in_head => {
+                let style = match alignments.get(cell) {
+                    Some(Alignment::Left) => " style=\"text-align: left\"",
+                    Some(Alignment::Center) => " style=\"text-align: center\"",
+                    Some(Alignment::Right) => " style=\"text-align: right\"",
+                    _ => "",
+                };
+                cell += 1;
+                out.push(Event::Html(format!("<th scope=\"col\"{style}>").into()));
+            }
+            Event::End(TagEnd::TableCell) if in_head => {
+                text.push(' ');
+                out.push(Event::Html("</th>".into()));
             }
             Event::Start(Tag::Link { ref dest_url, .. }) => {
                 if let Err((msg, hint)) = check_link(dest_url) {
