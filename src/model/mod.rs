@@ -255,6 +255,14 @@ pub fn is_slug(s: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// A folder or file key: lower-case ASCII letters, digits, `-` and `_`.
+pub fn is_key(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(['-', '.'])
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
 /// A slug from a title: "Lösenordsbyte i kontrollpanelen" → `losenordsbyte-i-kontrollpanelen`.
 pub fn slugify(title: &str) -> String {
     slug::slugify(title)
@@ -273,6 +281,23 @@ fn build_categories(
             diags.push(
                 Diagnostic::error(&c.file, Pos::START, "content/ itself cannot be a category")
                     .hint("put _category.yaml files in the folders under content/"),
+            );
+            continue;
+        }
+        // Keys name translations and appear in feedback posts: keep them to URL-safe words.
+        if let Some(bad) = c.key.split('/').find(|seg| !is_key(seg)) {
+            diags.push(
+                Diagnostic::error(
+                    &c.file,
+                    Pos::START,
+                    format!(
+                        "the folder name `{}` cannot be a category key",
+                        bad.escape_debug()
+                    ),
+                )
+                .hint(
+                    "name category folders with a-z, 0-9, `-` and `_` only, e.g. `basic-settings`",
+                ),
             );
             continue;
         }
@@ -428,6 +453,14 @@ fn build_articles(
     let mut slugs: HashMap<(LocaleId, String), PathBuf> = HashMap::new();
     for a in raw {
         let locale = locale_index(&a.locale);
+        let name = a.key.rsplit('/').next().unwrap_or("");
+        if !is_key(name) {
+            diags.push(
+                Diagnostic::error(&a.file, Pos::START, format!("the file name `{}` cannot be an article key", name.escape_debug()))
+                    .hint("name article files `<key>.<locale>.md` with a key of a-z, 0-9, `-` and `_`, e.g. `change-password.sv.md`"),
+            );
+            continue;
+        }
         let Some(&category) = cat_ids.get(a.category.as_str()) else {
             let hint = if a.category.is_empty() {
                 "put articles in a category folder under content/".to_string()
@@ -779,6 +812,33 @@ mod tests {
             "/",
         ] {
             assert!(check_alias(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any title gives a slug that is safe in a URL path, and slugging a slug changes nothing.
+        #[test]
+        fn slugs_are_url_safe_stable_and_idempotent(title in "\\PC{0,80}") {
+            let s = slugify(&title);
+            prop_assert!(s.is_empty() || is_slug(&s), "{s:?}");
+            prop_assert_eq!(slugify(&s), s.clone());
+            prop_assert_eq!(slugify(&title), s);
+        }
+
+        /// No alias that passes the check can leave the site or carry a scheme.
+        #[test]
+        fn accepted_aliases_stay_on_the_site(alias in "[/a-z.:\\\\%?#-]{0,20}") {
+            if check_alias(&alias).is_ok() {
+                prop_assert!(alias.starts_with('/') && !alias.starts_with("//"));
+                prop_assert!(!alias.split('/').any(|seg| seg == ".."));
+                prop_assert!(!alias.contains(':') && !alias.contains('\\'));
+            }
         }
     }
 }

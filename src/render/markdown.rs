@@ -334,3 +334,23 @@ mod tests {
         assert!(check_link("data:text/html,x").is_err());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Escaped text holds no markup characters, and an HTML parser reads back the original.
+        #[test]
+        fn escaping_round_trips_through_an_html_parser(text in "\\PC{0,60}") {
+            let e = escape(&text);
+            prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            let doc = scraper::Html::parse_fragment(&format!("<p title=\"{e}\">{e}</p>"));
+            let p = doc.select(&scraper::Selector::parse("p").unwrap()).next().unwrap();
+            // HTML parsing normalises CR to LF and NUL to U+FFFD; nothing else may change.
+            let expected = text.replace("\r\n", "\n").replace('\r', "\n").replace('\0', "\u{fffd}");
+            prop_assert_eq!(p.value().attr("title").unwrap(), expected.as_str());
+        }
+    }
+}
