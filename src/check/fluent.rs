@@ -22,13 +22,29 @@ struct Refs {
 type Messages = BTreeMap<String, (PathBuf, Pos, Refs)>;
 
 pub fn check(inputs: &Inputs) -> Vec<Diagnostic> {
-    let locales: Vec<Messages> = inputs
+    let locales: Vec<(&str, &BTreeMap<PathBuf, String>)> = inputs
         .l10n
         .locales
         .iter()
-        .map(|l| {
+        .map(|l| (l.code.as_str(), &l.sources))
+        .collect();
+    let mut used: BTreeSet<String> = inputs.templates.message_ids();
+    used.extend(CODE_MESSAGES.iter().map(|s| s.to_string()));
+    compare(&locales, Some(&used))
+}
+
+/// The checks over Fluent sources by locale (`(code, file → text)`, the default locale
+/// first). With `used`, messages outside it (and not referenced by another message) are
+/// reported as obsolete.
+pub fn compare(
+    locales: &[(&str, &BTreeMap<PathBuf, String>)],
+    used: Option<&BTreeSet<String>>,
+) -> Vec<Diagnostic> {
+    let parsed: Vec<Messages> = locales
+        .iter()
+        .map(|(_, sources)| {
             let mut out = Messages::new();
-            for (file, source) in &l.sources {
+            for (file, source) in sources.iter() {
                 let Ok(resource) = fluent_syntax::parser::parse(source.as_str()) else {
                     continue;
                 };
@@ -42,7 +58,7 @@ pub fn check(inputs: &Inputs) -> Vec<Diagnostic> {
                             refs.attributes.insert(a.id.name.to_string());
                             pattern(&a.value, &mut refs);
                         }
-                        let pos = l.messages.get(m.id.name).map_or(Pos::START, |(_, p)| *p);
+                        let pos = crate::localise::definition_pos(source, m.id.name);
                         out.insert(m.id.name.to_string(), (file.clone(), pos, refs));
                     }
                 }
@@ -50,27 +66,23 @@ pub fn check(inputs: &Inputs) -> Vec<Diagnostic> {
             out
         })
         .collect();
-    let source_of = |l: usize, file: &PathBuf| {
-        inputs.l10n.locales[l]
-            .sources
-            .get(file)
-            .map_or("", String::as_str)
-    };
-
-    let mut used: BTreeSet<String> = inputs.templates.message_ids();
-    used.extend(CODE_MESSAGES.iter().map(|s| s.to_string()));
-    for messages in &locales {
-        for (_, _, refs) in messages.values() {
-            used.extend(refs.messages.iter().cloned());
+    let source_of = |l: usize, file: &PathBuf| locales[l].1.get(file).map_or("", String::as_str);
+    let mut used = used.cloned();
+    if let Some(used) = used.as_mut() {
+        for messages in &parsed {
+            for (_, _, refs) in messages.values() {
+                used.extend(refs.messages.iter().cloned());
+            }
         }
     }
-
+    let locales_codes: Vec<&str> = locales.iter().map(|(c, _)| *c).collect();
+    let locales = parsed;
     let mut out = Vec::new();
     for (l, messages) in locales.iter().enumerate() {
-        let code = &inputs.l10n.locales[l].code;
+        let code = locales_codes[l];
         for (id, (file, pos, refs)) in messages {
             let src = source_of(l, file);
-            if !used.contains(id) {
+            if used.as_ref().is_some_and(|u| !u.contains(id)) {
                 out.push(
                     Diagnostic::warning(file, *pos, format!("`{id}` is not used by any template"))
                         .with_source(src)
@@ -83,7 +95,7 @@ pub fn check(inputs: &Inputs) -> Vec<Diagnostic> {
             let Some((_, _, original)) = locales[0].get(id) else {
                 continue;
             };
-            let default = &inputs.l10n.locales[0].code;
+            let default = locales_codes[0];
             let extra: Vec<&String> = refs.variables.difference(&original.variables).collect();
             if !extra.is_empty() {
                 out.push(

@@ -211,20 +211,10 @@ impl LocaleText {
                     continue;
                 }
             };
-            let resource = match FluentResource::try_new(source.clone()) {
+            let resource = match parse(&rel, source.clone()) {
                 Ok(r) => r,
-                Err((_, errors)) => {
-                    for e in errors {
-                        diags.push(
-                            Diagnostic::error(
-                                &rel,
-                                Pos::of_offset(&source, e.pos.start),
-                                e.kind.to_string(),
-                            )
-                            .with_source(&source)
-                            .hint("see https://projectfluent.org/fluent/guide/ for the syntax"),
-                        );
-                    }
+                Err(errors) => {
+                    diags.extend(errors);
                     continue;
                 }
             };
@@ -290,6 +280,27 @@ impl LocaleText {
     }
 }
 
+/// Parses one Fluent file; every syntax error (each becomes junk in Fluent's terms) is a
+/// diagnostic at its line and column.
+pub fn parse(rel: &Path, source: String) -> Result<FluentResource, Vec<Diagnostic>> {
+    FluentResource::try_new(source).map_err(|(resource, errors)| {
+        let source = resource.source();
+        errors
+            .into_iter()
+            .map(|e| {
+                // Fluent notices some errors only at the next line; point into the entry.
+                let at = match &e.slice {
+                    Some(junk) if e.pos.start >= junk.end && junk.end > junk.start => junk.end - 1,
+                    _ => e.pos.start,
+                };
+                Diagnostic::error(rel, Pos::of_offset(source, at), e.kind.to_string())
+                    .with_source(source)
+                    .hint("see https://projectfluent.org/fluent/guide/ for the syntax")
+            })
+            .collect()
+    })
+}
+
 fn message_ids(resource: &FluentResource) -> Vec<String> {
     resource
         .entries()
@@ -301,7 +312,7 @@ fn message_ids(resource: &FluentResource) -> Vec<String> {
 }
 
 /// Where `id = …` starts in `source` (Fluent's AST has no positions).
-fn definition_pos(source: &str, id: &str) -> Pos {
+pub fn definition_pos(source: &str, id: &str) -> Pos {
     source
         .lines()
         .position(|l| {
