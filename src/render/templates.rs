@@ -23,6 +23,7 @@ pub const PAGE_TEMPLATES: &[&str] = &[
     "404.html",
     "redirect.html",
     "server-table.html",
+    "translations.html",
 ];
 
 pub struct Templates {
