@@ -148,9 +148,9 @@ fn fields<'a>(
     ]
 }
 
-struct LocaleIndex {
+struct LocaleIndex<'a> {
     code: String,
-    docs: Vec<DocRecord>,
+    docs: Vec<DocRecord<'a>>,
     /// Key → postings (doc, impact), sorted by key, then by doc.
     postings: Vec<(String, Vec<(u32, u8)>)>,
     /// Folded word form → folded stem, where they differ.
@@ -158,24 +158,25 @@ struct LocaleIndex {
     synonyms: Vec<Vec<String>>,
 }
 
+/// What the results list shows of a document; borrowed, as it is only serialized.
 #[derive(Serialize)]
-struct DocRecord {
-    u: String,
-    t: String,
+struct DocRecord<'a> {
+    u: &'a str,
+    t: &'a str,
     c: String,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    d: String,
-    x: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    d: &'a str,
+    x: &'a str,
 }
 
-impl LocaleIndex {
+impl<'a> LocaleIndex<'a> {
     fn build(
-        site: &Site,
-        bodies: &[Body],
+        site: &'a Site,
+        bodies: &'a [Body],
         l: LocaleId,
         synonyms: Option<&Vec<Vec<String>>>,
         words: &TableWords,
-    ) -> LocaleIndex {
+    ) -> LocaleIndex<'a> {
         let analyzer = Analyzer::new(&site.locales[l].code);
         let ids: Vec<usize> = (0..site.articles.len())
             .filter(|&a| site.articles[a].locale == l)
@@ -367,16 +368,16 @@ impl LocaleIndex {
             .map(|&a| {
                 let art = &site.articles[a];
                 DocRecord {
-                    u: art.url.clone(),
-                    t: art.title.clone(),
+                    u: &art.url,
+                    t: &art.title,
                     c: site
                         .category_path(art.category)
                         .into_iter()
                         .map(|c| site.categories[c].title[l].as_str())
                         .collect::<Vec<_>>()
                         .join(" › "),
-                    d: art.description.clone().unwrap_or_default(),
-                    x: bodies[a].text.clone(),
+                    d: art.description.as_deref().unwrap_or(""),
+                    x: &bodies[a].text,
                 }
             })
             .collect();
@@ -439,9 +440,9 @@ impl LocaleIndex {
             text.push_str(line);
             text.push('\n');
         }
-        let first_keys: Vec<&str> = shards.iter().map(|(k, _)| *k).collect();
-        for (i, (_, text)) in shards.iter().enumerate() {
-            files.push((format!("{dir}/t{i}.txt"), text.clone()));
+        let first_keys: Vec<String> = shards.iter().map(|(k, _)| k.to_string()).collect();
+        for (i, (_, text)) in shards.into_iter().enumerate() {
+            files.push((format!("{dir}/t{i}.txt"), text));
         }
 
         // Typo candidates: every key, by its first character.
@@ -456,12 +457,12 @@ impl LocaleIndex {
         for (c, keys) in vocab {
             files.push((format!("{dir}/v{:x}.txt", c as u32), keys));
         }
-        for (i, d) in self.docs.iter().enumerate() {
-            files.push((
+        files.par_extend(self.docs.par_iter().enumerate().map(|(i, d)| {
+            (
                 format!("{dir}/d/{i}.json"),
                 serde_json::to_string(d).expect("plain strings serialize"),
-            ));
-        }
+            )
+        }));
         let meta = serde_json::json!({
             "v": 1,
             "docs": self.docs.len(),
