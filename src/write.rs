@@ -52,13 +52,32 @@ impl Output {
         })
     }
 
-    /// A fresh folder next to the output (same file system, so the final rename is cheap).
+    /// The folder to build into, next to the output (same file system, so the final rename
+    /// is cheap): the site of the build before last when one was kept — then files that did
+    /// not change are neither written nor deleted — or else a fresh folder.
     pub fn staging(self) -> Result<Staging, Diagnostic> {
-        let dir = tempfile::Builder::new()
-            .prefix(&format!(".{}.kbgen-", self.name))
-            .tempdir_in(&self.parent)
-            .map_err(|e| io_error(&self.parent, "cannot create a staging folder in", e))?;
-        Ok(Staging { dir, output: self })
+        let spare = self.spare();
+        let dir = if spare.is_dir() && self.path.is_dir() {
+            Dir::Reused(spare)
+        } else {
+            let _ = std::fs::remove_dir_all(&spare);
+            Dir::Fresh(
+                tempfile::Builder::new()
+                    .prefix(&format!(".{}.kbgen-", self.name))
+                    .tempdir_in(&self.parent)
+                    .map_err(|e| io_error(&self.parent, "cannot create a staging folder in", e))?,
+            )
+        };
+        Ok(Staging {
+            dir,
+            output: self,
+            written: std::sync::Mutex::new(std::collections::HashSet::new()),
+        })
+    }
+
+    /// The previous site, kept after a swap as the base of the next build.
+    fn spare(&self) -> PathBuf {
+        self.parent.join(format!(".{}.kbgen-spare", self.name))
     }
 }
 
@@ -84,19 +103,45 @@ impl Sink for Staging {
 }
 
 pub struct Staging {
-    dir: tempfile::TempDir,
+    dir: Dir,
     /// Holds the lock until the staged site is published or dropped.
     output: Output,
+    /// In a reused folder: every file this build wrote or found unchanged, so the rest can
+    /// be swept before publishing.
+    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+enum Dir {
+    /// Removed when the build fails.
+    Fresh(tempfile::TempDir),
+    /// The spare site: a failed build leaves it as a base for the next one.
+    Reused(PathBuf),
 }
 
 impl Staging {
     pub fn path(&self) -> &Path {
-        self.dir.path()
+        match &self.dir {
+            Dir::Fresh(t) => t.path(),
+            Dir::Reused(p) => p,
+        }
     }
 
-    /// Writes `bytes` at `rel` (a `/`-separated path under the output), creating folders.
+    /// Writes `bytes` at `rel` (a `/`-separated path under the output), creating folders;
+    /// in a reused folder, a file that already holds these bytes is left alone.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
-        let path = self.dir.path().join(safe_relative(rel)?);
+        let rel = safe_relative(rel)?;
+        let path = self.path().join(&rel);
+        if let Dir::Reused(_) = self.dir {
+            self.written
+                .lock()
+                .expect("no panic while held")
+                .insert(rel);
+            let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
+                && std::fs::read(&path).is_ok_and(|old| old == bytes);
+            if same {
+                return Ok(());
+            }
+        }
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "cannot create", e))?;
         }
@@ -122,16 +167,11 @@ impl Staging {
         hashed: &std::collections::BTreeMap<String, String>,
     ) -> Result<(), Diagnostic> {
         for f in files {
-            let to = self.dir.path().join(safe_relative(f)?);
-            if let Some(parent) = to.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| io_error(parent, "cannot create", e))?;
-            }
             let from = root.join(crate::load::STATIC_DIR).join(f);
-            std::fs::copy(&from, &to).map_err(|e| io_error(&from, "cannot copy", e))?;
+            let bytes = std::fs::read(&from).map_err(|e| io_error(&from, "cannot copy", e))?;
+            self.write(f, &bytes)?;
             if let Some(hashed) = hashed.get(f) {
-                let to = self.dir.path().join(safe_relative(hashed)?);
-                std::fs::copy(&from, &to).map_err(|e| io_error(&from, "cannot copy", e))?;
+                self.write(hashed, &bytes)?;
             }
         }
         Ok(())
@@ -140,21 +180,55 @@ impl Staging {
     /// Replaces the output with the staged site in one step: readers and a killed process
     /// see either the old site or the new one, never a mix or nothing.
     pub fn publish(self) -> Result<(), Diagnostic> {
-        let staged = self.dir.keep();
+        let written = self.written.into_inner().expect("no panic while held");
+        let staged = match self.dir {
+            Dir::Fresh(t) => t.keep(),
+            Dir::Reused(p) => {
+                sweep(&p, &p, &written);
+                p
+            }
+        };
         let output = &self.output.path;
         if !output.exists() {
             return std::fs::rename(&staged, output)
                 .map_err(|e| io_error(output, "cannot create", e));
         }
         match exchange(&staged, output) {
-            // `staged` now holds the previous site.
+            // `staged` now holds the previous site: it is kept as the next build's base.
             Ok(()) => {
-                remove_dir_parallel(&staged);
+                let spare = self.output.spare();
+                if staged != spare && std::fs::rename(&staged, &spare).is_err() {
+                    remove_dir_parallel(&staged);
+                }
                 Ok(())
             }
             Err(_) => swap_by_two_renames(&staged, output),
         }
     }
+}
+
+/// Removes what a reused folder holds that this build did not write: pages of articles that
+/// are gone. Folders left empty go too.
+fn sweep(root: &Path, dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut empty = true;
+    for e in entries.flatten() {
+        let path = e.path();
+        if e.file_type().is_ok_and(|t| t.is_dir()) {
+            if sweep(root, &path, keep) {
+                let _ = std::fs::remove_dir(&path);
+            } else {
+                empty = false;
+            }
+        } else if path.strip_prefix(root).is_ok_and(|rel| keep.contains(rel)) {
+            empty = false;
+        } else {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+    empty
 }
 
 #[cfg(target_os = "linux")]
@@ -201,7 +275,8 @@ fn recover(parent: &Path, name: &str, output: &Path) -> Result<(), Diagnostic> {
     if let Ok(entries) = std::fs::read_dir(parent) {
         for e in entries.flatten() {
             let n = e.file_name().to_string_lossy().into_owned();
-            if n.starts_with(&prefix) && n != format!("{prefix}lock") && e.path().is_dir() {
+            let kept = n == format!("{prefix}lock") || n == format!("{prefix}spare");
+            if n.starts_with(&prefix) && !kept && e.path().is_dir() {
                 let _ = std::fs::remove_dir_all(e.path());
             }
         }

@@ -67,14 +67,15 @@ fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     out
 }
 
-/// Folders a build leaves beside the output: none, once a build has finished.
+/// Folders a build leaves beside the output once it has finished: none but the spare
+/// generation that the next build starts from.
 fn leftovers(root: &Path) -> Vec<String> {
     std::fs::read_dir(root)
         .unwrap()
         .flatten()
         .filter(|e| e.path().is_dir())
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public."))
+        .filter(|n| n.starts_with(".public.") && n != ".public.kbgen-spare")
         .collect()
 }
 
@@ -161,4 +162,44 @@ fn a_site_moved_aside_by_a_crashed_build_is_restored() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(snapshot(&root.join("public")), before);
     assert_eq!(leftovers(root), Vec::<String>::new());
+}
+
+#[test]
+fn a_rebuild_over_the_spare_generation_equals_a_fresh_build() {
+    let site = big_site(30);
+    let root = site.path();
+    for _ in 0..3 {
+        assert!(kbgen(root).status().unwrap().success());
+    }
+    assert!(
+        root.join(".public.kbgen-spare").is_dir(),
+        "the previous site is kept as a base"
+    );
+    // Change one article, remove another: the reused folder must not keep its old page.
+    std::fs::write(
+        root.join("content/email/basic-settings/generated-1.sv.md"),
+        "---\ntitle: Ny titel\nupdated: 2024-02-02\n---\n\nNy text.\n",
+    )
+    .unwrap();
+    std::fs::remove_file(root.join("content/email/basic-settings/generated-2.sv.md")).unwrap();
+    assert!(kbgen(root).status().unwrap().success());
+    let fresh = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--output")
+        .arg(fresh.path().join("public"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (reused, clean) = (
+        snapshot(&root.join("public")),
+        snapshot(&fresh.path().join("public")),
+    );
+    assert_eq!(
+        reused.keys().collect::<Vec<_>>(),
+        clean.keys().collect::<Vec<_>>()
+    );
+    assert!(reused == clean, "a file differs");
+    assert!(!root.join("public/kb/genererad-artikel-2").exists());
 }

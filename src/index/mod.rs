@@ -182,37 +182,40 @@ impl<'a> LocaleIndex<'a> {
             .filter(|&a| site.articles[a].locale == l)
             .collect();
 
-        // Pass 1: every word form and every field length.
-        let lengths: Vec<[u32; 6]> = ids
+        // Pass 1: every word form, and each document's field lengths.
+        let (forms, mut lengths): (FxHashSet<String>, Vec<(usize, [u32; 6])>) = ids
             .par_iter()
-            .map(|&a| {
-                let mut len = [0u32; 6];
-                for (f, texts) in fields(site, bodies, a, words).iter().enumerate() {
-                    texts.iter().for_each(|t| each_token(t, |_, _| len[f] += 1));
-                }
-                len
-            })
-            .collect();
-        let forms: FxHashSet<String> = ids
-            .par_iter()
-            .fold(FxHashSet::default, |mut set, &a| {
-                for texts in fields(site, bodies, a, words) {
-                    for t in &texts {
-                        each_token(t, |word, parts| {
-                            for w in std::iter::once(&word).chain(parts) {
-                                if !set.contains(*w) {
-                                    set.insert(w.to_string());
+            .enumerate()
+            .fold(
+                || (FxHashSet::default(), Vec::new()),
+                |(mut set, mut lengths), (i, &a)| {
+                    let mut len = [0u32; 6];
+                    for (f, texts) in fields(site, bodies, a, words).iter().enumerate() {
+                        for t in texts {
+                            each_token(t, |word, parts| {
+                                len[f] += 1;
+                                for w in std::iter::once(&word).chain(parts) {
+                                    if !set.contains(*w) {
+                                        set.insert(w.to_string());
+                                    }
                                 }
-                            }
-                        });
+                            });
+                        }
                     }
-                }
-                set
-            })
-            .reduce(FxHashSet::default, |mut a, b| {
-                a.extend(b);
-                a
-            });
+                    lengths.push((i, len));
+                    (set, lengths)
+                },
+            )
+            .reduce(
+                || (FxHashSet::default(), Vec::new()),
+                |(mut a, mut la), (b, lb)| {
+                    a.extend(b);
+                    la.extend(lb);
+                    (a, la)
+                },
+            );
+        lengths.sort_unstable_by_key(|(i, _)| *i);
+        let lengths: Vec<[u32; 6]> = lengths.into_iter().map(|(_, l)| l).collect();
         let mut forms: Vec<String> = forms.into_iter().collect();
         forms.sort_unstable();
         let vocabulary: HashSet<String> = forms

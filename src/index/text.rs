@@ -46,11 +46,22 @@ pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
     let mut word = String::new();
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
-        let joiner = (c == '-' || c == '.')
+        // ASCII first: most of any text, and cheap to test and lower.
+        let alnum = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        let joiner = !alnum
+            && (c == '-' || c == '.')
             && !raw.is_empty()
             && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if c.is_alphanumeric() || joiner {
-            raw.extend(c.to_lowercase());
+        if alnum || joiner {
+            if c.is_ascii() {
+                raw.push(c.to_ascii_lowercase());
+            } else {
+                raw.extend(c.to_lowercase());
+            }
         } else if !raw.is_empty() {
             emit(&raw, &mut word, &mut f);
             raw.clear();
