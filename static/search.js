@@ -86,8 +86,11 @@ export class Index {
     if (!e) return false;
     if (e.alias) await this.add(meta, e.alias, quality, scores, seen);
     if (e.postings) {
+      // A list cut at build time (the word is in more documents than it keeps) starts with "!".
+      const cut = e.postings.startsWith("!");
+      if (cut) this.truncated = true;
       let doc = 0;
-      for (const p of e.postings.split(",")) {
+      for (const p of (cut ? e.postings.slice(1) : e.postings).split(",")) {
         const [d, imp] = p.split(":");
         doc += parseInt(d, 36);
         const s = parseInt(imp, 36) * quality;
@@ -97,10 +100,10 @@ export class Index {
     return true;
   }
 
-  /** Keys that start with `prefix` (at most `limit`), from at most three shards. */
-  async completions(meta, prefix, limit) {
+  /** Keys that start with `prefix` (at most `limit`), from its shard and `more` after it. */
+  async completions(meta, prefix, limit, more) {
     const first = this.shardOf(meta, prefix);
-    const last = Math.min(this.shardOf(meta, prefix + "\uffff"), first + 2);
+    const last = Math.min(this.shardOf(meta, prefix + "\uffff"), first + more);
     const out = [];
     for (let i = first; i <= last && out.length < limit; i++) {
       for (const k of (await this.shard(i)).keys) {
@@ -119,8 +122,10 @@ export class Index {
     for (const group of meta.synonyms) {
       if (group.includes(w)) for (const s of group) await this.add(meta, s, SYNONYM, scores, seen);
     }
+    // The word being typed completes across shards; the others only within the shard
+    // already loaded for them, which costs no download.
     if (w.length >= (isLast ? 2 : 4)) {
-      for (const k of await this.completions(meta, w, 40)) await this.add(meta, k, PREFIX, scores, seen);
+      for (const k of await this.completions(meta, w, 40, isLast ? 2 : 0)) await this.add(meta, k, PREFIX, scores, seen);
     }
     if (!exact && scores.size === 0 && w.length >= 4) {
       // A form the site never used ("lösenorden"): the longest known beginning of it.
@@ -140,6 +145,7 @@ export class Index {
   /** Ranked results: documents matching more words first, then by score, then by order. */
   async search(query) {
     const meta = await this.meta();
+    this.truncated = false;
     const ws = [...new Set(words(query))];
     const complete = /\s$/.test(query);
     const perWord = [];
@@ -154,7 +160,7 @@ export class Index {
       }
     }
     const ranked = [...total.values()].sort((a, b) => b.matched - a.matched || b.score - a.score || a.doc - b.doc);
-    return { words: ws, results: ranked };
+    return { words: ws, results: ranked, truncated: this.truncated };
   }
 
   async doc(id) {
@@ -223,7 +229,7 @@ function ui() {
       status.textContent = "";
       return;
     }
-    const { words: ws, results } = await index.search(query);
+    const { words: ws, results, truncated } = await index.search(query);
     const docs = await Promise.all(results.slice(0, 10).map((r) => index.doc(r.doc)));
     if (mine !== run) return;
     list.replaceChildren(...docs.map((doc) => {
@@ -246,9 +252,11 @@ function ui() {
       status.replaceChildren(d.none.replace("%q%", query), document.createElement("br"), d.hint);
     } else {
       // The messages were rendered by Fluent for the counts 1 and 7777.
-      status.textContent = plural.select(n) === "one"
-        ? d.one.replace("1", String(n))
-        : d.other.replace("7777", String(n));
+      status.textContent = truncated
+        ? d.many.replace("7777", String(n))
+        : plural.select(n) === "one"
+          ? d.one.replace("1", String(n))
+          : d.other.replace("7777", String(n));
     }
   }
   let timer;

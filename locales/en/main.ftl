@@ -74,6 +74,7 @@ search-result-count = { $count ->
     [one] { $count } result
    *[other] { $count } results
 }
+search-result-count-many = At least { $count } results
 search-no-results = No results for “{ $query }”.
 search-no-results-hint = Try another or a shorter word, check the spelling, or browse the categories on the home page.
 search-needs-javascript = Search needs JavaScript. Browse the categories on the home page instead.

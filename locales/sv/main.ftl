@@ -75,6 +75,7 @@ search-result-count = { $count ->
     [one] { $count } träff
    *[other] { $count } träffar
 }
+search-result-count-many = Minst { $count } träffar
 search-no-results = Inga träffar för ”{ $query }”.
 search-no-results-hint = Prova ett annat eller kortare ord, kontrollera stavningen, eller bläddra bland kategorierna på startsidan.
 search-needs-javascript = Sökningen behöver JavaScript. Bläddra bland kategorierna på startsidan i stället.

@@ -151,8 +151,9 @@ fn fields<'a>(
 struct LocaleIndex<'a> {
     code: String,
     docs: Vec<DocRecord<'a>>,
-    /// Key → postings (doc, impact), sorted by key, then by doc.
-    postings: Vec<(String, Vec<(u32, u8)>)>,
+    /// Key, whether its list was cut to `MAX_POSTINGS`, postings (doc, impact); sorted by
+    /// key, then by doc.
+    postings: Vec<(String, bool, Vec<(u32, u8)>)>,
     /// Folded word form → folded stem, where they differ.
     aliases: BTreeMap<String, String>,
     synonyms: Vec<Vec<String>>,
@@ -353,7 +354,8 @@ impl<'a> LocaleIndex<'a> {
         let postings = raw
             .into_iter()
             .map(|(k, mut list)| {
-                if list.len() > MAX_POSTINGS {
+                let cut = list.len() > MAX_POSTINGS;
+                if cut {
                     list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                     list.truncate(MAX_POSTINGS);
                 }
@@ -362,7 +364,7 @@ impl<'a> LocaleIndex<'a> {
                     .into_iter()
                     .map(|(d, s)| (d, ((s / max) * 254.0).round() as u8 + 1))
                     .collect();
-                (k, q)
+                (k, cut, q)
             })
             .collect();
 
@@ -410,8 +412,8 @@ impl<'a> LocaleIndex<'a> {
         let mut files = Vec::with_capacity(self.docs.len() + 64);
         // Keys in order: postings and aliases interleaved, one line each.
         let mut lines: BTreeMap<&str, String> = BTreeMap::new();
-        for (k, list) in &self.postings {
-            let mut line = format!("{k}\t");
+        for (k, cut, list) in &self.postings {
+            let mut line = format!("{k}\t{}", if *cut { "!" } else { "" });
             let mut prev = 0u32;
             for (i, (d, imp)) in list.iter().enumerate() {
                 if i > 0 {

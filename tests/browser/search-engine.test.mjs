@@ -98,3 +98,17 @@ test("snippets highlight the matched words and never more than the window", () =
   assert.ok(matches("Lösenordsbyte", ["byte"]));
   assert.ok(!matches("by", ["byte"]));
 });
+
+test("a word whose list was cut at build time says so, for an honest count", async () => {
+  const files = {
+    "index.json": JSON.stringify({ v: 1, docs: 3, shards: ["a"], synonyms: [] }),
+    "t0.txt": "common\t!0:5,1:4,1:3\nrare\t2:9\n",
+  };
+  const index = new Index(async (p) => files[p]);
+  const common = await index.search("common");
+  assert.equal(common.truncated, true);
+  assert.deepEqual(common.results.map((r) => r.doc), [0, 1, 2]);
+  const rare = await index.search("rare");
+  assert.equal(rare.truncated, false);
+  assert.deepEqual(rare.results.map((r) => r.doc), [2]);
+});

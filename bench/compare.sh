@@ -1,0 +1,197 @@
+#!/usr/bin/env bash
+# Build-time benchmark: kbgen against Hugo on the same synthetic help centre, side by side in
+# one hyperfine run, plus Pagefind indexing kbgen's output for the largest size.
+#
+# Usage: bench/compare.sh [ARTICLES_PER_LANGUAGE ...]      (default: 1000 10000)
+#
+# Environment (all optional):
+#   KBGEN_BENCH_DIR  where corpora and outputs go (default /tmp/kbgen-bench; needs ~3 GB for 10000)
+#   GEN_CORPUS       the shared generator (default <repo>/../shared/bench/gen_corpus.py)
+#   RUNS_SMALL       hyperfine --runs below 10000 articles (default 5)
+#   RUNS_LARGE       hyperfine --runs from 10000 articles on (default 3)
+#
+# Every timed build is a full build from scratch (--prepare removes the output folder), except
+# the row "kbgen (rebuild into existing output)", which builds over the previous output. Every
+# --prepare ends with `sync`, so the previous run's writes are on disk before the next run
+# starts and no run pays for another's writeback.
+# Wall time is hyperfine's mean ± stddev; CPU time and peak memory come from one extra run under
+# /usr/bin/time -v; pages/s is the number of .html files in the output divided by the mean wall
+# time. See bench/README.md.
+set -euo pipefail
+
+BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(dirname "$BENCH")"
+WORK="${KBGEN_BENCH_DIR:-/tmp/kbgen-bench}"
+GEN="${GEN_CORPUS:-$REPO/../shared/bench/gen_corpus.py}"
+RUNS_SMALL="${RUNS_SMALL:-5}"
+RUNS_LARGE="${RUNS_LARGE:-3}"
+if [ "$#" -gt 0 ]; then SIZES=("$@"); else SIZES=(1000 10000); fi
+for n in "${SIZES[@]}"; do
+  [[ "$n" =~ ^[0-9]+$ ]] || { echo "usage: bench/compare.sh [ARTICLES_PER_LANGUAGE ...]" >&2; exit 2; }
+done
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+# --- Tools -----------------------------------------------------------------------------------
+missing=()
+command -v hugo >/dev/null || missing+=(hugo)
+command -v hyperfine >/dev/null || missing+=(hyperfine)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ "${#missing[@]}" -gt 0 ]; then
+  log "installing ${missing[*]} (Debian packages)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y hugo hyperfine time
+fi
+if [ ! -x "$BENCH/node_modules/.bin/pagefind" ]; then
+  log "installing pagefind (bench/package-lock.json)"
+  (cd "$BENCH" && npm ci --no-audit --no-fund)
+fi
+PAGEFIND="$BENCH/node_modules/.bin/pagefind"
+[ -f "$GEN" ] || { echo "the corpus generator is missing: $GEN (set GEN_CORPUS)" >&2; exit 1; }
+
+log "building kbgen (cargo build --release)"
+(cd "$REPO" && cargo build --release --quiet)
+# A copy, so that a rebuild in the checkout during the benchmark cannot swap the binary under it.
+mkdir -p "$WORK"
+cp "$REPO/target/release/kbgen" "$WORK/kbgen"
+KBGEN="$WORK/kbgen"
+
+# --- Helpers ---------------------------------------------------------------------------------
+# Fields of `/usr/bin/time -v` output: cpu seconds (user+sys) and peak RSS in MiB.
+cpu_of() { awk -F': ' '/User time/ {u=$2} /System time/ {s=$2} END {printf "%.1f", u+s}' "$1"; }
+rss_of() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2/1024}' "$1"; }
+wall_of() { awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,a,":"); t=0; for(i=1;i<=n;i++) t=t*60+a[i]; printf "%.1f", t}' "$1"; }
+html_count() { find "$1" -type f -name '*.html' | wc -l; }
+file_count() { find "$1" -type f | wc -l; }
+human_bytes() { awk -v b="$1" 'BEGIN {printf "%.0f MB", b/1e6}'; }
+# hyperfine's JSON: "mean ± stddev" in seconds for the command named $2.
+mean_of() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    if r["command"] == sys.argv[2]:
+        print("%.3f %.3f" % (r["mean"], r["stddev"] or 0.0))
+PY
+}
+timed() { # timed LOGFILE CMD... : one run under /usr/bin/time -v, output of the command kept
+  local out="$1"; shift
+  /usr/bin/time -v -o "$out" "$@" >"$out.stdout" 2>"$out.stderr" || {
+    echo "failed: $*" >&2; cat "$out.stderr" >&2; exit 1; }
+}
+
+mkdir -p "$WORK/out"
+ROWS=()
+LOADS=()
+LARGEST="${SIZES[0]}"
+for n in "${SIZES[@]}"; do [ "$n" -gt "$LARGEST" ] && LARGEST="$n"; done
+
+for n in "${SIZES[@]}"; do
+  corpus="$WORK/$n"
+  # --- Corpus: generated once ----------------------------------------------------------------
+  if [ ! -d "$corpus/hugo" ] || [ ! -d "$corpus/kbgen" ]; then
+    log "generating the corpus: $n articles per language into $corpus"
+    rm -rf "$corpus.partial"
+    python3 "$GEN" --articles "$n" --out "$corpus.partial"
+    rm -rf "$corpus"; mv "$corpus.partial" "$corpus"
+  fi
+  # --- kbgen tree: this checkout's configuration, locales, templates and static files ---------
+  site="$corpus/kbgen"
+  rm -rf "$site/locales" "$site/templates"
+  cp "$REPO/kbgen.yaml" "$site/"
+  [ -f "$REPO/synonyms.yaml" ] && cp "$REPO/synonyms.yaml" "$site/"
+  cp -r "$REPO/locales" "$REPO/templates" "$site/"
+  mkdir -p "$site/static"
+  cp -r "$REPO/static/." "$site/static/"
+  python3 "$BENCH/dedupe_slugs.py" "$site"
+
+  hugo_out="$WORK/out/hugo-$n"
+  kbgen_out="$WORK/out/kbgen-$n"
+  rebuild_out="$WORK/out/kbgen-rebuild-$n"
+  if [ "$n" -ge 10000 ]; then runs="$RUNS_LARGE"; else runs="$RUNS_SMALL"; fi
+  hugo_cmd="hugo -s $corpus/hugo --quiet -d $hugo_out"
+  kbgen_cmd="$KBGEN build --root $site --output $kbgen_out"
+  rebuild_cmd="$KBGEN build --root $site --output $rebuild_out"
+
+  # A first build shows kbgen's errors plainly (hyperfine would only say "non-zero exit code").
+  log "checking that kbgen builds the $n corpus"
+  rm -rf "$kbgen_out"; $kbgen_cmd
+
+  log "hyperfine, $n articles per language: --warmup 1 --runs $runs"
+  echo "commands (each timed run of the first two is prepared with: rm -rf <its output> && sync; the third with: sync):"
+  printf '  %s\n' "$hugo_cmd" "$kbgen_cmd" "$rebuild_cmd"
+  json="$WORK/hyperfine-$n.json"
+  LOADS+=("$n: load average before $(cut -d' ' -f1-3 /proc/loadavg)")
+  hyperfine --warmup 1 --runs "$runs" --export-json "$json" \
+    --prepare "rm -rf $hugo_out && sync" --prepare "rm -rf $kbgen_out && sync" --prepare "sync" \
+    -n hugo "$hugo_cmd" \
+    -n kbgen "$kbgen_cmd" \
+    -n "kbgen (rebuild into existing output)" "$rebuild_cmd" || {
+    echo "hyperfine failed; running the commands once to show their errors:" >&2
+    rm -rf "$hugo_out"; $hugo_cmd; $rebuild_cmd; exit 1; }
+
+  LOADS[-1]+=", after $(cut -d' ' -f1-3 /proc/loadavg)"
+
+  # --- One extra run each under /usr/bin/time -v: CPU and peak memory ------------------------
+  log "CPU time and peak memory (/usr/bin/time -v, one run each)"
+  rm -rf "$hugo_out"; sync; timed "$WORK/time-hugo-$n.txt" $hugo_cmd
+  sync; timed "$WORK/time-kbgen-rebuild-$n.txt" $rebuild_cmd
+  rm -rf "$kbgen_out"; sync; timed "$WORK/time-kbgen-$n.txt" $kbgen_cmd
+
+  for tool in hugo kbgen "kbgen (rebuild into existing output)"; do
+    case "$tool" in
+      hugo) out="$hugo_out"; t="$WORK/time-hugo-$n.txt" ;;
+      kbgen) out="$kbgen_out"; t="$WORK/time-kbgen-$n.txt" ;;
+      *) out="$rebuild_out"; t="$WORK/time-kbgen-rebuild-$n.txt" ;;
+    esac
+    read -r mean sd < <(mean_of "$json" "$tool")
+    pages=$(html_count "$out")
+    bytes=$(du -sb "$out" | cut -f1)
+    files=$(file_count "$out")
+    pps=$(awk -v p="$pages" -v m="$mean" 'BEGIN {printf "%.0f", p/m}')
+    ROWS+=("$(printf '| %s | %s | %s | %.2f s ± %.2f | %s s | %s MiB | %s | %s | %s |' \
+      "$tool" "$n" "$pages" "$mean" "$sd" "$(cpu_of "$t")" "$(rss_of "$t")" "$pps" \
+      "$(human_bytes "$bytes")" "$files")")
+  done
+
+  log "kbgen build --timings, $n articles per language (one run from scratch)"
+  rm -rf "$kbgen_out"; sync; $KBGEN build --root "$site" --output "$kbgen_out" --timings
+done
+
+# --- Pagefind over kbgen's output of the largest size -----------------------------------------
+n="$LARGEST"
+kbgen_out="$WORK/out/kbgen-$n"
+pf_cmd="npx pagefind --site $kbgen_out --output-subdir pagefind-bench"
+log "Pagefind over kbgen's output, $n articles per language: $pf_cmd"
+rm -rf "$kbgen_out/pagefind-bench"; sync
+(cd "$BENCH" && /usr/bin/time -v -o "$WORK/time-pagefind-$n.txt" npx --no-install pagefind \
+  --site "$kbgen_out" --output-subdir pagefind-bench >"$WORK/pagefind-$n.log" 2>&1) || {
+  cat "$WORK/pagefind-$n.log" >&2; exit 1; }
+grep -E 'Indexed|Finished' "$WORK/pagefind-$n.log" || true
+pf_t="$WORK/time-pagefind-$n.txt"
+pf_bytes=$(du -sb "$kbgen_out/pagefind-bench" | cut -f1)
+pf_files=$(file_count "$kbgen_out/pagefind-bench")
+kb_bytes=$(du -sb "$kbgen_out/search-index" | cut -f1)
+kb_files=$(file_count "$kbgen_out/search-index")
+
+# --- Report ---------------------------------------------------------------------------------
+{
+  echo
+  echo "## Results ($(date -u +%Y-%m-%dT%H:%MZ))"
+  echo
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM"
+  echo "Versions: $(hugo version | head -1); $($KBGEN --version) ($(cd "$REPO" && git rev-parse --short HEAD 2>/dev/null || echo '?')$(cd "$REPO" && git diff --quiet 2>/dev/null || echo ', uncommitted changes')); pagefind $("$PAGEFIND" --version | awk '{print $2}'); hyperfine $(hyperfine --version | awk '{print $2}')"
+  echo "Load average (1, 5, 15 min) around each hyperfine run (2 cores; other work on the machine shows here): $(IFS=';'; echo "${LOADS[*]}")"
+  echo
+  echo "| tool | articles/lang | pages (.html) | wall (mean ± sd) | CPU (user+sys) | peak memory | pages/s | output size | files written |"
+  echo "|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "Pagefind $("$PAGEFIND" --version | awk '{print $2}') over kbgen's output ($n articles/lang): wall $(wall_of "$pf_t") s, CPU $(cpu_of "$pf_t") s, peak memory $(rss_of "$pf_t") MiB; wrote $(human_bytes "$pf_bytes") in $pf_files files (kbgen's own search-index/: $(human_bytes "$kb_bytes") in $kb_files files)."
+  echo
+  echo "Commands: hyperfine --warmup 1 --runs <5 below 10000, 3 from 10000> --prepare 'rm -rf <out> && sync' ..."
+  echo "  hugo -s $WORK/<N>/hugo --quiet -d $WORK/out/hugo-<N>"
+  echo "  $KBGEN build --root $WORK/<N>/kbgen --output $WORK/out/kbgen-<N>"
+  echo "  $KBGEN build --root $WORK/<N>/kbgen --output $WORK/out/kbgen-rebuild-<N>   (--prepare sync only: builds over its previous output)"
+  echo "  (cd bench && /usr/bin/time -v $pf_cmd)"
+} | tee "$WORK/results.md"
