@@ -153,11 +153,14 @@ struct LocaleIndex<'a> {
     docs: Vec<DocRecord<'a>>,
     /// Key, whether its list was cut to `MAX_POSTINGS`, postings (doc, impact); sorted by
     /// key, then by doc.
-    postings: Vec<(String, bool, Vec<(u32, u8)>)>,
+    postings: Vec<(String, bool, Postings)>,
     /// Folded word form → folded stem, where they differ.
     aliases: BTreeMap<String, String>,
     synonyms: Vec<Vec<String>>,
 }
+
+/// A term's documents with their impact (0–255), by document.
+type Postings = Vec<(u32, u8)>;
 
 /// What the results list shows of a document; borrowed, as it is only serialized.
 #[derive(Serialize)]
