@@ -309,7 +309,7 @@ fn respond(shared: &Shared, request: tiny_http::Request) {
         let _ = request.respond(tiny_http::Response::from_string(version.to_string()));
         return;
     }
-    let path = percent_decode(path);
+    let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
     let files = Arc::clone(&shared.files.read().expect("lock"));
     let map = files.0.read().expect("lock");
     let mut key = url_to_file(&path);
@@ -378,29 +378,4 @@ fn content_type(path: &str) -> &'static str {
         "webp" => "image/webp",
         _ => "application/octet-stream",
     }
-}
-
-/// `%C3%B6` → `ö`; anything malformed is kept as it is.
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

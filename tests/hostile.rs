@@ -6,37 +6,11 @@ use scraper::{Html, Selector};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+mod common;
+use common::copy_site as site;
 /// Everything that breaks out of a context: tags, both quotes, a script end, a comment end,
 /// an ampersand, and the line separators that end a JavaScript string.
 const EVIL: &str = "<script>alert(1)</script> \"q\" 'a' </script><!-- --> & \u{2028}\u{2029} <img src=x onerror=alert(2)>";
-
-fn site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for item in [
-        "kbgen.yaml",
-        "synonyms.yaml",
-        "content",
-        "locales",
-        "templates",
-        "static",
-    ] {
-        copy(&Path::new(ROOT).join(item), &dir.path().join(item));
-    }
-    dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            copy(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
-}
 
 fn build(root: &Path) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kbgen"))

@@ -5,23 +5,11 @@
 use std::path::Path;
 use std::process::Command;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+mod common;
 
 fn minimal_site(dir: &Path) {
     for item in ["kbgen.yaml", "locales", "templates", "static"] {
-        copy(&Path::new(ROOT).join(item), &dir.join(item));
-    }
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            copy(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
+        common::copy(&Path::new(common::ROOT).join(item), &dir.join(item));
     }
 }
 

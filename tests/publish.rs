@@ -6,14 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+mod common;
 
 /// A copy of the shipped site with `extra` generated articles, so a build takes a while.
 fn big_site(extra: usize) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for item in ["kbgen.yaml", "content", "locales", "templates", "static"] {
-        copy(&Path::new(ROOT).join(item), &dir.path().join(item));
-    }
+    let dir = common::copy_site();
     let folder = dir.path().join("content/email/basic-settings");
     let body =
         "Text med **fetstil** och en [länk](/kb/e-postprotokoll-imap-vs-pop3/).\n\n".repeat(40);
@@ -25,18 +22,6 @@ fn big_site(extra: usize) -> tempfile::TempDir {
         .unwrap();
     }
     dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            copy(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
 }
 
 fn kbgen(root: &Path) -> Command {

@@ -8,36 +8,10 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+mod common;
+use common::{copy_site, ROOT};
 const SEED_SV: &str = "content/email/basic-settings/email-protocols.sv.md";
 const SEED_EN: &str = "content/email/basic-settings/email-protocols.en.md";
-
-fn copy_site() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for item in [
-        "kbgen.yaml",
-        "synonyms.yaml",
-        "content",
-        "locales",
-        "templates",
-        "static",
-    ] {
-        copy(&Path::new(ROOT).join(item), &dir.path().join(item));
-    }
-    dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_dir() {
-        std::fs::create_dir_all(to).unwrap();
-        for e in std::fs::read_dir(from).unwrap() {
-            let e = e.unwrap();
-            copy(&e.path(), &to.join(e.file_name()));
-        }
-    } else {
-        std::fs::copy(from, to).unwrap();
-    }
-}
 
 fn kbgen(root: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kbgen"))

@@ -79,14 +79,7 @@ pub fn pages(
         bodies: &bodies,
         status: &status,
     };
-    let mut errors: Vec<Diagnostic> = pages
-        .par_iter()
-        .filter_map(|&p| {
-            cx.page(p)
-                .and_then(|(url, html)| sink.write(&url_to_file(&url), html.as_bytes()))
-                .err()
-        })
-        .collect();
+    let mut errors = cx.write(&pages, sink);
     let sitemap = seo::sitemap(site);
     errors.extend(sink.write("sitemap.xml", sitemap.as_bytes()).err());
     errors.extend(sink.write("robots.txt", seo::robots(site).as_bytes()).err());
@@ -178,14 +171,7 @@ pub fn articles(
                 .chain((0..site.articles[i].aliases.len()).map(move |n| Page::Alias(i, n)))
         })
         .collect();
-    let errors: Vec<Diagnostic> = pages
-        .par_iter()
-        .filter_map(|&p| {
-            cx.page(p)
-                .and_then(|(url, html)| sink.write(&url_to_file(&url), html.as_bytes()))
-                .err()
-        })
-        .collect();
+    let errors = cx.write(&pages, sink);
     Diagnostics(errors).check().map(|_| ())
 }
 
@@ -271,6 +257,18 @@ struct Renderer<'a> {
 }
 
 impl Renderer<'_> {
+    /// Renders `pages` in parallel and writes each as soon as it is rendered.
+    fn write(&self, pages: &[Page], sink: &dyn Sink) -> Vec<Diagnostic> {
+        pages
+            .par_iter()
+            .filter_map(|&p| {
+                self.page(p)
+                    .and_then(|(url, html)| sink.write(&url_to_file(&url), html.as_bytes()))
+                    .err()
+            })
+            .collect()
+    }
+
     fn page(&self, page: Page) -> Result<(String, String), Diagnostic> {
         let site = self.site;
         let (template, mut pc, extra): (&str, PageContext, Context) = match page {
