@@ -2,7 +2,9 @@
 //! the written files are read back as YAML, the import report and errors compared as text, and
 //! the imported seed article is built and read with an HTML parser.
 
-use scraper::{ElementRef, Html, Selector};
+mod common;
+use common::{sel, text};
+use scraper::{ElementRef, Html};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -99,18 +101,6 @@ fn s(v: &serde_yaml::Value, path: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("{path} is not a string"))
         .to_string()
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn text(e: ElementRef) -> String {
-    e.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn texts(root: ElementRef, selector: &str) -> Vec<String> {

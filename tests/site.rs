@@ -1,7 +1,9 @@
 //! The shipped help site, built by the real binary into a temporary folder and read back with
 //! an HTML parser: what a reader and a search engine get.
 
-use scraper::{ElementRef, Html, Selector};
+mod common;
+use common::{sel, text};
+use scraper::{ElementRef, Html};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,18 +47,6 @@ fn page(url: &str) -> Html {
     let file = site().join(url.trim_start_matches('/')).join("index.html");
     let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
     Html::parse_document(&text)
-}
-
-fn sel(s: &str) -> Selector {
-    Selector::parse(s).unwrap()
-}
-
-fn text(e: ElementRef) -> String {
-    e.text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn texts(doc: &Html, selector: &str) -> Vec<String> {
