@@ -188,3 +188,49 @@ fn a_rebuild_over_the_spare_generation_equals_a_fresh_build() {
     assert!(reused == clean, "a file differs");
     assert!(!root.join("public/kb/genererad-artikel-2").exists());
 }
+
+/// Copies `from` into `to` creating entries in reverse name order, so a file system that lists
+/// a folder in creation order (tmpfs, some overlay file systems) lists it differently.
+fn copy_reversed(from: &Path, to: &Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        let mut entries: Vec<_> = std::fs::read_dir(from)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .collect();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.file_name()));
+        for e in entries {
+            copy_reversed(&e.path(), &to.join(e.file_name()));
+        }
+    } else {
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+#[test]
+fn output_does_not_depend_on_the_order_files_are_listed_in() {
+    let forward = common::copy_site();
+    let backward = tempfile::tempdir().unwrap();
+    for item in common::SITE {
+        copy_reversed(
+            &Path::new(common::ROOT).join(item),
+            &backward.path().join(item),
+        );
+    }
+    for root in [forward.path(), backward.path()] {
+        let out = kbgen(root).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let (a, b) = (
+        snapshot(&forward.path().join("public")),
+        snapshot(&backward.path().join("public")),
+    );
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs", path.display());
+    }
+}
