@@ -4,13 +4,15 @@
 //!
 //! ```text
 //! kbgen.yaml ─► config ─┐
-//! content/, static/ ─► load ─► model::Site ─┐
-//! locales/ ─► localise::L10n ───────────────┼─► render ─► write::Staging ─► public/
-//! templates/ ─► render::Templates ──────────┘
+//! content/, static/ ─► load ─► model::Site ─┐                 ┌─► write::Staging ─► public/
+//! locales/ ─► localise::L10n ───────────────┼─► render ─┬─────┘
+//! templates/ ─► render::Templates ──────────┘           └─► index (search) ─┘
 //! ```
 //!
-//! Every step collects all its problems before the pipeline stops, so one run reports every
-//! error; the output folder is replaced only by a complete build.
+//! `load` and `build` below are that diagram. Every step collects all its problems before the
+//! pipeline stops, so one run reports every error; the output folder is replaced only by a
+//! complete build. `check`, `serve`, `author` and `import` are the other commands, built on
+//! the same steps.
 
 pub mod author;
 pub mod check;
