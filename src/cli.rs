@@ -101,7 +101,7 @@ pub struct TranslatedArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportSource {
-    /// Articles as the WordPress REST API returns them (/wp-json/wp/v2/ht-kb/<id>)
+    /// Articles as the WordPress REST API returns them (`/wp-json/wp/v2/ht-kb/<id>`)
     Wordpress(WordpressArgs),
 }
 
