@@ -133,8 +133,11 @@ export class Index {
         if (await this.add(meta, w.slice(0, cut), STEM, scores, seen)) break;
       }
     }
-    if (scores.size === 0 && w.length >= 5) {
-      const vocab = await this.load(`v${w.codePointAt(0).toString(16)}.txt`).catch(() => "");
+    // Typos: candidates share the first letter, or start with the second one (an extra or a
+    // swapped first letter); the vocabulary files are split by first letter.
+    for (const first of [...new Set([...w].slice(0, 2))]) {
+      if (scores.size > 0 || w.length < 5) break;
+      const vocab = await this.load(`v${first.codePointAt(0).toString(16)}.txt`).catch(() => "");
       for (const k of vocab.split("\n")) {
         if (k && editDistanceAtMostOne(w, k)) await this.add(meta, k, TYPO, scores, seen);
       }

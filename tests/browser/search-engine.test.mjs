@@ -56,6 +56,9 @@ test("one typo in a long word still finds the article, ranked below exact matche
   assert.equal((await titles(sv, "thunderbrd"))[0], "Konfigurera e-post i Thunderbird");
   assert.equal((await titles(en, "thunderbrid"))[0], "Set up email in Thunderbird");
   assert.equal((await titles(en, "certficate"))[0], "Install a free SSL certificate from Let's Encrypt");
+  // An extra or swapped first letter is found through the second letter's vocabulary.
+  assert.equal((await titles(en, "htunderbird"))[0], "Set up email in Thunderbird");
+  assert.equal((await titles(en, "xthunderbird"))[0], "Set up email in Thunderbird");
   // Short words are not guessed at.
   assert.deepEqual(await titles(en, "dmx"), []);
 });
