@@ -43,26 +43,27 @@ fn serve(args: &ServeArgs, cwd: &Path) -> ExitCode {
     }
 }
 
-/// Prints diagnostics to stderr and the closing line; the exit status follows the errors.
-fn report_failure(diags: &kbgen::diag::Diagnostics, what: &str) -> ExitCode {
+/// The resolved site root, or `None` after saying why there is none.
+fn site_root(arg: &kbgen::cli::RootArg, cwd: &Path) -> Option<std::path::PathBuf> {
+    arg.resolve(cwd).map_err(|e| eprintln!("error: {e}")).ok()
+}
+
+/// Prints the diagnostics and the closing line `<what> failed with N error(s)<tail>`.
+fn report_failure(diags: &kbgen::diag::Diagnostics, what: &str, tail: &str) -> ExitCode {
     for d in &diags.0 {
         eprintln!("{d}");
     }
     let n = diags.errors().count();
     eprintln!(
-        "{what} failed with {n} error{}",
+        "{what} failed with {n} error{}{tail}",
         if n == 1 { "" } else { "s" }
     );
     ExitCode::FAILURE
 }
 
 fn check(args: &CheckArgs, cwd: &Path) -> ExitCode {
-    let root = match args.root.resolve(cwd) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(root) = site_root(&args.root, cwd) else {
+        return ExitCode::FAILURE;
     };
     let report = kbgen::check::check(&root);
     match args.format {
@@ -92,12 +93,8 @@ fn check(args: &CheckArgs, cwd: &Path) -> ExitCode {
 }
 
 fn new(args: &NewArgs, cwd: &Path) -> ExitCode {
-    let root = match args.root.resolve(cwd) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(root) = site_root(&args.root, cwd) else {
+        return ExitCode::FAILURE;
     };
     match kbgen::author::new_article(&root, &args.path, &kbgen::author::today()) {
         Ok(files) => {
@@ -106,17 +103,13 @@ fn new(args: &NewArgs, cwd: &Path) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(d) => report_failure(&d, "kbgen new"),
+        Err(d) => report_failure(&d, "kbgen new", ""),
     }
 }
 
 fn translated(args: &TranslatedArgs, cwd: &Path) -> ExitCode {
-    let root = match args.root.resolve(cwd) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
+    let Some(root) = site_root(&args.root, cwd) else {
+        return ExitCode::FAILURE;
     };
     let files: Vec<_> = args.files.iter().map(|f| cwd.join(f)).collect();
     match kbgen::author::mark_translated(&root, &files) {
@@ -126,7 +119,7 @@ fn translated(args: &TranslatedArgs, cwd: &Path) -> ExitCode {
             }
             ExitCode::SUCCESS
         }
-        Err(d) => report_failure(&d, "kbgen translated"),
+        Err(d) => report_failure(&d, "kbgen translated", ""),
     }
 }
 
@@ -159,20 +152,12 @@ fn build(args: &BuildArgs, cwd: &std::path::Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(diags) => {
-            for d in &diags.0 {
-                eprintln!("{d}");
-            }
-            let n = diags.errors().count();
             let kept = if opts.output.exists() {
-                format!("{} was left as it was", opts.output.display())
+                format!("; {} was left as it was", opts.output.display())
             } else {
-                "nothing was written".to_string()
+                "; nothing was written".to_string()
             };
-            eprintln!(
-                "build failed with {n} error{}; {kept}",
-                if n == 1 { "" } else { "s" },
-            );
-            ExitCode::FAILURE
+            report_failure(&diags, "build", &kept)
         }
     }
 }
@@ -190,16 +175,6 @@ fn import_wordpress(args: &WordpressArgs, cwd: &std::path::Path) -> ExitCode {
             println!("{report}");
             ExitCode::SUCCESS
         }
-        Err(diags) => {
-            for d in &diags.0 {
-                eprintln!("{d}");
-            }
-            let n = diags.errors().count();
-            eprintln!(
-                "import failed with {n} error{}; nothing was written",
-                if n == 1 { "" } else { "s" }
-            );
-            ExitCode::FAILURE
-        }
+        Err(diags) => report_failure(&diags, "import", "; nothing was written"),
     }
 }

@@ -336,13 +336,16 @@ fn statics(root: &Path) -> Result<StaticFiles, Diagnostics> {
     diags.check().map(|_| out)
 }
 
+/// FNV-1a: a stable content hash (not a security one) for file names and translation marks.
+pub fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
 /// `css/site.css` with its content's FNV-1a hash: `css/site.1a2b3c4d.css`.
 fn hashed_name(path: &str, bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
+    let hash = fnv1a(bytes);
     let short = format!("{:08x}", (hash >> 32) ^ (hash & 0xffff_ffff));
     match path.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{short}.{ext}"),

@@ -96,12 +96,7 @@ pub struct ServerTable {
 impl Article {
     /// A short hash of the file's text: what a translation records in `source_hash`.
     pub fn content_hash(&self) -> String {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in self.source().bytes() {
-            hash ^= u64::from(b);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-        format!("{hash:016x}")
+        format!("{:016x}", crate::load::fnv1a(self.source().as_bytes()))
     }
 
     /// The file's text as loaded (front matter and body), for source lines in errors.
