@@ -41,35 +41,72 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// Calls `f(word, parts)` for every token of `text` without allocating per token: `word` is
 /// lower case with hyphens removed, `parts` the pieces of a joined token (empty otherwise).
+///
+/// Most tokens are lower-case ASCII words: those are handed out as slices of `text`, and only
+/// the others are lowered into a buffer. `reference::each_token` is the plain version it is
+/// tested against.
 pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
+    let bytes = text.as_bytes();
     let mut raw = String::new();
     let mut word = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        // ASCII first: most of any text, and cheap to test and lower.
-        let alnum = if c.is_ascii() {
-            c.is_ascii_alphanumeric()
-        } else {
-            c.is_alphanumeric()
-        };
-        let joiner = !alnum
-            && (c == '-' || c == '.')
-            && !raw.is_empty()
-            && chars.peek().is_some_and(|n| n.is_alphanumeric());
-        if alnum || joiner {
-            if c.is_ascii() {
-                raw.push(c.to_ascii_lowercase());
+    let mut i = 0;
+    while i < bytes.len() {
+        let (alnum, width) = alnum_at(text, i);
+        if !alnum {
+            i += width;
+            continue;
+        }
+        let start = i;
+        // Lower-case ASCII letters and digits only: the token is its own slice of `text`.
+        let mut plain = true;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii_lowercase() || b.is_ascii_digit() {
+                i += 1;
+            } else if b.is_ascii_uppercase() {
+                plain = false;
+                i += 1;
+            } else if b == b'-' || b == b'.' {
+                if i + 1 < bytes.len() && alnum_at(text, i + 1).0 {
+                    plain = false;
+                    i += 1;
+                } else {
+                    break;
+                }
             } else {
-                raw.extend(c.to_lowercase());
+                let (alnum, width) = alnum_at(text, i);
+                if !alnum {
+                    break;
+                }
+                plain = false;
+                i += width;
             }
-        } else if !raw.is_empty() {
-            emit(&raw, &mut word, &mut f);
+        }
+        let token = &text[start..i];
+        if plain {
+            f(token, &[]);
+        } else {
             raw.clear();
+            for c in token.chars() {
+                if c.is_ascii() {
+                    raw.push(c.to_ascii_lowercase());
+                } else {
+                    raw.extend(c.to_lowercase());
+                }
+            }
+            emit(&raw, &mut word, &mut f);
         }
     }
-    if !raw.is_empty() {
-        emit(&raw, &mut word, &mut f);
+}
+
+/// Whether the character at byte `i` of `text` is a letter or digit, and its width in bytes.
+fn alnum_at(text: &str, i: usize) -> (bool, usize) {
+    let b = text.as_bytes()[i];
+    if b.is_ascii() {
+        return (b.is_ascii_alphanumeric(), 1);
     }
+    let c = text[i..].chars().next().expect("i is a char boundary");
+    (c.is_alphanumeric(), c.len_utf8())
 }
 
 fn emit(raw: &str, word: &mut String, f: &mut impl FnMut(&str, &[&str])) {
@@ -163,6 +200,31 @@ impl Analyzer {
     }
 }
 
+/// The tokenizer written plainly, char by char: what `each_token` must agree with.
+#[cfg(test)]
+mod reference {
+    pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
+        let mut raw = String::new();
+        let mut word = String::new();
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            let joiner = !c.is_alphanumeric()
+                && (c == '-' || c == '.')
+                && !raw.is_empty()
+                && chars.peek().is_some_and(|n| n.is_alphanumeric());
+            if c.is_alphanumeric() || joiner {
+                raw.extend(c.to_lowercase());
+            } else if !raw.is_empty() {
+                super::emit(&raw, &mut word, &mut f);
+                raw.clear();
+            }
+        }
+        if !raw.is_empty() {
+            super::emit(&raw, &mut word, &mut f);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +280,28 @@ mod tests {
         assert_eq!(sv.split_compound("epostkonto", &vocab), ["epost", "konto"]);
         assert!(sv.split_compound("losenord", &vocab).is_empty());
         assert!(sv.split_compound("fakturor", &vocab).is_empty());
+    }
+
+    fn all_tokens(
+        each: impl Fn(&str, &mut dyn FnMut(&str, &[&str])),
+        text: &str,
+    ) -> Vec<(String, Vec<String>)> {
+        let mut out = Vec::new();
+        each(text, &mut |w, parts| {
+            out.push((w.to_string(), parts.iter().map(|p| p.to_string()).collect()))
+        });
+        out
+    }
+
+    proptest::proptest! {
+        /// Text made of the characters that decide token boundaries: ASCII of both cases,
+        /// joiners, Swedish letters, a combining mark, a dotted capital I that lowers to two
+        /// chars, digits, spaces and punctuation.
+        #[test]
+        fn fast_tokens_equal_the_plain_ones(text in "[a-zA-Z0-9 .,:!åäöÅÄÖé\\u{301}İ\\u{2028}-]{0,40}") {
+            let fast = all_tokens(|t, f| each_token(t, f), &text);
+            let plain = all_tokens(|t, f| reference::each_token(t, f), &text);
+            proptest::prop_assert_eq!(fast, plain);
+        }
     }
 }
