@@ -27,7 +27,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
-use text::{each_token, fold, tokens, Analyzer};
+use text::{each_raw_token, fold, split_joined, tokens, Analyzer};
 
 pub const SYNONYMS_FILE: &str = "synonyms.yaml";
 pub const INDEX_DIR: &str = "search-index";
@@ -148,6 +148,62 @@ fn fields<'a>(
     ]
 }
 
+/// A raw token's terms: its word's stem, the stems of the word's compound parts, and the
+/// stems of its joined parts ("e-post" → "e", "post").
+type RawTerms = (u32, Vec<u32>, Vec<u32>);
+
+/// One document's raw tokens, each with how often it occurs in each field (see `FIELDS`),
+/// and the number of tokens per field.
+struct DocWords<'a> {
+    len: [u32; 6],
+    words: Vec<(Cow<'a, str>, [u16; 6])>,
+}
+
+impl<'a> DocWords<'a> {
+    fn of(fields: &[Vec<Cow<'a, str>>; 6]) -> DocWords<'a> {
+        let mut d = DocWords {
+            len: [0; 6],
+            words: Vec::new(),
+        };
+        let mut at: FxHashMap<Cow<'a, str>, usize> = FxHashMap::default();
+        for (f, texts) in fields.iter().enumerate() {
+            for t in texts {
+                match t {
+                    // Tokens of borrowed text stay borrowed.
+                    Cow::Borrowed(text) => each_raw_token(text, |raw| {
+                        d.count(&mut at, f, raw.as_str(), || raw.to_cow())
+                    }),
+                    Cow::Owned(text) => each_raw_token(text, |raw| {
+                        d.count(&mut at, f, raw.as_str(), || raw.as_str().to_string().into())
+                    }),
+                }
+            }
+        }
+        d
+    }
+
+    fn count(
+        &mut self,
+        at: &mut FxHashMap<Cow<'a, str>, usize>,
+        field: usize,
+        raw: &str,
+        key: impl FnOnce() -> Cow<'a, str>,
+    ) {
+        self.len[field] += 1;
+        let i = match at.get(raw) {
+            Some(&i) => i,
+            None => {
+                let key = key();
+                at.insert(key.clone(), self.words.len());
+                self.words.push((key, [0; 6]));
+                self.words.len() - 1
+            }
+        };
+        let c = &mut self.words[i].1[field];
+        *c = c.saturating_add(1);
+    }
+}
+
 struct LocaleIndex<'a> {
     code: String,
     docs: Vec<DocRecord<'a>>,
@@ -186,42 +242,33 @@ impl<'a> LocaleIndex<'a> {
             .filter(|&a| site.articles[a].locale == l)
             .collect();
 
-        // Pass 1: every word form, and each document's field lengths.
-        let (forms, mut lengths): (FxHashSet<String>, Vec<(usize, [u32; 6])>) = ids
+        // Pass 1: each document's words, counted per field (tokenised once, here).
+        let doc_words: Vec<DocWords> = ids
             .par_iter()
-            .enumerate()
-            .fold(
-                || (FxHashSet::default(), Vec::new()),
-                |(mut set, mut lengths), (i, &a)| {
-                    let mut len = [0u32; 6];
-                    for (f, texts) in fields(site, bodies, a, words).iter().enumerate() {
-                        for t in texts {
-                            each_token(t, |word, parts| {
-                                len[f] += 1;
-                                for w in std::iter::once(&word).chain(parts) {
-                                    if !set.contains(*w) {
-                                        set.insert(w.to_string());
-                                    }
-                                }
-                            });
-                        }
-                    }
-                    lengths.push((i, len));
-                    (set, lengths)
-                },
-            )
-            .reduce(
-                || (FxHashSet::default(), Vec::new()),
-                |(mut a, mut la), (b, lb)| {
-                    a.extend(b);
-                    la.extend(lb);
-                    (a, la)
-                },
-            );
-        lengths.sort_unstable_by_key(|(i, _)| *i);
-        let lengths: Vec<[u32; 6]> = lengths.into_iter().map(|(_, l)| l).collect();
-        let mut forms: Vec<String> = forms.into_iter().collect();
+            .map(|&a| DocWords::of(&fields(site, bodies, a, words)))
+            .collect();
+        let raws: FxHashSet<&str> = doc_words
+            .par_iter()
+            .fold(FxHashSet::default, |mut set, d| {
+                set.extend(d.words.iter().map(|(w, _)| w.as_ref()));
+                set
+            })
+            .reduce(FxHashSet::default, |mut a, b| {
+                a.extend(b);
+                a
+            });
+        let mut raws: Vec<&str> = raws.into_iter().collect();
+        raws.sort_unstable();
+        // Every word form: the indexed words and the parts of joined ones.
+        let mut forms: Vec<String> = raws
+            .iter()
+            .flat_map(|r| {
+                let (word, parts) = split_joined(r);
+                std::iter::once(word.into_owned()).chain(parts.into_iter().map(str::to_string))
+            })
+            .collect();
         forms.sort_unstable();
+        forms.dedup();
         let vocabulary: HashSet<String> = forms
             .iter()
             .map(|w| fold(w))
@@ -271,6 +318,18 @@ impl<'a> LocaleIndex<'a> {
             })
             .collect();
 
+        // What each raw token counts towards: its word's stem, the stems of the word's
+        // compound parts, and the stems of its joined parts.
+        let raw_terms: FxHashMap<&str, RawTerms> = raws
+            .iter()
+            .map(|r| {
+                let (word, parts) = split_joined(r);
+                let (stem, compound) = &form_terms[word.as_ref()];
+                let parts = parts.iter().map(|p| form_terms[p].0).collect();
+                (*r, (*stem, compound.clone(), parts))
+            })
+            .collect();
+
         // The browser looks words up by their folded form; where that is not the stem, an
         // alias leads there. Compound parts get one too, so "byte" finds "…sbyte".
         let mut aliases = BTreeMap::new();
@@ -285,42 +344,46 @@ impl<'a> LocaleIndex<'a> {
         }
         let n = ids.len().max(1) as f32;
         let mut avg = [0f32; 6];
-        for len in &lengths {
+        for d in &doc_words {
             for f in 0..6 {
-                avg[f] += len[f] as f32 / n;
+                avg[f] += d.len[f] as f32 / n;
             }
         }
 
         // Pass 2: BM25F-weighted term frequencies per document, and whether the title holds
         // the word itself.
-        let tfs: Vec<Vec<(u32, f32, bool)>> = ids
+        let tfs: Vec<Vec<(u32, f32, bool)>> = doc_words
             .par_iter()
-            .zip(&lengths)
-            .map(|(&a, len)| {
-                let mut tf: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
-                for (f, texts) in fields(site, bodies, a, words).iter().enumerate() {
-                    let (weight, b) = FIELDS[f];
+            .map(|d| {
+                let mut weight = [0f32; 6];
+                for (f, w) in weight.iter_mut().enumerate() {
+                    let (field_weight, b) = FIELDS[f];
                     let norm = if avg[f] > 0.0 {
-                        1.0 - b + b * len[f] as f32 / avg[f]
+                        1.0 - b + b * d.len[f] as f32 / avg[f]
                     } else {
                         1.0
                     };
-                    let w = weight / norm;
-                    for t in texts {
-                        each_token(t, |word, parts| {
-                            let (stem, compound) = &form_terms[word];
-                            let e = tf.entry(*stem).or_default();
-                            e.0 += w;
-                            e.1 |= f == 0;
-                            for p in compound {
-                                tf.entry(*p).or_default().0 += w * PART_WEIGHT;
-                            }
-                            for p in parts {
-                                let e = tf.entry(form_terms[*p].0).or_default();
-                                e.0 += w * PART_WEIGHT;
-                                e.1 |= f == 0;
-                            }
-                        });
+                    *w = field_weight / norm;
+                }
+                let mut tf: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
+                for (raw, counts) in &d.words {
+                    let (stem, compound, parts) = &raw_terms[raw.as_ref()];
+                    let w: f32 = counts
+                        .iter()
+                        .zip(&weight)
+                        .map(|(&c, w)| f32::from(c) * w)
+                        .sum();
+                    let in_title = counts[0] > 0;
+                    let e = tf.entry(*stem).or_default();
+                    e.0 += w;
+                    e.1 |= in_title;
+                    for p in compound {
+                        tf.entry(*p).or_default().0 += w * PART_WEIGHT;
+                    }
+                    for p in parts {
+                        let e = tf.entry(*p).or_default();
+                        e.0 += w * PART_WEIGHT;
+                        e.1 |= in_title;
                     }
                 }
                 let mut v: Vec<(u32, f32, bool)> = tf

@@ -41,14 +41,22 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// Calls `f(word, parts)` for every token of `text` without allocating per token: `word` is
 /// lower case with hyphens removed, `parts` the pieces of a joined token (empty otherwise).
+pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
+    each_raw_token(text, |raw| {
+        let (word, parts) = split_joined(raw.as_str());
+        f(&word, &parts)
+    });
+}
+
+/// Calls `f(raw)` for every token of `text`, lower case, joiners kept ("e-post",
+/// "imap.websupport.se"): `split_joined` makes the indexed word and its parts of it.
 ///
 /// Most tokens are lower-case ASCII words: those are handed out as slices of `text`, and only
 /// the others are lowered into a buffer. `reference::each_token` is the plain version it is
 /// tested against.
-pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
+pub fn each_raw_token<'t>(text: &'t str, mut f: impl FnMut(Raw<'t, '_>)) {
     let bytes = text.as_bytes();
-    let mut raw = String::new();
-    let mut word = String::new();
+    let mut lowered = String::new();
     let mut i = 0;
     while i < bytes.len() {
         let (alnum, width) = alnum_at(text, i);
@@ -84,19 +92,56 @@ pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
         }
         let token = &text[start..i];
         if plain {
-            f(token, &[]);
+            f(Raw::Text(token));
         } else {
-            raw.clear();
+            lowered.clear();
             for c in token.chars() {
                 if c.is_ascii() {
-                    raw.push(c.to_ascii_lowercase());
+                    lowered.push(c.to_ascii_lowercase());
                 } else {
-                    raw.extend(c.to_lowercase());
+                    lowered.extend(c.to_lowercase());
                 }
             }
-            emit(&raw, &mut word, &mut f);
+            f(Raw::Lowered(&lowered));
         }
     }
+}
+
+/// A raw token: a slice of the text itself when it was already lower case, or else the
+/// lowered copy, valid only during the callback.
+#[derive(Debug, Clone, Copy)]
+pub enum Raw<'t, 'b> {
+    Text(&'t str),
+    Lowered(&'b str),
+}
+
+impl<'t> Raw<'t, '_> {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Raw::Text(s) => s,
+            Raw::Lowered(s) => s,
+        }
+    }
+
+    /// The token, borrowed from the text where it can be.
+    pub fn to_cow(self) -> std::borrow::Cow<'t, str> {
+        match self {
+            Raw::Text(s) => std::borrow::Cow::Borrowed(s),
+            Raw::Lowered(s) => std::borrow::Cow::Owned(s.to_string()),
+        }
+    }
+}
+
+/// The indexed word of a raw token and the parts of a joined one: "e-post" → "epost" with
+/// parts "e", "post"; "imap.websupport.se" keeps its dots, with parts "imap", "websupport",
+/// "se"; a plain word is itself, with no parts (and nothing is allocated).
+pub fn split_joined(raw: &str) -> (std::borrow::Cow<'_, str>, Vec<&str>) {
+    if !raw.contains(['-', '.']) {
+        return (std::borrow::Cow::Borrowed(raw), Vec::new());
+    }
+    let word = raw.chars().filter(|c| *c != '-').collect();
+    let parts = raw.split(['-', '.']).filter(|p| !p.is_empty()).collect();
+    (std::borrow::Cow::Owned(word), parts)
 }
 
 /// Whether the character at byte `i` of `text` is a letter or digit, and its width in bytes.
@@ -107,17 +152,6 @@ fn alnum_at(text: &str, i: usize) -> (bool, usize) {
     }
     let c = text[i..].chars().next().expect("i is a char boundary");
     (c.is_alphanumeric(), c.len_utf8())
-}
-
-fn emit(raw: &str, word: &mut String, f: &mut impl FnMut(&str, &[&str])) {
-    if raw.contains(['-', '.']) {
-        word.clear();
-        word.extend(raw.chars().filter(|c| *c != '-'));
-        let parts: Vec<&str> = raw.split(['-', '.']).filter(|p| !p.is_empty()).collect();
-        f(word, &parts);
-    } else {
-        f(raw, &[]);
-    }
 }
 
 /// A locale's stemmer (Snowball), or none for languages Snowball does not know.
@@ -215,12 +249,23 @@ mod reference {
             if c.is_alphanumeric() || joiner {
                 raw.extend(c.to_lowercase());
             } else if !raw.is_empty() {
-                super::emit(&raw, &mut word, &mut f);
+                emit(&raw, &mut word, &mut f);
                 raw.clear();
             }
         }
         if !raw.is_empty() {
-            super::emit(&raw, &mut word, &mut f);
+            emit(&raw, &mut word, &mut f);
+        }
+    }
+
+    fn emit(raw: &str, word: &mut String, f: &mut impl FnMut(&str, &[&str])) {
+        if raw.contains(['-', '.']) {
+            word.clear();
+            word.extend(raw.chars().filter(|c| *c != '-'));
+            let parts: Vec<&str> = raw.split(['-', '.']).filter(|p| !p.is_empty()).collect();
+            f(word, &parts);
+        } else {
+            f(raw, &[]);
         }
     }
 }
