@@ -345,8 +345,8 @@ impl<'a> LocaleIndex<'a> {
         let n = ids.len().max(1) as f32;
         let mut avg = [0f32; 6];
         for d in &doc_words {
-            for f in 0..6 {
-                avg[f] += d.len[f] as f32 / n;
+            for (avg, len) in avg.iter_mut().zip(d.len) {
+                *avg += len as f32 / n;
             }
         }
 
