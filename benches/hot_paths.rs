@@ -34,7 +34,16 @@ fn hot_paths(c: &mut Criterion) {
     });
     c.bench_function("search index, both locales", |b| {
         let words = l10n.table_words();
-        b.iter(|| kbgen::index::build(site, &bodies, &inputs.synonyms, &words).expect("builds"))
+        b.iter(|| {
+            kbgen::index::build(
+                site,
+                &bodies,
+                &inputs.synonyms,
+                &words,
+                &kbgen::write::Discard,
+            )
+            .expect("builds")
+        })
     });
 }
 

@@ -46,8 +46,9 @@ pub struct BuildReport {
     pub pages: usize,
     pub articles: usize,
     pub warnings: Vec<Diagnostic>,
-    /// Each step of the build and how long it took.
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Each step of the build, how long it took and the peak memory so far (where the
+    /// system tells).
+    pub timings: Vec<Lap>,
 }
 
 /// Everything a build reads, loaded and cross-checked: the input of rendering.
@@ -111,11 +112,16 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
     timings.lap("render and write pages");
-    let index = index::build(&site, &rendered.bodies, &synonyms, &l10n.table_words())?;
-    timings.lap("build search index");
-    staging.write_all(&index)?;
+    index::build(
+        &site,
+        &rendered.bodies,
+        &synonyms,
+        &l10n.table_words(),
+        &staging,
+    )?;
+    timings.lap("build and write search index");
     staging.copy_static(&opts.root, &site.statics.files, &site.statics.hashed)?;
-    timings.lap("write index and static files");
+    timings.lap("copy static files");
     staging.publish()?;
     timings.lap("publish");
 
@@ -127,11 +133,20 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     })
 }
 
+/// One step of a build, for `kbgen build --timings`.
+#[derive(Debug)]
+pub struct Lap {
+    pub step: &'static str,
+    pub took: std::time::Duration,
+    /// The process's peak resident memory at the end of the step, in bytes (Linux only).
+    pub peak_memory: Option<u64>,
+}
+
 /// How long each step of a build took, for `kbgen build --timings`.
 #[derive(Debug)]
 struct Timings {
     last: std::time::Instant,
-    laps: Vec<(&'static str, std::time::Duration)>,
+    laps: Vec<Lap>,
 }
 
 impl Default for Timings {
@@ -146,9 +161,20 @@ impl Default for Timings {
 impl Timings {
     fn lap(&mut self, step: &'static str) {
         let now = std::time::Instant::now();
-        self.laps.push((step, now - self.last));
+        self.laps.push(Lap {
+            step,
+            took: now - self.last,
+            peak_memory: peak_memory(),
+        });
         self.last = now;
     }
+}
+
+/// The peak resident memory of this process so far: `VmHWM` of /proc/self/status.
+fn peak_memory() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    Some(kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok()? * 1024)
 }
 
 /// `kbgen import wordpress`: WordPress REST API articles written into content/, with a report

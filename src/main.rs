@@ -138,8 +138,15 @@ fn build(args: &BuildArgs, cwd: &std::path::Path) -> ExitCode {
                 eprintln!("{w}");
             }
             if args.timings {
-                for (step, took) in &report.timings {
-                    eprintln!("{:>8.1} ms  {step}", took.as_secs_f64() * 1000.0);
+                for lap in &report.timings {
+                    let memory = lap.peak_memory.map_or(String::new(), |b| {
+                        format!("  (peak memory {} MiB)", b / (1024 * 1024))
+                    });
+                    eprintln!(
+                        "{:>8.1} ms  {}{memory}",
+                        lap.took.as_secs_f64() * 1000.0,
+                        lap.step
+                    );
                 }
             }
             eprintln!(

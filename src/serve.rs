@@ -199,11 +199,9 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>) {
 /// The search index follows the pages (it needs every body, and no page waits for it).
 fn reindex(built: &Built, files: &Memory) {
     let i = &built.inputs;
-    match crate::index::build(&i.site, &built.bodies, &i.synonyms, &i.l10n.table_words()) {
-        Ok(index) => index.iter().for_each(|(path, text)| {
-            let _ = files.write(path, text.as_bytes());
-        }),
-        Err(d) => d.0.iter().for_each(|e| eprintln!("{e}")),
+    let words = i.l10n.table_words();
+    if let Err(d) = crate::index::build(&i.site, &built.bodies, &i.synonyms, &words, files) {
+        d.0.iter().for_each(|e| eprintln!("{e}"));
     }
 }
 

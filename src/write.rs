@@ -150,14 +150,6 @@ impl Staging {
             .map_err(|e| io_error(&path, "cannot write", e))
     }
 
-    /// Writes many files, in parallel.
-    pub fn write_all(&self, files: &[(String, String)]) -> Result<(), Diagnostic> {
-        use rayon::prelude::*;
-        files
-            .par_iter()
-            .try_for_each(|(path, text)| self.write(path, text.as_bytes()))
-    }
-
     /// Copies `static/` into the output root.
     /// Stylesheets and scripts are also written under their content-hashed names.
     pub fn copy_static(

@@ -41,7 +41,7 @@ fn copy(from: &Path, to: &Path) {
 pub fn run(root: &Path) {
     if let Ok(inputs) = kbgen::load(root) {
         if let Ok(rendered) = kbgen::render::site(&inputs.site, &inputs.l10n, &inputs.templates, &kbgen::write::Discard) {
-            let _ = kbgen::index::build(&inputs.site, &rendered.bodies, &inputs.synonyms, &inputs.l10n.table_words());
+            let _ = kbgen::index::build(&inputs.site, &rendered.bodies, &inputs.synonyms, &inputs.l10n.table_words(), &kbgen::write::Discard);
         }
     }
     let _ = kbgen::check::check(root);

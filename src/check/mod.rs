@@ -41,26 +41,11 @@ pub fn check(root: &Path) -> Report {
     };
     let mut diags = Diagnostics(inputs.warnings.clone());
     let (site, l10n, templates) = (&inputs.site, &inputs.l10n, &inputs.templates);
-    let bodies = match crate::render::bodies(site, l10n, templates) {
-        Ok(bodies) => Some(bodies),
-        Err(d) => {
-            diags.extend(d.0);
-            None
-        }
-    };
-    if let Some(bodies) = &bodies {
-        // Every page, rendered into nothing, for the errors a build would hit.
-        let pages = crate::render::pages(
-            site,
-            l10n,
-            templates,
-            &crate::write::Discard,
-            bodies.clone(),
-        );
-        diags.extend(pages.err().into_iter().flat_map(|d| d.0));
-    }
-    if let Some(bodies) = &bodies {
-        diags.extend(links(site, bodies));
+    // Every page, rendered into nothing, for the errors a build would hit.
+    let (rendered, errors) = crate::render::all(site, l10n, templates, &crate::write::Discard);
+    diags.extend(errors);
+    if let Some(rendered) = &rendered {
+        diags.extend(links(site, &rendered.bodies));
     }
     diags.extend(servers::check(site, &inputs.l10n.domain_placeholders()));
     diags.extend(fluent::check(&inputs));

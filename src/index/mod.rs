@@ -20,8 +20,9 @@ use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::yaml_error;
 use crate::model::{LocaleId, Site};
 use crate::render::markdown::Body;
+use crate::write::Sink;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -63,13 +64,14 @@ pub fn load_synonyms(root: &Path) -> Result<Synonyms, Diagnostic> {
     serde_yaml::from_str(&text).map_err(|e| yaml_error(SYNONYMS_FILE, &text, 0, &e))
 }
 
-/// The files of every locale's index: `(path under the output, contents)`.
+/// Builds every locale's index and writes its files into `sink`, each as soon as it is made.
 pub fn build(
     site: &Site,
     bodies: &[Body],
     synonyms: &Synonyms,
     tables: &[TableWords],
-) -> Result<Vec<(String, String)>, Diagnostics> {
+    sink: &dyn Sink,
+) -> Result<(), Diagnostics> {
     let mut diags = Diagnostics::default();
     for code in synonyms.keys() {
         if !site.locales.iter().any(|l| &l.code == code) {
@@ -81,12 +83,11 @@ pub fn build(
         }
     }
     diags.check()?;
-    let mut files = Vec::new();
     for ((l, locale), words) in site.locales.iter().enumerate().zip(tables) {
         let index = LocaleIndex::build(site, bodies, l, synonyms.get(&locale.code), words);
-        files.extend(index.files());
+        index.write(sink).map_err(Diagnostics::from)?;
     }
-    Ok(files)
+    Ok(())
 }
 
 /// What a reader sees of a locale's server tables, so they can search for it: the column
@@ -152,55 +153,94 @@ fn fields<'a>(
 /// stems of its joined parts ("e-post" → "e", "post").
 type RawTerms = (u32, Vec<u32>, Vec<u32>);
 
-/// One document's raw tokens, each with how often it occurs in each field (see `FIELDS`),
-/// and the number of tokens per field.
-struct DocWords<'a> {
-    len: [u32; 6],
-    words: Vec<(Cow<'a, str>, [u16; 6])>,
+/// Documents per run of pass 1: each run numbers its own raw tokens.
+const CHUNK_DOCS: usize = 256;
+
+/// A run of documents, tokenised: their raw tokens numbered in order of first appearance,
+/// and each document's counts by those numbers.
+struct Chunk<'a> {
+    names: Vec<Cow<'a, str>>,
+    docs: Vec<DocWords>,
 }
 
-impl<'a> DocWords<'a> {
-    fn of(fields: &[Vec<Cow<'a, str>>; 6]) -> DocWords<'a> {
-        let mut d = DocWords {
-            len: [0; 6],
-            words: Vec::new(),
-        };
-        let mut at: FxHashMap<Cow<'a, str>, usize> = FxHashMap::default();
-        for (f, texts) in fields.iter().enumerate() {
-            for t in texts {
-                match t {
-                    // Tokens of borrowed text stay borrowed.
-                    Cow::Borrowed(text) => each_raw_token(text, |raw| {
-                        d.count(&mut at, f, raw.as_str(), || raw.to_cow())
-                    }),
-                    Cow::Owned(text) => each_raw_token(text, |raw| {
-                        d.count(&mut at, f, raw.as_str(), || raw.as_str().to_string().into())
-                    }),
-                }
-            }
-        }
-        d
-    }
+/// One document's raw tokens (by number in its run), each with how often it occurs in each
+/// field (see `FIELDS`), and the number of tokens per field.
+struct DocWords {
+    len: [u32; 6],
+    words: Vec<(u32, [u16; 6])>,
+}
 
-    fn count(
-        &mut self,
-        at: &mut FxHashMap<Cow<'a, str>, usize>,
-        field: usize,
-        raw: &str,
-        key: impl FnOnce() -> Cow<'a, str>,
-    ) {
-        self.len[field] += 1;
-        let i = match at.get(raw) {
-            Some(&i) => i,
+impl<'a> Chunk<'a> {
+    fn of(docs: impl Iterator<Item = [Vec<Cow<'a, str>>; 6]>) -> Chunk<'a> {
+        let mut c = Counter::default();
+        let docs = docs
+            .map(|fields| {
+                let mut len = [0u32; 6];
+                for (f, texts) in fields.iter().enumerate() {
+                    for t in texts {
+                        match t {
+                            // Tokens of borrowed text stay borrowed.
+                            Cow::Borrowed(text) => each_raw_token(text, |raw| {
+                                len[f] += 1;
+                                c.add(f, raw.as_str(), || raw.to_cow());
+                            }),
+                            Cow::Owned(text) => each_raw_token(text, |raw| {
+                                len[f] += 1;
+                                c.add(f, raw.as_str(), || raw.as_str().to_string().into());
+                            }),
+                        }
+                    }
+                }
+                DocWords {
+                    len,
+                    words: c.finish_doc(),
+                }
+            })
+            .collect();
+        Chunk {
+            names: c.names,
+            docs,
+        }
+    }
+}
+
+/// Numbers raw tokens and counts them per field for the document at hand: `counts` by
+/// number, `touched` the numbers this document has, so each document costs only its words.
+#[derive(Default)]
+struct Counter<'a> {
+    ids: FxHashMap<Cow<'a, str>, u32>,
+    names: Vec<Cow<'a, str>>,
+    counts: Vec<[u16; 6]>,
+    touched: Vec<u32>,
+}
+
+impl<'a> Counter<'a> {
+    fn add(&mut self, field: usize, raw: &str, key: impl FnOnce() -> Cow<'a, str>) {
+        let id = match self.ids.get(raw) {
+            Some(&id) => id,
             None => {
                 let key = key();
-                at.insert(key.clone(), self.words.len());
-                self.words.push((key, [0; 6]));
-                self.words.len() - 1
+                let id = self.names.len() as u32;
+                self.ids.insert(key.clone(), id);
+                self.names.push(key);
+                self.counts.push([0; 6]);
+                id
             }
         };
-        let c = &mut self.words[i].1[field];
-        *c = c.saturating_add(1);
+        let c = &mut self.counts[id as usize];
+        if *c == [0; 6] {
+            self.touched.push(id);
+        }
+        c[field] = c[field].saturating_add(1);
+    }
+
+    /// The counts of the document just added, which start again from zero.
+    fn finish_doc(&mut self) -> Vec<(u32, [u16; 6])> {
+        let counts = &mut self.counts;
+        self.touched
+            .drain(..)
+            .map(|id| (id, std::mem::take(&mut counts[id as usize])))
+            .collect()
     }
 }
 
@@ -242,23 +282,30 @@ impl<'a> LocaleIndex<'a> {
             .filter(|&a| site.articles[a].locale == l)
             .collect();
 
-        // Pass 1: each document's words, counted per field (tokenised once, here).
-        let doc_words: Vec<DocWords> = ids
-            .par_iter()
-            .map(|&a| DocWords::of(&fields(site, bodies, a, words)))
+        // Pass 1: each document's words, counted per field (tokenised once, here), in
+        // fixed runs of documents so the numbering never depends on the thread count.
+        let chunks: Vec<Chunk> = ids
+            .par_chunks(CHUNK_DOCS)
+            .map(|run| Chunk::of(run.iter().map(|&a| fields(site, bodies, a, words))))
             .collect();
-        let raws: FxHashSet<&str> = doc_words
-            .par_iter()
-            .fold(FxHashSet::default, |mut set, d| {
-                set.extend(d.words.iter().map(|(w, _)| w.as_ref()));
-                set
+        // Raw tokens numbered across runs; `remaps[run][local id]` is the global id.
+        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
+        let mut raws: Vec<&str> = Vec::new();
+        let remaps: Vec<Vec<u32>> = chunks
+            .iter()
+            .map(|c| {
+                c.names
+                    .iter()
+                    .map(|n| {
+                        *global.entry(n.as_ref()).or_insert_with(|| {
+                            raws.push(n.as_ref());
+                            (raws.len() - 1) as u32
+                        })
+                    })
+                    .collect()
             })
-            .reduce(FxHashSet::default, |mut a, b| {
-                a.extend(b);
-                a
-            });
-        let mut raws: Vec<&str> = raws.into_iter().collect();
-        raws.sort_unstable();
+            .collect();
+        drop(global);
         // Every word form: the indexed words and the parts of joined ones.
         let mut forms: Vec<String> = raws
             .iter()
@@ -320,13 +367,13 @@ impl<'a> LocaleIndex<'a> {
 
         // What each raw token counts towards: its word's stem, the stems of the word's
         // compound parts, and the stems of its joined parts.
-        let raw_terms: FxHashMap<&str, RawTerms> = raws
+        let raw_terms: Vec<RawTerms> = raws
             .iter()
             .map(|r| {
                 let (word, parts) = split_joined(r);
                 let (stem, compound) = &form_terms[word.as_ref()];
                 let parts = parts.iter().map(|p| form_terms[p].0).collect();
-                (*r, (*stem, compound.clone(), parts))
+                (*stem, compound.clone(), parts)
             })
             .collect();
 
@@ -344,7 +391,7 @@ impl<'a> LocaleIndex<'a> {
         }
         let n = ids.len().max(1) as f32;
         let mut avg = [0f32; 6];
-        for d in &doc_words {
+        for d in chunks.iter().flat_map(|c| &c.docs) {
             for (avg, len) in avg.iter_mut().zip(d.len) {
                 *avg += len as f32 / n;
             }
@@ -352,9 +399,11 @@ impl<'a> LocaleIndex<'a> {
 
         // Pass 2: BM25F-weighted term frequencies per document, and whether the title holds
         // the word itself.
-        let tfs: Vec<Vec<(u32, f32, bool)>> = doc_words
+        let tfs: Vec<Vec<(u32, f32, bool)>> = chunks
             .par_iter()
-            .map(|d| {
+            .zip(&remaps)
+            .flat_map_iter(|(c, remap)| c.docs.iter().map(move |d| (d, remap)))
+            .map(|(d, remap)| {
                 let mut weight = [0f32; 6];
                 for (f, w) in weight.iter_mut().enumerate() {
                     let (field_weight, b) = FIELDS[f];
@@ -367,7 +416,7 @@ impl<'a> LocaleIndex<'a> {
                 }
                 let mut tf: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
                 for (raw, counts) in &d.words {
-                    let (stem, compound, parts) = &raw_terms[raw.as_ref()];
+                    let (stem, compound, parts) = &raw_terms[remap[*raw as usize] as usize];
                     let w: f32 = counts
                         .iter()
                         .zip(&weight)
@@ -394,6 +443,8 @@ impl<'a> LocaleIndex<'a> {
                 v
             })
             .collect();
+        drop(raw_terms);
+        drop(chunks);
         let mut df = vec![0u32; stems.len()];
         for tf in &tfs {
             for (k, _, _) in tf {
@@ -473,9 +524,9 @@ impl<'a> LocaleIndex<'a> {
         }
     }
 
-    fn files(self) -> Vec<(String, String)> {
+    fn write(self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let dir = format!("{INDEX_DIR}/{}", self.code);
-        let mut files = Vec::with_capacity(self.docs.len() + 64);
+        let mut files = Vec::with_capacity(1024);
         // Keys in order: postings and aliases interleaved, one line each.
         let mut lines: BTreeMap<&str, String> = BTreeMap::new();
         for (k, cut, list) in &self.postings {
@@ -528,12 +579,10 @@ impl<'a> LocaleIndex<'a> {
         for (c, keys) in vocab {
             files.push((format!("{dir}/v{:x}.txt", c as u32), keys));
         }
-        files.par_extend(self.docs.par_iter().enumerate().map(|(i, d)| {
-            (
-                format!("{dir}/d/{i}.json"),
-                serde_json::to_string(d).expect("plain strings serialize"),
-            )
-        }));
+        self.docs.par_iter().enumerate().try_for_each(|(i, d)| {
+            let json = serde_json::to_vec(d).expect("plain strings serialize");
+            sink.write(&format!("{dir}/d/{i}.json"), &json)
+        })?;
         let meta = serde_json::json!({
             "v": 1,
             "docs": self.docs.len(),
@@ -542,6 +591,8 @@ impl<'a> LocaleIndex<'a> {
         });
         files.push((format!("{dir}/index.json"), meta.to_string()));
         files
+            .par_iter()
+            .try_for_each(|(path, text)| sink.write(path, text.as_bytes()))
     }
 }
 

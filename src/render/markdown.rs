@@ -17,7 +17,6 @@ use std::ops::Range;
 /// What rendering a body produced besides its HTML.
 #[derive(Debug, Default, Clone)]
 pub struct Body {
-    pub html: String,
     /// `(level, id, text)` of every heading, for a table of contents and the search index.
     pub headings: Vec<(u8, String, String)>,
     /// The body as plain text (no markup), for search snippets.
@@ -33,7 +32,7 @@ pub fn render(
     site: &Site,
     article: &Article,
     table: &TableRenderer,
-) -> Result<Body, Vec<Diagnostic>> {
+) -> Result<(String, Body), Vec<Diagnostic>> {
     let body = article.body.as_str();
     let at = |range: &Range<usize>| Pos::of_offset(body, range.start).below(article.body_line);
     let mut errors = Vec::new();
@@ -183,12 +182,12 @@ pub fn render(
     let headings = heading_ids(&mut out);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, out.into_iter());
-    Ok(Body {
-        html,
+    let body = Body {
         headings,
         links,
         text: text.split_whitespace().collect::<Vec<_>>().join(" "),
-    })
+    };
+    Ok((html, body))
 }
 
 fn is_inline(end: &TagEnd) -> bool {

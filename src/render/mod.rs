@@ -35,28 +35,41 @@ enum Page {
 }
 
 pub struct Rendered {
+    /// Every article's body (without its HTML, which went into its page), by article id.
     pub bodies: Vec<Body>,
     pub pages: usize,
 }
 
+/// Every page of the site, written into `sink`.
 pub fn site(
     site: &Site,
     l10n: &L10n,
     templates: &Templates,
     sink: &dyn Sink,
 ) -> Result<Rendered, Diagnostics> {
-    let bodies = bodies(site, l10n, templates)?;
-    pages(site, l10n, templates, sink, bodies)
+    match all(site, l10n, templates, sink) {
+        (Some(rendered), errors) if errors.is_empty() => Ok(rendered),
+        (_, errors) => Err(Diagnostics(errors).sorted()),
+    }
 }
 
-/// Every page of the site from its article bodies.
-pub fn pages(
+/// Every page of the site, and every error: the bodies come back whenever all of them
+/// rendered, even if a page failed, so `kbgen check` can still check links.
+pub fn all(
     site: &Site,
     l10n: &L10n,
     templates: &Templates,
     sink: &dyn Sink,
-    bodies: Vec<Body>,
-) -> Result<Rendered, Diagnostics> {
+) -> (Option<Rendered>, Vec<Diagnostic>) {
+    let status = crate::status::translations(site, l10n).1;
+    let cx = Renderer {
+        site,
+        l10n,
+        templates,
+        status: &status,
+    };
+    let all: Vec<ArticleId> = (0..site.articles.len()).collect();
+    let (bodies, mut errors) = cx.articles(&all, sink);
     let mut pages = Vec::new();
     for l in 0..site.locales.len() {
         pages.extend([
@@ -67,70 +80,23 @@ pub fn pages(
         ]);
         pages.extend((0..site.categories.len()).map(|c| Page::Category(c, l)));
     }
-    for (i, a) in site.articles.iter().enumerate() {
-        pages.push(Page::Article(i));
-        pages.extend((0..a.aliases.len()).map(|n| Page::Alias(i, n)));
-    }
-    let status = crate::status::translations(site, l10n).1;
-    let cx = Renderer {
-        site,
-        l10n,
-        templates,
-        bodies: &bodies,
-        status: &status,
-    };
-    let mut errors = cx.write(&pages, sink);
+    errors.extend(cx.write(&pages, sink));
     let sitemap = seo::sitemap(site);
     errors.extend(sink.write("sitemap.xml", sitemap.as_bytes()).err());
     errors.extend(sink.write("robots.txt", seo::robots(site).as_bytes()).err());
-    if !errors.is_empty() {
-        return Err(Diagnostics(errors).sorted());
-    }
-    Ok(Rendered {
-        pages: pages.len(),
+    let aliases: usize = site.articles.iter().map(|a| a.aliases.len()).sum();
+    let rendered = bodies.map(|bodies| Rendered {
+        pages: pages.len() + site.articles.len() + aliases,
         bodies,
-    })
+    });
+    (rendered, errors)
 }
 
 /// Every article's body: Markdown rendered, server tables placed, links and headings noted.
 pub fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Body>, Diagnostics> {
-    let all: Vec<ArticleId> = (0..site.articles.len()).collect();
-    bodies_of(site, l10n, templates, &all)
-}
-
-/// The bodies of the articles `ids`, in that order.
-fn bodies_of(
-    site: &Site,
-    l10n: &L10n,
-    templates: &Templates,
-    ids: &[ArticleId],
-) -> Result<Vec<Body>, Diagnostics> {
-    let placeholders = l10n.domain_placeholders();
-    let results: Vec<Result<Body, Vec<Diagnostic>>> = ids
-        .par_iter()
-        .map(|&id| {
-            let a = &site.articles[id];
-            let table = |name: &str| {
-                let t = &a.tables[name];
-                let placeholder = &placeholders[a.locale];
-                let rows: Vec<_> = t
-                    .rows
-                    .iter()
-                    .map(|r| TableRow {
-                        host: r.host.replace("{domain}", placeholder),
-                        port: r.port.0,
-                        security: r.security.as_str(),
-                    })
-                    .collect();
-                let mut ctx = Context::new();
-                ctx.insert("locale_index", &a.locale);
-                ctx.insert("name", name);
-                ctx.insert("caption", &t.caption);
-                ctx.insert("rows", &rows);
-                templates.render("server-table.html", &ctx)
-            };
-            markdown::render(site, a, &table)
-        })
+    let results: Vec<_> = (0..site.articles.len())
+        .into_par_iter()
+        .map(|a| body(site, templates, l10n, a).map(|(_, body)| body))
         .collect();
     let mut out = Vec::with_capacity(results.len());
     let mut errors = Diagnostics::default();
@@ -144,6 +110,36 @@ fn bodies_of(
     Ok(out)
 }
 
+/// One article's body: its HTML and what else rendering found.
+fn body(
+    site: &Site,
+    templates: &Templates,
+    l10n: &L10n,
+    id: ArticleId,
+) -> Result<(String, Body), Vec<Diagnostic>> {
+    let a = &site.articles[id];
+    let placeholder = &l10n.domain_placeholders()[a.locale];
+    let table = |name: &str| {
+        let t = &a.tables[name];
+        let rows: Vec<_> = t
+            .rows
+            .iter()
+            .map(|r| TableRow {
+                host: r.host.replace("{domain}", placeholder),
+                port: r.port.0,
+                security: r.security.as_str(),
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("locale_index", &a.locale);
+        ctx.insert("name", name);
+        ctx.insert("caption", &t.caption);
+        ctx.insert("rows", &rows);
+        templates.render("server-table.html", &ctx)
+    };
+    markdown::render(site, a, &table)
+}
+
 /// Renders only the pages of the articles `ids` (and their aliases), updating their entries
 /// in `bodies`: what `kbgen serve` does when an edit changed nothing but article bodies.
 pub fn articles(
@@ -154,25 +150,18 @@ pub fn articles(
     ids: &[ArticleId],
     bodies: &mut [Body],
 ) -> Result<(), Diagnostics> {
-    for (id, body) in ids.iter().zip(bodies_of(site, l10n, templates, ids)?) {
-        bodies[*id] = body;
-    }
     let cx = Renderer {
         site,
         l10n,
         templates,
-        bodies,
         status: &[],
     };
-    let pages: Vec<Page> = ids
-        .iter()
-        .flat_map(|&i| {
-            std::iter::once(Page::Article(i))
-                .chain((0..site.articles[i].aliases.len()).map(move |n| Page::Alias(i, n)))
-        })
-        .collect();
-    let errors = cx.write(&pages, sink);
-    Diagnostics(errors).check().map(|_| ())
+    let (new, errors) = cx.articles(ids, sink);
+    Diagnostics(errors).check()?;
+    for (id, body) in ids.iter().zip(new.into_iter().flatten()) {
+        bodies[*id] = body;
+    }
+    Ok(())
 }
 
 #[derive(Serialize)]
@@ -252,7 +241,6 @@ struct Renderer<'a> {
     site: &'a Site,
     l10n: &'a L10n,
     templates: &'a Templates,
-    bodies: &'a [Body],
     status: &'a [crate::status::LocaleStatus],
 }
 
@@ -261,15 +249,56 @@ impl Renderer<'_> {
     fn write(&self, pages: &[Page], sink: &dyn Sink) -> Vec<Diagnostic> {
         pages
             .par_iter()
-            .filter_map(|&p| {
-                self.page(p)
-                    .and_then(|(url, html)| sink.write(&url_to_file(&url), html.as_bytes()))
-                    .err()
-            })
+            .filter_map(|&p| self.write_page(p, None, sink).err())
             .collect()
     }
 
-    fn page(&self, page: Page) -> Result<(String, String), Diagnostic> {
+    fn write_page(
+        &self,
+        page: Page,
+        body: Option<(&str, &Body)>,
+        sink: &dyn Sink,
+    ) -> Result<(), Diagnostic> {
+        let (url, html) = self.page(page, body)?;
+        sink.write(&url_to_file(&url), html.as_bytes())
+    }
+
+    /// The articles `ids`, each in one task: its body, its page and its alias redirects,
+    /// written at once, so no article's HTML is held longer than it takes to write it. The
+    /// bodies come back (by position in `ids`) when all of them rendered.
+    fn articles(&self, ids: &[ArticleId], sink: &dyn Sink) -> (Option<Vec<Body>>, Vec<Diagnostic>) {
+        let results: Vec<(Option<Body>, Vec<Diagnostic>)> = ids
+            .par_iter()
+            .map(|&a| {
+                let (html, body) = match body(self.site, self.templates, self.l10n, a) {
+                    Ok(b) => b,
+                    Err(e) => return (None, e),
+                };
+                let mut errors: Vec<Diagnostic> = self
+                    .write_page(Page::Article(a), Some((&html, &body)), sink)
+                    .err()
+                    .into_iter()
+                    .collect();
+                drop(html);
+                for n in 0..self.site.articles[a].aliases.len() {
+                    errors.extend(self.write_page(Page::Alias(a, n), None, sink).err());
+                }
+                (Some(body), errors)
+            })
+            .collect();
+        let mut bodies = Some(Vec::with_capacity(ids.len()));
+        let mut errors = Vec::new();
+        for (body, e) in results {
+            errors.extend(e);
+            match (body, &mut bodies) {
+                (Some(b), Some(all)) => all.push(b),
+                _ => bodies = None,
+            }
+        }
+        (bodies, errors)
+    }
+
+    fn page(&self, page: Page, body: Option<(&str, &Body)>) -> Result<(String, String), Diagnostic> {
         let site = self.site;
         let (template, mut pc, extra): (&str, PageContext, Context) = match page {
             Page::Home(l) => {
@@ -294,7 +323,10 @@ impl Renderer<'_> {
                 ("404.html", pc, Context::new())
             }
             Page::Category(c, l) => self.category(c, l),
-            Page::Article(a) => self.article(a),
+            Page::Article(a) => {
+                let (html, body) = body.expect("article pages are rendered with their body");
+                self.article(a, html, body)
+            }
             Page::Translations(l) => {
                 let mut pc = self.base(
                     "translations",
@@ -512,7 +544,12 @@ impl Renderer<'_> {
         ("category.html", pc, ctx)
     }
 
-    fn article(&self, a: ArticleId) -> (&'static str, PageContext, Context) {
+    fn article(
+        &self,
+        a: ArticleId,
+        html: &str,
+        body: &Body,
+    ) -> (&'static str, PageContext, Context) {
         let site = self.site;
         let art = &site.articles[a];
         let l = art.locale;
@@ -521,7 +558,6 @@ impl Renderer<'_> {
             name: art.title.clone(),
             url: art.url.clone(),
         });
-        let body = &self.bodies[a];
         let description = art
             .description
             .clone()
@@ -582,7 +618,7 @@ impl Renderer<'_> {
         };
         let mut ctx = Context::new();
         ctx.insert("article", &ac);
-        ctx.insert_value("body", Value::safe_string(&body.html));
+        ctx.insert_value("body", Value::safe_string(html));
         ("article.html", pc, ctx)
     }
 }

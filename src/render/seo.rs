@@ -103,7 +103,12 @@ pub fn json_ld(
 /// are written as `\u` escapes, which JSON parsers read back as the same characters.
 pub fn script_safe_json(v: &Value) -> String {
     let s = serde_json::to_string(v).expect("JSON values always serialize");
-    let mut out = String::with_capacity(s.len());
+    // U+2028 and U+2029 are encoded starting with the byte E2: text with none of these bytes
+    // needs no change.
+    if !s.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+        return s;
+    }
+    let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
             '<' => out.push_str("\\u003c"),

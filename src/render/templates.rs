@@ -159,10 +159,21 @@ impl Templates {
 }
 
 fn register_functions(tera: &mut Tera, l10n: Arc<L10n>) {
+    // Most calls name a message without arguments, and every page repeats them: each is
+    // formatted once per locale here instead of on every page.
+    let plain: Vec<rustc_hash::FxHashMap<String, String>> = (0..l10n.locales.len())
+        .map(|l| {
+            l10n.locales
+                .iter()
+                .flat_map(|loc| loc.messages.keys())
+                .filter_map(|id| Some((id.clone(), l10n.format(l, id, None).ok()?)))
+                .collect()
+        })
+        .collect();
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let key: String = kwargs.must_get::<&str>("key")?.to_string();
+            let key = kwargs.must_get::<&str>("key")?;
             let locale = match kwargs.get::<&str>("locale")? {
                 Some(code) => l10n
                     .locales
@@ -183,7 +194,12 @@ fn register_functions(tera: &mut Tera, l10n: Arc<L10n>) {
                 }
                 args.set(name.to_string(), fluent_value(v));
             }
-            l10n.format(locale, &key, Some(&args))
+            if args.iter().next().is_none() {
+                if let Some(text) = plain.get(locale).and_then(|p| p.get(key)) {
+                    return Ok(text.clone());
+                }
+            }
+            l10n.format(locale, key, Some(&args))
                 .map_err(tera::Error::message)
         },
     );
