@@ -83,11 +83,19 @@ pub fn build(
         }
     }
     diags.check()?;
-    for ((l, locale), words) in site.locales.iter().enumerate().zip(tables) {
-        let index = LocaleIndex::build(site, bodies, l, synonyms.get(&locale.code), words);
-        index.write(sink).map_err(Diagnostics::from)?;
-    }
-    Ok(())
+    // Locales side by side: each has steps that run on one thread.
+    let errors: Vec<Diagnostic> = site
+        .locales
+        .par_iter()
+        .enumerate()
+        .zip(tables)
+        .filter_map(|((l, locale), words)| {
+            LocaleIndex::build(site, bodies, l, synonyms.get(&locale.code), words)
+                .write(sink)
+                .err()
+        })
+        .collect();
+    Diagnostics(errors).check().map(|_| ())
 }
 
 /// What a reader sees of a locale's server tables, so they can search for it: the column
