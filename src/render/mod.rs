@@ -9,7 +9,7 @@ pub mod markdown;
 pub mod seo;
 pub mod templates;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::localise::L10n;
 use crate::model::{ArticleId, CategoryId, LocaleId, Site};
 use crate::write::{url_to_file, Sink};
@@ -62,11 +62,16 @@ pub fn all(
     sink: &dyn Sink,
 ) -> (Option<Rendered>, Vec<Diagnostic>) {
     let status = crate::status::translations(site, l10n).1;
+    let json_ld = match seo::JsonLd::new(site, l10n) {
+        Ok(j) => j,
+        Err(e) => return (None, vec![Diagnostic::error("locales", Pos::START, e)]),
+    };
     let cx = Renderer {
         site,
         l10n,
         templates,
         status: &status,
+        json_ld,
     };
     let all: Vec<ArticleId> = (0..site.articles.len()).collect();
     let (bodies, mut errors) = cx.articles(&all, sink);
@@ -150,11 +155,14 @@ pub fn articles(
     ids: &[ArticleId],
     bodies: &mut [Body],
 ) -> Result<(), Diagnostics> {
+    let json_ld = seo::JsonLd::new(site, l10n)
+        .map_err(|e| Diagnostics::from(Diagnostic::error("locales", Pos::START, e)))?;
     let cx = Renderer {
         site,
         l10n,
         templates,
         status: &[],
+        json_ld,
     };
     let (new, errors) = cx.articles(ids, sink);
     Diagnostics(errors).check()?;
@@ -242,6 +250,7 @@ struct Renderer<'a> {
     l10n: &'a L10n,
     templates: &'a Templates,
     status: &'a [crate::status::LocaleStatus],
+    json_ld: seo::JsonLd,
 }
 
 impl Renderer<'_> {
@@ -362,17 +371,17 @@ impl Renderer<'_> {
                 ("redirect.html", pc, ctx)
             }
         };
-        let json_ld = seo::json_ld(
-            self.site,
-            self.l10n,
-            page_ld(page),
-            &pc.breadcrumbs_as_pairs(),
-            pc.locale_index,
-        )
-        .map_err(|e| Diagnostic::error("locales", crate::diag::Pos::START, e))?;
+        let crumbs: Vec<(&str, &str)> = pc
+            .breadcrumbs
+            .iter()
+            .map(|c| (c.name.as_str(), c.url.as_str()))
+            .collect();
+        let json_ld = self
+            .json_ld
+            .page(self.site, page_ld(page), &crumbs, pc.locale_index);
         let url = std::mem::take(&mut pc.url);
         let mut ctx = Context::from_serialize(&pc)
-            .map_err(|e| Diagnostic::error("templates", crate::diag::Pos::START, e.to_string()))?;
+            .map_err(|e| Diagnostic::error("templates", Pos::START, e.to_string()))?;
         ctx.insert("url", &url);
         ctx.insert_value("json_ld", Value::safe_string(&json_ld));
         ctx.extend(extra);
@@ -620,15 +629,6 @@ impl Renderer<'_> {
         ctx.insert("article", &ac);
         ctx.insert_value("body", Value::safe_string(html));
         ("article.html", pc, ctx)
-    }
-}
-
-impl PageContext {
-    fn breadcrumbs_as_pairs(&self) -> Vec<(String, String)> {
-        self.breadcrumbs
-            .iter()
-            .map(|c| (c.name.clone(), c.url.clone()))
-            .collect()
     }
 }
 

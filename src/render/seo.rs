@@ -5,7 +5,8 @@
 
 use crate::localise::L10n;
 use crate::model::{ArticleId, CategoryId, LocaleId, Site};
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 
 pub enum LdPage {
     Home,
@@ -14,95 +15,177 @@ pub enum LdPage {
     Other,
 }
 
-pub fn json_ld(
-    site: &Site,
-    l10n: &L10n,
-    page: LdPage,
-    crumbs: &[(String, String)],
-    l: LocaleId,
-) -> Result<String, String> {
-    let loc = &site.locales[l];
-    let home = site.absolute(&site.home_url(l));
-    let website_id = format!("{home}#website");
-    let site_name = l10n.format(l, "site-name", None)?;
-    let mut graph = vec![json!({
-        "@type": "WebSite",
-        "@id": website_id,
-        "url": home,
-        "name": site_name,
-        "inLanguage": loc.tag,
-        "potentialAction": {
-            "@type": "SearchAction",
-            "target": {
-                "@type": "EntryPoint",
-                "urlTemplate": format!("{}?q={{search_term_string}}", site.absolute(&site.search_url(l))),
-            },
-            "query-input": "required name=search_term_string",
-        },
-    })];
-    let breadcrumb = || {
-        let items: Vec<Value> = crumbs
-            .iter()
-            .enumerate()
-            .map(|(i, (name, url))| json!({"@type": "ListItem", "position": i + 1, "name": name, "item": site.absolute(url)}))
-            .collect();
-        json!({"@type": "BreadcrumbList", "itemListElement": items})
-    };
-    match page {
-        LdPage::Article(a) => {
-            let art = &site.articles[a];
-            let url = site.absolute(&art.url);
-            let mut ld = json!({
-                "@type": "TechArticle",
-                "@id": format!("{url}#article"),
-                "headline": art.title,
-                "url": url,
-                "mainEntityOfPage": url,
-                "inLanguage": loc.tag,
-                "dateModified": art.updated.to_string(),
-                "isPartOf": {"@id": website_id},
-                "breadcrumb": breadcrumb(),
-            });
-            if let Some(d) = &art.description {
-                ld["description"] = json!(d);
-            }
-            if let Some(level) = art.level {
-                ld["proficiencyLevel"] = json!(match level {
-                    crate::load::frontmatter::Level::Beginner => "Beginner",
-                    crate::load::frontmatter::Level::Advanced => "Expert",
+/// JSON-LD for every page: a `WebSite` node per locale, made once, and the page's own node.
+/// Nodes are typed structs with their fields in key order, so the output is what a
+/// `serde_json::Value` of the same data would give, without building one per page.
+pub struct JsonLd {
+    /// Per locale: the `WebSite` node as script-safe JSON, and its `@id`.
+    websites: Vec<(String, String)>,
+}
+
+#[derive(Serialize)]
+struct ListItem<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item: String,
+    name: &'a str,
+    position: usize,
+}
+
+#[derive(Serialize)]
+struct BreadcrumbList<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    #[serde(rename = "itemListElement")]
+    items: Vec<ListItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct IdRef<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+}
+
+#[derive(Serialize)]
+struct TechArticle<'a> {
+    #[serde(rename = "@id")]
+    id: String,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    breadcrumb: BreadcrumbList<'a>,
+    #[serde(rename = "dateModified")]
+    date_modified: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    headline: &'a str,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: IdRef<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    keywords: Option<String>,
+    #[serde(rename = "mainEntityOfPage")]
+    main_entity_of_page: &'a str,
+    #[serde(rename = "proficiencyLevel", skip_serializing_if = "Option::is_none")]
+    proficiency_level: Option<&'static str>,
+    url: &'a str,
+}
+
+#[derive(Serialize)]
+struct CollectionPage<'a> {
+    #[serde(rename = "@id")]
+    id: &'a str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    breadcrumb: BreadcrumbList<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    #[serde(rename = "inLanguage")]
+    in_language: &'a str,
+    #[serde(rename = "isPartOf")]
+    is_part_of: IdRef<'a>,
+    name: &'a str,
+    url: &'a str,
+}
+
+impl JsonLd {
+    pub fn new(site: &Site, l10n: &L10n) -> Result<JsonLd, String> {
+        let websites = (0..site.locales.len())
+            .map(|l| {
+                let home = site.absolute(&site.home_url(l));
+                let id = format!("{home}#website");
+                let node = json!({
+                    "@type": "WebSite",
+                    "@id": id,
+                    "url": home,
+                    "name": l10n.format(l, "site-name", None)?,
+                    "inLanguage": site.locales[l].tag,
+                    "potentialAction": {
+                        "@type": "SearchAction",
+                        "target": {
+                            "@type": "EntryPoint",
+                            "urlTemplate": format!("{}?q={{search_term_string}}", site.absolute(&site.search_url(l))),
+                        },
+                        "query-input": "required name=search_term_string",
+                    },
                 });
-            }
-            if !art.tags.is_empty() {
-                ld["keywords"] = json!(art.tags.join(", "));
-            }
-            graph.push(ld);
-        }
-        LdPage::Category(c) => {
-            let cat = &site.categories[c];
-            let mut ld = json!({
-                "@type": "CollectionPage",
-                "@id": site.absolute(&cat.url[l]),
-                "url": site.absolute(&cat.url[l]),
-                "name": cat.title[l],
-                "inLanguage": loc.tag,
-                "isPartOf": {"@id": website_id},
-                "breadcrumb": breadcrumb(),
-            });
-            if let Some(d) = &cat.description[l] {
-                ld["description"] = json!(d);
-            }
-            graph.push(ld);
-        }
-        LdPage::Home | LdPage::Other => {}
+                Ok((script_safe_json(node.to_string()), id))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(JsonLd { websites })
     }
-    let doc = json!({"@context": "https://schema.org", "@graph": graph});
-    Ok(script_safe_json(&doc))
+
+    /// The page's JSON-LD, safe to put inside `<script>`; `crumbs` are `(name, url)`.
+    pub fn page(&self, site: &Site, page: LdPage, crumbs: &[(&str, &str)], l: LocaleId) -> String {
+        let (website, website_id) = &self.websites[l];
+        let tag = site.locales[l].tag.as_str();
+        let breadcrumb = || BreadcrumbList {
+            kind: "BreadcrumbList",
+            items: crumbs
+                .iter()
+                .enumerate()
+                .map(|(i, (name, url))| ListItem {
+                    kind: "ListItem",
+                    item: site.absolute(url),
+                    name,
+                    position: i + 1,
+                })
+                .collect(),
+        };
+        let node = match page {
+            LdPage::Article(a) => {
+                let art = &site.articles[a];
+                let url = site.absolute(&art.url);
+                Some(serde_json::to_string(&TechArticle {
+                    id: format!("{url}#article"),
+                    kind: "TechArticle",
+                    breadcrumb: breadcrumb(),
+                    date_modified: art.updated.to_string(),
+                    description: art.description.as_deref(),
+                    headline: &art.title,
+                    in_language: tag,
+                    is_part_of: IdRef { id: website_id },
+                    keywords: (!art.tags.is_empty()).then(|| art.tags.join(", ")),
+                    main_entity_of_page: &url,
+                    proficiency_level: art.level.map(|level| match level {
+                        crate::load::frontmatter::Level::Beginner => "Beginner",
+                        crate::load::frontmatter::Level::Advanced => "Expert",
+                    }),
+                    url: &url,
+                }))
+            }
+            LdPage::Category(c) => {
+                let cat = &site.categories[c];
+                let url = site.absolute(&cat.url[l]);
+                Some(serde_json::to_string(&CollectionPage {
+                    id: &url,
+                    kind: "CollectionPage",
+                    breadcrumb: breadcrumb(),
+                    description: cat.description[l].as_deref(),
+                    in_language: tag,
+                    is_part_of: IdRef { id: website_id },
+                    name: &cat.title[l],
+                    url: &url,
+                }))
+            }
+            LdPage::Home | LdPage::Other => None,
+        };
+        let mut out = String::from(r#"{"@context":"https://schema.org","@graph":["#);
+        out.push_str(website);
+        if let Some(node) = node {
+            out.push(',');
+            out.push_str(&script_safe_json(
+                node.expect("plain strings and numbers serialize"),
+            ));
+        }
+        out.push_str("]}");
+        out
+    }
 }
 
 /// JSON that can stand inside `<script>`: `<`, `>`, `&` and the JavaScript line separators
 /// are written as `\u` escapes, which JSON parsers read back as the same characters.
-pub fn script_safe_json(v: &Value) -> String {
-    let s = serde_json::to_string(v).expect("JSON values always serialize");
+pub fn script_safe_json(s: String) -> String {
     // U+2028 and U+2029 are encoded starting with the byte E2: text with none of these bytes
     // needs no change.
     if !s.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
