@@ -269,7 +269,7 @@ impl Renderer<'_> {
         sink: &dyn Sink,
     ) -> Result<(), Diagnostic> {
         let (url, html) = self.page(page, body)?;
-        sink.write(&url_to_file(&url), html.as_bytes())
+        sink.write(&url_to_file(&url), &html)
     }
 
     /// The articles `ids`, each in one task: its body, its page and its alias redirects,
@@ -307,7 +307,11 @@ impl Renderer<'_> {
         (bodies, errors)
     }
 
-    fn page(&self, page: Page, body: Option<(&str, &Body)>) -> Result<(String, String), Diagnostic> {
+    fn page(
+        &self,
+        page: Page,
+        body: Option<(&str, &Body)>,
+    ) -> Result<(String, Vec<u8>), Diagnostic> {
         let site = self.site;
         let (template, mut pc, extra): (&str, PageContext, Context) = match page {
             Page::Home(l) => {
@@ -385,7 +389,7 @@ impl Renderer<'_> {
         ctx.insert("url", &url);
         ctx.insert_value("json_ld", Value::safe_string(&json_ld));
         ctx.extend(extra);
-        let html = self.templates.render(template, &ctx)?;
+        let html = self.templates.render_bytes(template, &ctx)?;
         Ok((url, html))
     }
 

@@ -151,6 +151,15 @@ impl Templates {
         self
     }
 
+    /// Renders a page as bytes, for writing: no UTF-8 check and no copy into a `String`.
+    pub fn render_bytes(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(name, context, &mut out)
+            .map_err(|e| tera_diagnostic(&e, &self.sources))?;
+        Ok(out)
+    }
+
     pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
         self.tera
             .render(name, context)
