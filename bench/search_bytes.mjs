@@ -146,7 +146,10 @@ async function kbgenNode(lang, q) {
   const { results } = await index.search(q);
   const top = results.slice(0, SHOWN);
   const docs = await Promise.all(top.map((r) => index.doc(r.doc)));
-  return { paths: [scriptOf(lang), ...fetched], count: results.length, docPaths: top.map((r) => `${base}d/${r.doc}.json`), urls: docs.map((d) => d.u) };
+  // The file holding each shown document's record, in result order (files hold several).
+  const per = (await index.meta()).docs_per_file;
+  const docPaths = top.map((r) => `${base}d/${Math.floor(r.doc / per)}.json`);
+  return { paths: [scriptOf(lang), ...fetched], count: results.length, docPaths, urls: docs.map((d) => d.u) };
 }
 function readFile(file) {
   return new Promise((ok, fail) => {
@@ -277,7 +280,8 @@ async function main() {
       const pt = total(pPaths);
       // The first 5 only (Pagefind's UI loads 5 results at first): without the documents /
       // fragments of results 6–10.
-      const kLate = new Set(node.docPaths.slice(5));
+      const kEarly = new Set(node.docPaths.slice(0, 5));
+      const kLate = new Set(node.docPaths.slice(5).filter((x) => !kEarly.has(x)));
       const pLate = new Set(pPaths.filter((x) => x.includes("/fragment/")).filter((x) => {
         const id = x.split("/").pop().replace(/\.pf_fragment$/, "");
         return p.result.ids.indexOf(id) >= 5;

@@ -3,6 +3,10 @@
 //! (no templates, no localisation, no categories, no index). kbgen's full build is measured
 //! against it by bench/compare.sh.
 //!
+//! Each page goes where its URL puts it, as in kbgen's output and Hugo's: `kb/<slug>/index.html`
+//! (`en/kb/<slug>/index.html` for English), so a folder per page, as any generator of
+//! `/kb/<slug>/` URLs must make for a static host to serve them.
+//!
 //! `cargo run --release --example floor -- CONTENT_DIR OUTPUT_DIR`
 
 use pulldown_cmark::{html, Options, Parser};
@@ -24,11 +28,11 @@ fn main() {
         .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
         .map(|e| e.into_path())
         .collect();
-    let written: usize = files.par_iter().map(|f| page(&content, &out, f)).sum();
+    let written: usize = files.par_iter().map(|f| page(&out, f)).sum();
     eprintln!("floor: {written} pages from {} files", files.len());
 }
 
-fn page(content: &Path, out: &Path, file: &Path) -> usize {
+fn page(out: &Path, file: &Path) -> usize {
     let text = std::fs::read_to_string(file).expect("readable");
     let Some(rest) = text.strip_prefix("---\n") else {
         return 0;
@@ -46,12 +50,14 @@ fn page(content: &Path, out: &Path, file: &Path) -> usize {
     page.push_str(&front.title);
     page.push_str("</title>");
     html::push_html(&mut page, Parser::new_ext(body, options));
-    let rel = file
-        .strip_prefix(content)
-        .expect("under content")
-        .with_extension("html");
-    let target = out.join(rel);
-    std::fs::create_dir_all(target.parent().expect("has a parent")).expect("writable");
-    std::fs::write(target, page).expect("writable");
+    let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let prefix = if name.ends_with(".en.md") { "en/kb" } else { "kb" };
+    let slug = front
+        .slug
+        .clone()
+        .unwrap_or_else(|| kbgen::model::slugify(&front.title));
+    let dir = out.join(prefix).join(slug);
+    std::fs::create_dir_all(&dir).expect("writable");
+    std::fs::write(dir.join("index.html"), page).expect("writable");
     1
 }

@@ -140,12 +140,16 @@ pub struct Lap {
     pub took: std::time::Duration,
     /// The process's peak resident memory at the end of the step, in bytes (Linux only).
     pub peak_memory: Option<u64>,
+    /// CPU time (user and system, all threads) the step took (Linux only): more than `took`
+    /// when the step ran in parallel.
+    pub cpu: Option<std::time::Duration>,
 }
 
 /// How long each step of a build took, for `kbgen build --timings`.
 #[derive(Debug)]
 struct Timings {
     last: std::time::Instant,
+    last_cpu: Option<std::time::Duration>,
     laps: Vec<Lap>,
 }
 
@@ -153,6 +157,7 @@ impl Default for Timings {
     fn default() -> Self {
         Timings {
             last: std::time::Instant::now(),
+            last_cpu: cpu_time(),
             laps: Vec::new(),
         }
     }
@@ -161,12 +166,15 @@ impl Default for Timings {
 impl Timings {
     fn lap(&mut self, step: &'static str) {
         let now = std::time::Instant::now();
+        let cpu = cpu_time();
         self.laps.push(Lap {
             step,
             took: now - self.last,
             peak_memory: peak_memory(),
+            cpu: cpu.zip(self.last_cpu).map(|(now, last)| now.saturating_sub(last)),
         });
         self.last = now;
+        self.last_cpu = cpu;
     }
 }
 
@@ -175,6 +183,16 @@ fn peak_memory() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
     Some(kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok()? * 1024)
+}
+
+/// The CPU time of this process so far: `utime` and `stime` of /proc/self/stat.
+fn cpu_time() -> Option<std::time::Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // Linux reports these in USER_HZ, which is 100 on every architecture it runs on.
+    Some(std::time::Duration::from_millis(ticks * 10))
 }
 
 /// `kbgen import wordpress`: WordPress REST API articles written into content/, with a report

@@ -139,11 +139,14 @@ fn build(args: &BuildArgs, cwd: &std::path::Path) -> ExitCode {
             }
             if args.timings {
                 for lap in &report.timings {
+                    let cpu = lap.cpu.map_or(String::new(), |c| {
+                        format!("  cpu {:.0} ms", c.as_secs_f64() * 1000.0)
+                    });
                     let memory = lap.peak_memory.map_or(String::new(), |b| {
-                        format!("  (peak memory {} MiB)", b / (1024 * 1024))
+                        format!("  peak memory {} MiB", b / (1024 * 1024))
                     });
                     eprintln!(
-                        "{:>8.1} ms  {}{memory}",
+                        "{:>8.1} ms  {:<30}{cpu}{memory}",
                         lap.took.as_secs_f64() * 1000.0,
                         lap.step
                     );

@@ -166,8 +166,10 @@ export class Index {
     return { words: ws, results: ranked, truncated: this.truncated };
   }
 
+  /** Document `id`'s record: files hold `docs_per_file` records each, in order. */
   async doc(id) {
-    return JSON.parse(await this.load(`d/${id}.json`));
+    const per = (await this.meta()).docs_per_file;
+    return JSON.parse(await this.load(`d/${Math.floor(id / per)}.json`))[id % per];
   }
 }
 

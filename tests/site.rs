@@ -456,6 +456,32 @@ fn sitemap_robots_404_and_aliases() {
             let text = std::fs::read_to_string(d.unwrap().path()).unwrap();
             assert!(!text.contains("_translations"));
         }
+        // Document records, `docs_per_file` to a file in document order: every article of
+        // the locale exactly once, each at a page that exists.
+        let dir = site().join(format!("search-index/{lang}"));
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap())
+                .unwrap();
+        let (count, per) = (
+            meta["docs"].as_u64().unwrap() as usize,
+            meta["docs_per_file"].as_u64().unwrap() as usize,
+        );
+        assert!(per >= 1);
+        let mut urls = Vec::new();
+        for n in 0..count.div_ceil(per) {
+            let file = std::fs::read_to_string(dir.join(format!("d/{n}.json"))).unwrap();
+            let records: Vec<serde_json::Value> = serde_json::from_str(&file).unwrap();
+            assert!(records.len() == per || n == count / per, "d/{n}.json");
+            urls.extend(records.iter().map(|r| r["u"].as_str().unwrap().to_string()));
+        }
+        assert_eq!(urls.len(), count);
+        let unique: std::collections::BTreeSet<&String> = urls.iter().collect();
+        assert_eq!(unique.len(), count, "a document listed twice");
+        for u in &urls {
+            assert!(served_file(u).is_some(), "search record of a missing page {u}");
+        }
+        let articles = if lang == "sv" { 17 } else { 16 };
+        assert_eq!(count, articles);
     }
     assert!(sitemap.contains("hreflang=\"x-default\""));
     let robots = std::fs::read_to_string(site().join("robots.txt")).unwrap();

@@ -7,8 +7,8 @@
 //!   folded stem with a precomputed BM25F impact (0–255); a line `form>stem` maps a folded
 //!   word form to its stem, so the browser needs no stemmer;
 //! - `v<hex>.txt`: every key starting with one character, for typo tolerance;
-//! - `d/<id>.json`: one document's URL, title, category path, description and text, fetched
-//!   only for the results shown.
+//! - `d/<n>.json`: the records of documents `DOCS_PER_FILE × n` onwards (an array): URL,
+//!   title, category path, description and text, fetched only for the results shown.
 //!
 //! Scores are computed here once: title > tags, headings, category, server tables >
 //! description > body, with BM25F length normalisation per field. Swedish compounds are split
@@ -51,6 +51,11 @@ const PART_WEIGHT: f32 = 0.5;
 const MAX_POSTINGS: usize = 1000;
 /// Shards are cut after this many bytes (before compression).
 const SHARD_BYTES: usize = 12 * 1024;
+/// Document records per file. One per file is the fewest bytes a search downloads, but one
+/// small file per article is a site's most files: creating them was a fifth of a build's
+/// time on ext4, and they slow every upload. Two per file halves that, and the bytes before
+/// the first results stay far below Pagefind's (bench/README.md).
+const DOCS_PER_FILE: usize = 2;
 
 /// Synonym groups per locale, from `synonyms.yaml` in the site root.
 pub type Synonyms = BTreeMap<String, Vec<Vec<String>>>;
@@ -587,13 +592,17 @@ impl<'a> LocaleIndex<'a> {
         for (c, keys) in vocab {
             files.push((format!("{dir}/v{:x}.txt", c as u32), keys));
         }
-        self.docs.par_iter().enumerate().try_for_each(|(i, d)| {
-            let json = serde_json::to_vec(d).expect("plain strings serialize");
-            sink.write(&format!("{dir}/d/{i}.json"), &json)
-        })?;
+        self.docs
+            .par_chunks(DOCS_PER_FILE)
+            .enumerate()
+            .try_for_each(|(i, d)| {
+                let json = serde_json::to_vec(d).expect("plain strings serialize");
+                sink.write(&format!("{dir}/d/{i}.json"), &json)
+            })?;
         let meta = serde_json::json!({
-            "v": 1,
+            "v": 2,
             "docs": self.docs.len(),
+            "docs_per_file": DOCS_PER_FILE,
             "shards": first_keys,
             "synonyms": self.synonyms,
         });

@@ -659,13 +659,9 @@ fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
 
 fn fill_categories(site: &mut Site) {
     let mut ids: Vec<ArticleId> = (0..site.articles.len()).collect();
-    ids.sort_by(|&x, &y| {
-        let (a, b) = (&site.articles[x], &site.articles[y]);
-        (a.order.unwrap_or(i64::MAX), a.title.to_lowercase(), &a.key).cmp(&(
-            b.order.unwrap_or(i64::MAX),
-            b.title.to_lowercase(),
-            &b.key,
-        ))
+    ids.sort_by_cached_key(|&x| {
+        let a = &site.articles[x];
+        (a.order.unwrap_or(i64::MAX), a.title.to_lowercase(), a.key.clone())
     });
     for id in ids {
         let a = &site.articles[id];
