@@ -101,7 +101,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut timings = Timings::default();
     let output = write::Output::lock(&opts.output)?;
     let Inputs {
-        site,
+        mut site,
         l10n,
         templates,
         synonyms,
@@ -112,6 +112,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
     timings.lap("render and write pages");
+    // Every body is rendered: the index reuses the memory of their Markdown.
+    site.drop_markdown();
     index::build(
         &site,
         &rendered.bodies,

