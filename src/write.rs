@@ -200,27 +200,29 @@ impl Staging {
 }
 
 /// Removes what a reused folder holds that this build did not write: pages of articles that
-/// are gone. Folders left empty go too.
+/// are gone. Folders left empty go too. Folders are swept in parallel (a site's `kb/` holds
+/// a folder per article).
 fn sweep(root: &Path, dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> bool {
+    use rayon::prelude::*;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
     };
-    let mut empty = true;
-    for e in entries.flatten() {
-        let path = e.path();
-        if e.file_type().is_ok_and(|t| t.is_dir()) {
-            if sweep(root, &path, keep) {
-                let _ = std::fs::remove_dir(&path);
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    // Each entry: whether it is gone (or an empty folder that was removed).
+    let gone: Vec<bool> = entries
+        .par_iter()
+        .map(|e| {
+            let path = e.path();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                sweep(root, &path, keep) && std::fs::remove_dir(&path).is_ok()
+            } else if path.strip_prefix(root).is_ok_and(|rel| keep.contains(rel)) {
+                false
             } else {
-                empty = false;
+                std::fs::remove_file(&path).is_ok()
             }
-        } else if path.strip_prefix(root).is_ok_and(|rel| keep.contains(rel)) {
-            empty = false;
-        } else {
-            let _ = std::fs::remove_file(&path);
-        }
-    }
-    empty
+        })
+        .collect();
+    gone.iter().all(|g| *g)
 }
 
 #[cfg(target_os = "linux")]
