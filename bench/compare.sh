@@ -9,11 +9,22 @@
 #   GEN_CORPUS       the shared generator (default <repo>/../shared/bench/gen_corpus.py)
 #   RUNS_SMALL       hyperfine --runs below 10000 articles (default 5)
 #   RUNS_LARGE       hyperfine --runs from 10000 articles on (default 3)
+#   DROP_CACHES      1 (default): drop the page cache after deleting an output, where allowed
 #
-# Every timed build is a full build from scratch (--prepare removes the output folder), except
-# the row "kbgen (rebuild into existing output)", which builds over the previous output. Every
-# --prepare ends with `sync`, so the previous run's writes are on disk before the next run
-# starts and no run pays for another's writeback.
+# Every build is a full build: all content read, rendered and indexed. Two cases per tool:
+#   "empty output": --prepare removes the output folder first (as in CI on a fresh clone);
+#   "over previous output": the tool builds over what its previous run wrote (as on a writer's
+#   machine): Hugo overwrites its files, kbgen writes only files whose bytes changed.
+# The floor (examples/floor.rs) runs with an empty output. Every --prepare ends with `sync`, so
+# the previous run's writes are on disk before the next run starts.
+#
+# Deleting 60,000 files just before a build slows that build down on this machine's ext4 (no
+# journal): the kernel then skips the recently freed inodes one by one to allocate new ones,
+# so each run of the benchmark makes the next slower (perf: find_inode_bit/recently_deleted).
+# A fresh clone has no such deletion behind it. So where the benchmark may (root), an
+# empty-output --prepare also drops the page cache after the deletion and reads the inputs
+# back in (corpus, binary): the build then starts with its inputs cached, as after a checkout,
+# but without the freed inodes' metadata in memory. DROP_CACHES=0 turns this off.
 # Wall time is hyperfine's mean ± stddev; CPU time and peak memory come from one extra run under
 # /usr/bin/time -v; pages/s is the number of .html files in the output divided by the mean wall
 # time. See bench/README.md.
@@ -50,12 +61,19 @@ fi
 PAGEFIND="$BENCH/node_modules/.bin/pagefind"
 [ -f "$GEN" ] || { echo "the corpus generator is missing: $GEN (set GEN_CORPUS)" >&2; exit 1; }
 
-log "building kbgen (cargo build --release)"
-(cd "$REPO" && cargo build --release --quiet)
-# A copy, so that a rebuild in the checkout during the benchmark cannot swap the binary under it.
+log "building kbgen and the floor (cargo build --release)"
+(cd "$REPO" && cargo build --release --quiet && cargo build --release --quiet --example floor)
+# Copies, so that a rebuild in the checkout during the benchmark cannot swap a binary under it.
 mkdir -p "$WORK"
 cp "$REPO/target/release/kbgen" "$WORK/kbgen"
+cp "$REPO/target/release/examples/floor" "$WORK/floor"
 KBGEN="$WORK/kbgen"
+FLOOR="$WORK/floor"
+DROP_CACHES="${DROP_CACHES:-1}"
+if [ "$DROP_CACHES" = 1 ] && ! (sync && echo 1 >/proc/sys/vm/drop_caches) 2>/dev/null; then
+  echo "note: cannot write /proc/sys/vm/drop_caches (not root?): empty-output runs follow the deletion directly" >&2
+  DROP_CACHES=0
+fi
 
 # --- Helpers ---------------------------------------------------------------------------------
 # Fields of `/usr/bin/time -v` output: cpu seconds (user+sys) and peak RSS in MiB.
@@ -74,6 +92,16 @@ for r in json.load(open(sys.argv[1]))["results"]:
         print("%.3f %.3f" % (r["mean"], r["stddev"] or 0.0))
 PY
 }
+# The --prepare of an empty-output run: delete the output, and (see the top) drop the page
+# cache and read the inputs back in.
+fresh_prepare() { # fresh_prepare OUTPUT INPUT...
+  local out="$1"; shift
+  if [ "$DROP_CACHES" = 1 ]; then
+    echo "rm -rf $out && sync && echo 1 > /proc/sys/vm/drop_caches && find $* -type f -exec cat {} + > /dev/null"
+  else
+    echo "rm -rf $out && sync"
+  fi
+}
 timed() { # timed LOGFILE CMD... : one run under /usr/bin/time -v, output of the command kept
   local out="$1"; shift
   /usr/bin/time -v -o "$out" "$@" >"$out.stdout" 2>"$out.stderr" || {
@@ -82,6 +110,7 @@ timed() { # timed LOGFILE CMD... : one run under /usr/bin/time -v, output of the
 
 mkdir -p "$WORK/out"
 ROWS=()
+RATIOS=()
 LOADS=()
 LARGEST="${SIZES[0]}"
 for n in "${SIZES[@]}"; do [ "$n" -gt "$LARGEST" ] && LARGEST="$n"; done
@@ -106,43 +135,59 @@ for n in "${SIZES[@]}"; do
   python3 "$BENCH/dedupe_slugs.py" "$site"
 
   hugo_out="$WORK/out/hugo-$n"
+  hugo_over_out="$WORK/out/hugo-over-$n"
   kbgen_out="$WORK/out/kbgen-$n"
   rebuild_out="$WORK/out/kbgen-rebuild-$n"
+  floor_out="$WORK/out/floor-$n"
   if [ "$n" -ge 10000 ]; then runs="$RUNS_LARGE"; else runs="$RUNS_SMALL"; fi
   hugo_cmd="hugo -s $corpus/hugo --quiet -d $hugo_out"
+  hugo_over_cmd="hugo -s $corpus/hugo --quiet -d $hugo_over_out"
   kbgen_cmd="$KBGEN build --root $site --output $kbgen_out"
   rebuild_cmd="$KBGEN build --root $site --output $rebuild_out"
+  floor_cmd="$FLOOR $site/content $floor_out"
+  HUGO_BIN="$(command -v hugo)"
 
   # A first build shows kbgen's errors plainly (hyperfine would only say "non-zero exit code").
   log "checking that kbgen builds the $n corpus"
   rm -rf "$kbgen_out"; $kbgen_cmd
 
   log "hyperfine, $n articles per language: --warmup 1 --runs $runs"
-  echo "commands (each timed run of the first two is prepared with: rm -rf <its output> && sync; the third with: sync):"
-  printf '  %s\n' "$hugo_cmd" "$kbgen_cmd" "$rebuild_cmd"
+  echo "commands (empty output: --prepare '$(fresh_prepare '<output>' '<inputs>')'; over previous output: --prepare sync):"
+  printf '  %s\n' "$hugo_cmd" "$hugo_over_cmd" "$kbgen_cmd" "$rebuild_cmd" "$floor_cmd"
   json="$WORK/hyperfine-$n.json"
   LOADS+=("$n: load average before $(cut -d' ' -f1-3 /proc/loadavg)")
   hyperfine --warmup 1 --runs "$runs" --export-json "$json" \
-    --prepare "rm -rf $hugo_out && sync" --prepare "rm -rf $kbgen_out && sync" --prepare "sync" \
-    -n hugo "$hugo_cmd" \
-    -n kbgen "$kbgen_cmd" \
-    -n "kbgen (rebuild into existing output)" "$rebuild_cmd" || {
+    --prepare "$(fresh_prepare "$hugo_out" "$corpus/hugo" "$HUGO_BIN")" \
+    --prepare "sync" \
+    --prepare "$(fresh_prepare "$kbgen_out" "$site" "$KBGEN")" \
+    --prepare "sync" \
+    --prepare "$(fresh_prepare "$floor_out" "$site/content" "$FLOOR")" \
+    -n "hugo, empty output" "$hugo_cmd" \
+    -n "hugo, over previous output" "$hugo_over_cmd" \
+    -n "kbgen, empty output" "$kbgen_cmd" \
+    -n "kbgen, over previous output" "$rebuild_cmd" \
+    -n "floor, empty output" "$floor_cmd" || {
     echo "hyperfine failed; running the commands once to show their errors:" >&2
-    rm -rf "$hugo_out"; $hugo_cmd; $rebuild_cmd; exit 1; }
+    rm -rf "$hugo_out"; $hugo_cmd; $rebuild_cmd; $floor_cmd; exit 1; }
 
   LOADS[-1]+=", after $(cut -d' ' -f1-3 /proc/loadavg)"
 
   # --- One extra run each under /usr/bin/time -v: CPU and peak memory ------------------------
   log "CPU time and peak memory (/usr/bin/time -v, one run each)"
-  rm -rf "$hugo_out"; sync; timed "$WORK/time-hugo-$n.txt" $hugo_cmd
+  eval "$(fresh_prepare "$hugo_out" "$corpus/hugo" "$HUGO_BIN")"; timed "$WORK/time-hugo-$n.txt" $hugo_cmd
+  sync; timed "$WORK/time-hugo-over-$n.txt" $hugo_over_cmd
   sync; timed "$WORK/time-kbgen-rebuild-$n.txt" $rebuild_cmd
-  rm -rf "$kbgen_out"; sync; timed "$WORK/time-kbgen-$n.txt" $kbgen_cmd
+  eval "$(fresh_prepare "$floor_out" "$site/content" "$FLOOR")"; timed "$WORK/time-floor-$n.txt" $floor_cmd
+  eval "$(fresh_prepare "$kbgen_out" "$site" "$KBGEN")"; timed "$WORK/time-kbgen-$n.txt" $kbgen_cmd
 
-  for tool in hugo kbgen "kbgen (rebuild into existing output)"; do
+  for tool in "hugo, empty output" "hugo, over previous output" "kbgen, empty output" \
+    "kbgen, over previous output" "floor, empty output"; do
     case "$tool" in
-      hugo) out="$hugo_out"; t="$WORK/time-hugo-$n.txt" ;;
-      kbgen) out="$kbgen_out"; t="$WORK/time-kbgen-$n.txt" ;;
-      *) out="$rebuild_out"; t="$WORK/time-kbgen-rebuild-$n.txt" ;;
+      "hugo, empty output") out="$hugo_out"; t="$WORK/time-hugo-$n.txt" ;;
+      "hugo, over previous output") out="$hugo_over_out"; t="$WORK/time-hugo-over-$n.txt" ;;
+      "kbgen, empty output") out="$kbgen_out"; t="$WORK/time-kbgen-$n.txt" ;;
+      "kbgen, over previous output") out="$rebuild_out"; t="$WORK/time-kbgen-rebuild-$n.txt" ;;
+      *) out="$floor_out"; t="$WORK/time-floor-$n.txt" ;;
     esac
     read -r mean sd < <(mean_of "$json" "$tool")
     pages=$(html_count "$out")
@@ -153,6 +198,17 @@ for n in "${SIZES[@]}"; do
       "$tool" "$n" "$pages" "$mean" "$sd" "$(cpu_of "$t")" "$(rss_of "$t")" "$pps" \
       "$(human_bytes "$bytes")" "$files")")
   done
+  # The issue's ratios, from the means: Hugo ÷ kbgen in each case, and kbgen ÷ floor.
+  RATIOS+=("$(python3 - "$json" "$n" <<'PY'
+import json, sys
+m = {r["command"]: r["mean"] for r in json.load(open(sys.argv[1]))["results"]}
+print("%s articles/lang: Hugo ÷ kbgen %.1f× from an empty output, %.1f× over the previous output; kbgen ÷ floor %.1f×; Hugo memory ÷ kbgen memory: see the table" % (
+    sys.argv[2],
+    m["hugo, empty output"] / m["kbgen, empty output"],
+    m["hugo, over previous output"] / m["kbgen, over previous output"],
+    m["kbgen, empty output"] / m["floor, empty output"]))
+PY
+)")
 
   log "kbgen build --timings, $n articles per language (one run from scratch)"
   rm -rf "$kbgen_out"; sync; $KBGEN build --root "$site" --output "$kbgen_out" --timings
@@ -187,11 +243,13 @@ kb_files=$(file_count "$kbgen_out/search-index")
   echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
   echo
+  printf '%s\n' "${RATIOS[@]}"
+  echo
   echo "Pagefind $("$PAGEFIND" --version | awk '{print $2}') over kbgen's output ($n articles/lang): wall $(wall_of "$pf_t") s, CPU $(cpu_of "$pf_t") s, peak memory $(rss_of "$pf_t") MiB; wrote $(human_bytes "$pf_bytes") in $pf_files files (kbgen's own search-index/: $(human_bytes "$kb_bytes") in $kb_files files)."
   echo
-  echo "Commands: hyperfine --warmup 1 --runs <5 below 10000, 3 from 10000> --prepare 'rm -rf <out> && sync' ..."
-  echo "  hugo -s $WORK/<N>/hugo --quiet -d $WORK/out/hugo-<N>"
-  echo "  $KBGEN build --root $WORK/<N>/kbgen --output $WORK/out/kbgen-<N>"
-  echo "  $KBGEN build --root $WORK/<N>/kbgen --output $WORK/out/kbgen-rebuild-<N>   (--prepare sync only: builds over its previous output)"
+  echo "Commands: hyperfine --warmup 1 --runs <5 below 10000, 3 from 10000>, empty output prepared with: $(fresh_prepare '<out>' '<inputs>'); over previous output with: sync"
+  echo "  hugo -s $WORK/<N>/hugo --quiet -d $WORK/out/hugo-<N>            (and -d $WORK/out/hugo-over-<N>)"
+  echo "  $KBGEN build --root $WORK/<N>/kbgen --output $WORK/out/kbgen-<N>   (and --output $WORK/out/kbgen-rebuild-<N>)"
+  echo "  $FLOOR $WORK/<N>/kbgen/content $WORK/out/floor-<N>"
   echo "  (cd bench && /usr/bin/time -v $pf_cmd)"
 } | tee "$WORK/results.md"
