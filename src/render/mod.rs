@@ -85,8 +85,9 @@ pub fn all(
         ]);
         pages.extend((0..site.categories.len()).map(|c| Page::Category(c, l)));
     }
-    errors.extend(cx.write(&pages, sink));
-    let sitemap = seo::sitemap(site);
+    // The sitemap (one thread) is made while the other pages render.
+    let (page_errors, sitemap) = rayon::join(|| cx.write(&pages, sink), || seo::sitemap(site));
+    errors.extend(page_errors);
     errors.extend(sink.write("sitemap.xml", sitemap.as_bytes()).err());
     errors.extend(sink.write("robots.txt", seo::robots(site).as_bytes()).err());
     let aliases: usize = site.articles.iter().map(|a| a.aliases.len()).sum();
