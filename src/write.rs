@@ -68,11 +68,21 @@ impl Output {
                     .map_err(|e| io_error(&self.parent, "cannot create a staging folder in", e))?,
             )
         };
+        let known = match dir {
+            Dir::Reused(_) => Manifest::read(&self.manifest(SPARE)),
+            Dir::Fresh(_) => Manifest::default(),
+        };
         Ok(Staging {
             dir,
             output: self,
-            written: std::sync::Mutex::new(std::collections::HashSet::new()),
+            known,
+            written: std::sync::Mutex::new(Manifest::default()),
         })
+    }
+
+    /// The manifest of the output (`which` = `OUTPUT`) or of the spare site (`SPARE`).
+    fn manifest(&self, which: &str) -> PathBuf {
+        self.parent.join(format!(".{}.kbgen-{which}manifest", self.name))
     }
 
     /// The previous site, kept after a swap as the base of the next build.
@@ -106,9 +116,75 @@ pub struct Staging {
     dir: Dir,
     /// Holds the lock until the staged site is published or dropped.
     output: Output,
-    /// In a reused folder: every file this build wrote or found unchanged, so the rest can
-    /// be swept before publishing.
-    written: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// In a reused folder: what the build that wrote it recorded of its files.
+    known: Manifest,
+    /// Every file this build wrote or found unchanged: the sweep of a reused folder keeps
+    /// them, and they are the manifest of the published site.
+    written: std::sync::Mutex<Manifest>,
+}
+
+const OUTPUT: &str = "";
+const SPARE: &str = "spare-";
+
+/// What a build knows of the files of a site it made: size, modification time and a hash of
+/// the bytes, kept beside the output (`.<name>.kbgen-manifest`, not in it). A build that
+/// reuses that site can then tell a file unchanged from its metadata, without reading it. A
+/// file whose size or time is not what the manifest says (edited by hand, or a manifest left
+/// describing the other folder by a crash) is read and compared instead: a stale manifest
+/// costs time, never a wrong page.
+#[derive(Default)]
+struct Manifest(std::collections::HashMap<PathBuf, Entry>);
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Entry {
+    len: u64,
+    /// Nanoseconds since the epoch.
+    mtime: i128,
+    hash: u64,
+}
+
+impl Entry {
+    fn of(meta: &std::fs::Metadata, hash: u64) -> Entry {
+        let mtime = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| d.as_nanos() as i128);
+        Entry {
+            len: meta.len(),
+            mtime,
+            hash,
+        }
+    }
+}
+
+impl Manifest {
+    /// A missing or unreadable manifest is an empty one: every file is then compared.
+    fn read(path: &Path) -> Manifest {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let entries = text.lines().filter_map(|line| {
+            let mut f = line.splitn(4, ' ');
+            let hash = u64::from_str_radix(f.next()?, 16).ok()?;
+            let len = f.next()?.parse().ok()?;
+            let mtime = f.next()?.parse().ok()?;
+            Some((PathBuf::from(f.next()?), Entry { len, mtime, hash }))
+        });
+        Manifest(entries.collect())
+    }
+
+    /// Writes the manifest whole or not at all.
+    fn write(&self, path: &Path) -> std::io::Result<()> {
+        let mut lines: Vec<String> = self
+            .0
+            .iter()
+            .map(|(p, e)| format!("{:016x} {} {} {}", e.hash, e.len, e.mtime, p.display()))
+            .collect();
+        lines.sort_unstable();
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(".tmp");
+        std::fs::write(&tmp, lines.join("\n"))?;
+        std::fs::rename(&tmp, path)
+    }
 }
 
 enum Dir {
@@ -131,14 +207,10 @@ impl Staging {
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         let rel = safe_relative(rel)?;
         let path = self.path().join(&rel);
+        let hash = xxhash_rust::xxh3::xxh3_64(bytes);
         if let Dir::Reused(_) = self.dir {
-            self.written
-                .lock()
-                .expect("no panic while held")
-                .insert(rel);
-            let same = std::fs::metadata(&path).is_ok_and(|m| m.len() == bytes.len() as u64)
-                && std::fs::read(&path).is_ok_and(|old| old == bytes);
-            if same {
+            if let Some(old) = self.unchanged(&rel, &path, bytes, hash) {
+                self.record(rel, old);
                 return Ok(());
             }
         }
@@ -147,7 +219,35 @@ impl Staging {
         }
         let mut f = std::fs::File::create(&path).map_err(|e| io_error(&path, "cannot write", e))?;
         f.write_all(bytes)
-            .map_err(|e| io_error(&path, "cannot write", e))
+            .map_err(|e| io_error(&path, "cannot write", e))?;
+        // A failed stat only leaves the entry stale, which the next build notices.
+        if let Ok(meta) = f.metadata() {
+            self.record(rel, Entry::of(&meta, hash));
+        }
+        Ok(())
+    }
+
+    /// The entry of the file at `path` if it already holds `bytes`: known from the manifest
+    /// when its size and time are as recorded, or else read and compared.
+    fn unchanged(&self, rel: &Path, path: &Path, bytes: &[u8], hash: u64) -> Option<Entry> {
+        let meta = std::fs::metadata(path).ok()?;
+        if meta.len() != bytes.len() as u64 {
+            return None;
+        }
+        let now = Entry::of(&meta, hash);
+        let same = match self.known.0.get(rel) {
+            Some(known) if known.len == now.len && known.mtime == now.mtime => known.hash == hash,
+            _ => std::fs::read(path).is_ok_and(|old| old == bytes),
+        };
+        same.then_some(now)
+    }
+
+    fn record(&self, rel: PathBuf, entry: Entry) {
+        self.written
+            .lock()
+            .expect("no panic while held")
+            .0
+            .insert(rel, entry);
     }
 
     /// Copies `static/` into the output root.
@@ -171,38 +271,47 @@ impl Staging {
 
     /// Replaces the output with the staged site in one step: readers and a killed process
     /// see either the old site or the new one, never a mix or nothing.
+    ///
+    /// The manifests follow their folders: the output's becomes the spare's, and this build's
+    /// is written as the output's. A crash between these steps leaves a manifest that does not
+    /// match its folder's files, which the next build notices file by file (see `Manifest`).
     pub fn publish(self) -> Result<(), Diagnostic> {
         let written = self.written.into_inner().expect("no panic while held");
         let staged = match self.dir {
             Dir::Fresh(t) => t.keep(),
             Dir::Reused(p) => {
-                sweep(&p, &p, &written);
+                sweep(&p, &p, &written.0);
                 p
             }
         };
         let output = &self.output.path;
+        let (ours, spares) = (self.output.manifest(OUTPUT), self.output.manifest(SPARE));
         if !output.exists() {
-            return std::fs::rename(&staged, output)
-                .map_err(|e| io_error(output, "cannot create", e));
+            std::fs::rename(&staged, output).map_err(|e| io_error(output, "cannot create", e))?;
+            let _ = written.write(&ours);
+            return Ok(());
         }
         match exchange(&staged, output) {
             // `staged` now holds the previous site: it is kept as the next build's base.
             Ok(()) => {
                 let spare = self.output.spare();
-                if staged != spare && std::fs::rename(&staged, &spare).is_err() {
+                if staged == spare || std::fs::rename(&staged, &spare).is_ok() {
+                    let _ = std::fs::rename(&ours, &spares);
+                } else {
                     remove_dir_parallel(&staged);
                 }
-                Ok(())
             }
-            Err(_) => swap_by_two_renames(&staged, output),
+            Err(_) => swap_by_two_renames(&staged, output)?,
         }
+        let _ = written.write(&ours);
+        Ok(())
     }
 }
 
 /// Removes what a reused folder holds that this build did not write: pages of articles that
 /// are gone. Folders left empty go too. Folders are swept in parallel (a site's `kb/` holds
 /// a folder per article).
-fn sweep(root: &Path, dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> bool {
+fn sweep(root: &Path, dir: &Path, keep: &std::collections::HashMap<PathBuf, Entry>) -> bool {
     use rayon::prelude::*;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
@@ -215,7 +324,7 @@ fn sweep(root: &Path, dir: &Path, keep: &std::collections::HashSet<PathBuf>) -> 
             let path = e.path();
             if e.file_type().is_ok_and(|t| t.is_dir()) {
                 sweep(root, &path, keep) && std::fs::remove_dir(&path).is_ok()
-            } else if path.strip_prefix(root).is_ok_and(|rel| keep.contains(rel)) {
+            } else if path.strip_prefix(root).is_ok_and(|rel| keep.contains_key(rel)) {
                 false
             } else {
                 std::fs::remove_file(&path).is_ok()
