@@ -152,16 +152,18 @@ for n in "${SIZES[@]}"; do
   rm -rf "$kbgen_out"; $kbgen_cmd
 
   # "Over the previous output" is measured in its steady state: kbgen reuses the site it kept
-  # from the build before last, which exists from the second build on.
+  # from the build before last, which exists from the second build on. Two warmup runs per
+  # command, because a dropped page cache (the empty-output prepares) leaves both folders of
+  # a reusing build cold: the first warmup reads one, the second the other.
   log "priming the over-previous-output folders (two builds each)"
   for _ in 1 2; do $hugo_over_cmd >/dev/null; $rebuild_cmd 2>/dev/null; done
 
-  log "hyperfine, $n articles per language: --warmup 1 --runs $runs"
+  log "hyperfine, $n articles per language: --warmup 2 --runs $runs"
   echo "commands (empty output: --prepare '$(fresh_prepare '<output>' '<inputs>')'; over previous output: --prepare sync):"
   printf '  %s\n' "$hugo_cmd" "$hugo_over_cmd" "$kbgen_cmd" "$rebuild_cmd" "$floor_cmd"
   json="$WORK/hyperfine-$n.json"
   LOADS+=("$n: load average before $(cut -d' ' -f1-3 /proc/loadavg)")
-  hyperfine --warmup 1 --runs "$runs" --export-json "$json" \
+  hyperfine --warmup 2 --runs "$runs" --export-json "$json" \
     --prepare "$(fresh_prepare "$hugo_out" "$corpus/hugo" "$HUGO_BIN")" \
     --prepare "sync" \
     --prepare "$(fresh_prepare "$kbgen_out" "$site" "$KBGEN")" \
@@ -252,7 +254,7 @@ kb_files=$(file_count "$kbgen_out/search-index")
   echo
   echo "Pagefind $("$PAGEFIND" --version | awk '{print $2}') over kbgen's output ($n articles/lang): wall $(wall_of "$pf_t") s, CPU $(cpu_of "$pf_t") s, peak memory $(rss_of "$pf_t") MiB; wrote $(human_bytes "$pf_bytes") in $pf_files files (kbgen's own search-index/: $(human_bytes "$kb_bytes") in $kb_files files)."
   echo
-  echo "Commands: hyperfine --warmup 1 --runs <5 below 10000, 3 from 10000>, empty output prepared with: $(fresh_prepare '<out>' '<inputs>'); over previous output with: sync"
+  echo "Commands: hyperfine --warmup 2 --runs <5 below 10000, 3 from 10000>, empty output prepared with: $(fresh_prepare '<out>' '<inputs>'); over previous output with: sync"
   echo "  hugo -s $WORK/<N>/hugo --quiet -d $WORK/out/hugo-<N>            (and -d $WORK/out/hugo-over-<N>)"
   echo "  $KBGEN build --root $WORK/<N>/kbgen --output $WORK/out/kbgen-<N>   (and --output $WORK/out/kbgen-rebuild-<N>)"
   echo "  $FLOOR $WORK/<N>/kbgen/content $WORK/out/floor-<N>"
