@@ -51,7 +51,11 @@ fn page(out: &Path, file: &Path) -> usize {
     page.push_str("</title>");
     html::push_html(&mut page, Parser::new_ext(body, options));
     let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let prefix = if name.ends_with(".en.md") { "en/kb" } else { "kb" };
+    let prefix = if name.ends_with(".en.md") {
+        "en/kb"
+    } else {
+        "kb"
+    };
     let slug = front
         .slug
         .clone()

@@ -173,7 +173,9 @@ impl Timings {
             step,
             took: now - self.last,
             peak_memory: peak_memory(),
-            cpu: cpu.zip(self.last_cpu).map(|(now, last)| now.saturating_sub(last)),
+            cpu: cpu
+                .zip(self.last_cpu)
+                .map(|(now, last)| now.saturating_sub(last)),
         });
         self.last = now;
         self.last_cpu = cpu;
@@ -184,7 +186,14 @@ impl Timings {
 fn peak_memory() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
-    Some(kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok()? * 1024)
+    Some(
+        kb.trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse::<u64>()
+            .ok()?
+            * 1024,
+    )
 }
 
 /// The CPU time of this process so far: `utime` and `stime` of /proc/self/stat.

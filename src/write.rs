@@ -82,7 +82,8 @@ impl Output {
 
     /// The manifest of the output (`which` = `OUTPUT`) or of the spare site (`SPARE`).
     fn manifest(&self, which: &str) -> PathBuf {
-        self.parent.join(format!(".{}.kbgen-{which}manifest", self.name))
+        self.parent
+            .join(format!(".{}.kbgen-{which}manifest", self.name))
     }
 
     /// The previous site, kept after a swap as the base of the next build.
@@ -324,7 +325,10 @@ fn sweep(root: &Path, dir: &Path, keep: &std::collections::HashMap<PathBuf, Entr
             let path = e.path();
             if e.file_type().is_ok_and(|t| t.is_dir()) {
                 sweep(root, &path, keep) && std::fs::remove_dir(&path).is_ok()
-            } else if path.strip_prefix(root).is_ok_and(|rel| keep.contains_key(rel)) {
+            } else if path
+                .strip_prefix(root)
+                .is_ok_and(|rel| keep.contains_key(rel))
+            {
                 false
             } else {
                 std::fs::remove_file(&path).is_ok()

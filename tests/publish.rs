@@ -271,7 +271,11 @@ fn a_rebuild_leaves_unchanged_files_untouched_and_rewrites_changed_ones() {
     .unwrap();
     assert!(kbgen(root).status().unwrap().success());
     // Known from the manifest: neither read nor written again.
-    assert_eq!(modified(&page(root)), first, "an unchanged page was rewritten");
+    assert_eq!(
+        modified(&page(root)),
+        first,
+        "an unchanged page was rewritten"
+    );
     let changed = root.join("public/kb/genererad-artikel-1/index.html");
     assert!(modified(&changed) > first, "a changed page was not written");
     assert!(snapshot(&root.join("public")) == fresh_build_of(root));

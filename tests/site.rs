@@ -478,7 +478,10 @@ fn sitemap_robots_404_and_aliases() {
         let unique: std::collections::BTreeSet<&String> = urls.iter().collect();
         assert_eq!(unique.len(), count, "a document listed twice");
         for u in &urls {
-            assert!(served_file(u).is_some(), "search record of a missing page {u}");
+            assert!(
+                served_file(u).is_some(),
+                "search record of a missing page {u}"
+            );
         }
         let articles = if lang == "sv" { 17 } else { 16 };
         assert_eq!(count, articles);

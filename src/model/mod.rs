@@ -669,7 +669,11 @@ fn fill_categories(site: &mut Site) {
     let mut ids: Vec<ArticleId> = (0..site.articles.len()).collect();
     ids.sort_by_cached_key(|&x| {
         let a = &site.articles[x];
-        (a.order.unwrap_or(i64::MAX), a.title.to_lowercase(), a.key.clone())
+        (
+            a.order.unwrap_or(i64::MAX),
+            a.title.to_lowercase(),
+            a.key.clone(),
+        )
     });
     for id in ids {
         let a = &site.articles[id];
