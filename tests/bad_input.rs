@@ -198,14 +198,19 @@ fn assert_same_files(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathB
 }
 
 /// Staging (`.public.kbgen-*`) and swap (`.public.kbgen-old`) folders live beside the output
-/// and must be gone when kbgen exits; only the lock file `.public.kbgen-lock` stays.
+/// and must be gone when kbgen exits; only the lock file, the spare site and the two sites'
+/// manifests stay.
 fn assert_no_staging_left(root: &Path) {
+    const KEPT: [&str; 4] = [
+        ".public.kbgen-lock",
+        ".public.kbgen-spare",
+        ".public.kbgen-manifest",
+        ".public.kbgen-spare-manifest",
+    ];
     let stray: Vec<String> = fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| {
-            n.starts_with(".public.") && n != ".public.kbgen-lock" && n != ".public.kbgen-spare"
-        })
+        .filter(|n| n.starts_with(".public.") && !KEPT.contains(&n.as_str()))
         .collect();
     assert!(stray.is_empty(), "left behind: {stray:?}");
 }
