@@ -491,7 +491,11 @@ impl<'a> LocaleIndex<'a> {
                 // Lists are made in document order; only a cut one is reordered.
                 let cut = list.len() > MAX_POSTINGS;
                 if cut {
-                    list.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                    // The highest impacts (ties to the lower document) are found without
+                    // sorting the whole list: common words are in most documents.
+                    list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
+                        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                    });
                     list.truncate(MAX_POSTINGS);
                     list.sort_unstable_by_key(|p| p.0);
                 }
