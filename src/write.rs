@@ -385,6 +385,9 @@ fn recover(parent: &Path, name: &str, output: &Path) -> Result<(), Diagnostic> {
             let kept = n == format!("{prefix}lock") || n == format!("{prefix}spare");
             if n.starts_with(&prefix) && !kept && e.path().is_dir() {
                 let _ = std::fs::remove_dir_all(e.path());
+            } else if n.starts_with(&prefix) && n.ends_with(".tmp") {
+                // A manifest whose writing was cut short.
+                let _ = std::fs::remove_file(e.path());
             }
         }
     }

@@ -294,3 +294,15 @@ fn a_spare_file_edited_by_hand_is_caught_even_at_the_same_size() {
     assert!(kbgen(root).status().unwrap().success());
     assert!(snapshot(&root.join("public")) == fresh_build_of(root));
 }
+
+#[test]
+fn a_manifest_cut_short_by_a_crash_is_cleaned_up() {
+    let site = common::copy_site();
+    let root = site.path();
+    assert!(kbgen(root).status().unwrap().success());
+    let partial = root.join(".public.kbgen-manifest.tmp");
+    std::fs::write(&partial, "0123 12 34 kb/x/ind").unwrap();
+    assert!(kbgen(root).status().unwrap().success());
+    assert!(!partial.exists());
+    assert!(root.join(".public.kbgen-manifest").is_file());
+}
