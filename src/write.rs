@@ -1,7 +1,8 @@
 //! The disk side of a build: a staging folder beside the output that pages are written into
 //! (from many threads), `static/` copied in, and the swap that replaces the published site
 //! only once everything succeeded. A failed or interrupted build leaves the previous output
-//! exactly as it was.
+//! exactly as it was. The site before last is kept as the next build's folder, with a
+//! manifest, so a rebuild writes only the files whose bytes changed.
 
 use crate::diag::{Diagnostic, Pos};
 use std::io::Write;

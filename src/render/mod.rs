@@ -1,9 +1,10 @@
 //! Rendering: the model and the translators' text turned into pages, written into staging.
 //!
-//! Article bodies are rendered once each, in parallel; then every page (home, category,
-//! article, search, 404 and alias redirects, per locale) gets a context built from the model
-//! and is rendered by its template and written straight away, so no page's HTML is held
-//! longer than it takes to write it.
+//! Each article is one task, in parallel: its body (Markdown, server tables), its page and its
+//! alias redirects, written straight away; what the search index and `kbgen check` need of
+//! the body (text, headings, links) is kept, its HTML is not. Then the other pages (home,
+//! category, search, 404, translation status, per locale) and the sitemap. Every page gets a
+//! context built from the model and is rendered by its template into bytes for the sink.
 
 pub mod markdown;
 pub mod seo;
