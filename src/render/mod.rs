@@ -63,16 +63,9 @@ pub fn all(
     sink: &dyn Sink,
 ) -> (Option<Rendered>, Vec<Diagnostic>) {
     let status = crate::status::translations(site, l10n).1;
-    let json_ld = match seo::JsonLd::new(site, l10n) {
-        Ok(j) => j,
-        Err(e) => return (None, vec![Diagnostic::error("locales", Pos::START, e)]),
-    };
-    let cx = Renderer {
-        site,
-        l10n,
-        templates,
-        status: &status,
-        json_ld,
+    let cx = match Renderer::new(site, l10n, templates, &status) {
+        Ok(cx) => cx,
+        Err(e) => return (None, vec![e]),
     };
     let all: Vec<ArticleId> = (0..site.articles.len()).collect();
     let (bodies, mut errors) = cx.articles(&all, sink);
@@ -101,9 +94,13 @@ pub fn all(
 
 /// Every article's body: Markdown rendered, server tables placed, links and headings noted.
 pub fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Body>, Diagnostics> {
+    let placeholders = l10n.domain_placeholders();
     let results: Vec<_> = (0..site.articles.len())
         .into_par_iter()
-        .map(|a| body(site, templates, l10n, a).map(|(_, body)| body))
+        .map(|a| {
+            let placeholder = &placeholders[site.articles[a].locale];
+            body(site, templates, placeholder, a).map(|(_, body)| body)
+        })
         .collect();
     let mut out = Vec::with_capacity(results.len());
     let mut errors = Diagnostics::default();
@@ -117,15 +114,15 @@ pub fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Bod
     Ok(out)
 }
 
-/// One article's body: its HTML and what else rendering found.
+/// One article's body: its HTML and what else rendering found. `placeholder` replaces
+/// `{domain}` in server tables, in the article's language.
 fn body(
     site: &Site,
     templates: &Templates,
-    l10n: &L10n,
+    placeholder: &str,
     id: ArticleId,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
     let a = &site.articles[id];
-    let placeholder = &l10n.domain_placeholders()[a.locale];
     let table = |name: &str| {
         let t = &a.tables[name];
         let rows: Vec<_> = t
@@ -157,15 +154,7 @@ pub fn articles(
     ids: &[ArticleId],
     bodies: &mut [Body],
 ) -> Result<(), Diagnostics> {
-    let json_ld = seo::JsonLd::new(site, l10n)
-        .map_err(|e| Diagnostics::from(Diagnostic::error("locales", Pos::START, e)))?;
-    let cx = Renderer {
-        site,
-        l10n,
-        templates,
-        status: &[],
-        json_ld,
-    };
+    let cx = Renderer::new(site, l10n, templates, &[])?;
     let (new, errors) = cx.articles(ids, sink);
     Diagnostics(errors).check()?;
     for (id, body) in ids.iter().zip(new.into_iter().flatten()) {
@@ -253,6 +242,29 @@ struct Renderer<'a> {
     templates: &'a Templates,
     status: &'a [crate::status::LocaleStatus],
     json_ld: seo::JsonLd,
+    /// Per locale, what replaces `{domain}` in server tables.
+    placeholders: Vec<String>,
+}
+
+impl<'a> Renderer<'a> {
+    /// What every page of a render shares, prepared once.
+    fn new(
+        site: &'a Site,
+        l10n: &'a L10n,
+        templates: &'a Templates,
+        status: &'a [crate::status::LocaleStatus],
+    ) -> Result<Renderer<'a>, Diagnostic> {
+        let json_ld = seo::JsonLd::new(site, l10n)
+            .map_err(|e| Diagnostic::error("locales", Pos::START, e))?;
+        Ok(Renderer {
+            site,
+            l10n,
+            templates,
+            status,
+            json_ld,
+            placeholders: l10n.domain_placeholders(),
+        })
+    }
 }
 
 impl Renderer<'_> {
@@ -281,7 +293,8 @@ impl Renderer<'_> {
         let results: Vec<(Option<Body>, Vec<Diagnostic>)> = ids
             .par_iter()
             .map(|&a| {
-                let (html, body) = match body(self.site, self.templates, self.l10n, a) {
+                let placeholder = &self.placeholders[self.site.articles[a].locale];
+                let (html, body) = match body(self.site, self.templates, placeholder, a) {
                     Ok(b) => b,
                     Err(e) => return (None, e),
                 };
