@@ -81,6 +81,7 @@ impl Parsed {
         }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         // tera checks at parse time that functions exist; `with_locales` replaces this one.
         for name in ["t", "asset"] {
             tera.register_function(name, |_: Kwargs, _: &State| -> tera::TeraResult<String> {
@@ -165,6 +166,28 @@ impl Templates {
             .render(name, context)
             .map_err(|e| tera_diagnostic(&e, &self.sources))
     }
+}
+
+/// What templates print is escaped as tera escapes it (the same five entities), but the runs
+/// between special characters are written whole: tera's own escaper writes byte by byte
+/// through `dyn Write`, a fifth of the time of rendering a page (perf).
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        out.write_all(&bytes[start..i])?;
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    out.write_all(&bytes[start..])
 }
 
 fn register_functions(tera: &mut Tera, l10n: Arc<L10n>) {
@@ -295,5 +318,21 @@ mod tests {
                 ("c".to_string(), Pos::new(2, 4))
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The escaper writes exactly what tera's own writes.
+        #[test]
+        fn escapes_as_tera_does(text in "[a-z&<>\"' ö\u{2019}]{0,40}") {
+            let (mut ours, mut teras) = (Vec::new(), Vec::new());
+            super::escape_html(&text, &mut ours).unwrap();
+            tera::escape_html(&text, &mut teras).unwrap();
+            prop_assert_eq!(ours, teras);
+        }
     }
 }
