@@ -9,7 +9,6 @@
 #   GEN_CORPUS       the shared generator (default <repo>/../shared/bench/gen_corpus.py)
 #   RUNS_SMALL       hyperfine --runs below 10000 articles (default 5)
 #   RUNS_LARGE       hyperfine --runs from 10000 articles on (default 3)
-#   DROP_CACHES      1 (default): drop the page cache after deleting an output, where allowed
 #
 # Every build is a full build: all content read, rendered and indexed. Two cases per tool:
 #   "empty output": --prepare removes the output folder first (as in CI on a fresh clone);
@@ -18,13 +17,14 @@
 # The floor (examples/floor.rs) runs with an empty output. Every --prepare ends with `sync`, so
 # the previous run's writes are on disk before the next run starts.
 #
-# Deleting 60,000 files just before a build slows that build down on this machine's ext4 (no
-# journal): the kernel then skips the recently freed inodes one by one to allocate new ones,
-# so each run of the benchmark makes the next slower (perf: find_inode_bit/recently_deleted).
-# A fresh clone has no such deletion behind it. So where the benchmark may (root), an
-# empty-output --prepare also drops the page cache after the deletion and reads the inputs
-# back in (corpus, binary): the build then starts with its inputs cached, as after a checkout,
-# but without the freed inodes' metadata in memory. DROP_CACHES=0 turns this off.
+# An empty-output run does not delete the previous output: --prepare moves it aside, into
+# $KBGEN_BENCH_DIR/trash, which is emptied when the benchmark ends. Deleting 60,000 files
+# just before a build slows that build down on ext4 without a journal: for a minute after a
+# deletion the kernel skips the freed inodes one by one to allocate new ones (perf:
+# find_inode_bit/recently_deleted, 7 % of kbgen's time even with the page cache dropped). A
+# fresh clone has no such deletion behind it, and a folder moved aside frees nothing. A
+# trash left by an interrupted run is deleted at the start, and the benchmark then waits
+# out that minute. The trash needs about 6 GB at 10,000 articles per language.
 # Wall time is hyperfine's mean ± stddev; CPU time and peak memory come from one extra run under
 # /usr/bin/time -v; pages/s is the number of .html files in the output divided by the mean wall
 # time. See bench/README.md.
@@ -69,11 +69,13 @@ cp "$REPO/target/release/kbgen" "$WORK/kbgen"
 cp "$REPO/target/release/examples/floor" "$WORK/floor"
 KBGEN="$WORK/kbgen"
 FLOOR="$WORK/floor"
-DROP_CACHES="${DROP_CACHES:-1}"
-if [ "$DROP_CACHES" = 1 ] && ! (sync && echo 1 >/proc/sys/vm/drop_caches) 2>/dev/null; then
-  echo "note: cannot write /proc/sys/vm/drop_caches (not root?): empty-output runs follow the deletion directly" >&2
-  DROP_CACHES=0
+TRASH="$WORK/trash"
+if [ -d "$TRASH" ]; then
+  log "deleting the trash of an earlier run, then waiting a minute (see the top)"
+  rm -rf "$TRASH"; sync; sleep 65
 fi
+mkdir -p "$TRASH"
+trap 'rm -rf "$TRASH"' EXIT
 
 # --- Helpers ---------------------------------------------------------------------------------
 # Fields of `/usr/bin/time -v` output: cpu seconds (user+sys) and peak RSS in MiB.
@@ -92,15 +94,10 @@ for r in json.load(open(sys.argv[1]))["results"]:
         print("%.3f %.3f" % (r["mean"], r["stddev"] or 0.0))
 PY
 }
-# The --prepare of an empty-output run: delete the output, and (see the top) drop the page
-# cache and read the inputs back in.
-fresh_prepare() { # fresh_prepare OUTPUT INPUT...
-  local out="$1"; shift
-  if [ "$DROP_CACHES" = 1 ]; then
-    echo "rm -rf $out && sync && echo 1 > /proc/sys/vm/drop_caches && find $* -type f -exec cat {} + > /dev/null"
-  else
-    echo "rm -rf $out && sync"
-  fi
+# The --prepare of an empty-output run: move the output aside (see the top), and write the
+# moves out to disk.
+fresh_prepare() { # fresh_prepare OUTPUT
+  echo "if [ -e $1 ]; then mv $1 $TRASH/\$(date +%s%N); fi && sync"
 }
 timed() { # timed LOGFILE CMD... : one run under /usr/bin/time -v, output of the command kept
   local out="$1"; shift
@@ -145,11 +142,10 @@ for n in "${SIZES[@]}"; do
   kbgen_cmd="$KBGEN build --root $site --output $kbgen_out"
   rebuild_cmd="$KBGEN build --root $site --output $rebuild_out"
   floor_cmd="$FLOOR $site/content $floor_out"
-  HUGO_BIN="$(command -v hugo)"
 
   # A first build shows kbgen's errors plainly (hyperfine would only say "non-zero exit code").
   log "checking that kbgen builds the $n corpus"
-  rm -rf "$kbgen_out"; $kbgen_cmd
+  eval "$(fresh_prepare "$kbgen_out")"; $kbgen_cmd
 
   # "Over the previous output" is measured in its steady state: kbgen reuses the site it kept
   # from the build before last, which exists from the second build on. Two warmup runs per
@@ -159,16 +155,16 @@ for n in "${SIZES[@]}"; do
   for _ in 1 2; do $hugo_over_cmd >/dev/null; $rebuild_cmd 2>/dev/null; done
 
   log "hyperfine, $n articles per language: --warmup 2 --runs $runs"
-  echo "commands (empty output: --prepare '$(fresh_prepare '<output>' '<inputs>')'; over previous output: --prepare sync):"
+  echo "commands (empty output: --prepare '$(fresh_prepare '<output>')'; over previous output: --prepare sync):"
   printf '  %s\n' "$hugo_cmd" "$hugo_over_cmd" "$kbgen_cmd" "$rebuild_cmd" "$floor_cmd"
   json="$WORK/hyperfine-$n.json"
   LOADS+=("$n: load average before $(cut -d' ' -f1-3 /proc/loadavg)")
   hyperfine --warmup 2 --runs "$runs" --export-json "$json" \
-    --prepare "$(fresh_prepare "$hugo_out" "$corpus/hugo" "$HUGO_BIN")" \
+    --prepare "$(fresh_prepare "$hugo_out")" \
     --prepare "sync" \
-    --prepare "$(fresh_prepare "$kbgen_out" "$site" "$KBGEN")" \
+    --prepare "$(fresh_prepare "$kbgen_out")" \
     --prepare "sync" \
-    --prepare "$(fresh_prepare "$floor_out" "$site/content" "$FLOOR")" \
+    --prepare "$(fresh_prepare "$floor_out")" \
     -n "hugo, empty output" "$hugo_cmd" \
     -n "hugo, over previous output" "$hugo_over_cmd" \
     -n "kbgen, empty output" "$kbgen_cmd" \
@@ -181,11 +177,11 @@ for n in "${SIZES[@]}"; do
 
   # --- One extra run each under /usr/bin/time -v: CPU and peak memory ------------------------
   log "CPU time and peak memory (/usr/bin/time -v, one run each)"
-  eval "$(fresh_prepare "$hugo_out" "$corpus/hugo" "$HUGO_BIN")"; timed "$WORK/time-hugo-$n.txt" $hugo_cmd
+  eval "$(fresh_prepare "$hugo_out")"; timed "$WORK/time-hugo-$n.txt" $hugo_cmd
   sync; timed "$WORK/time-hugo-over-$n.txt" $hugo_over_cmd
   sync; timed "$WORK/time-kbgen-rebuild-$n.txt" $rebuild_cmd
-  eval "$(fresh_prepare "$floor_out" "$site/content" "$FLOOR")"; timed "$WORK/time-floor-$n.txt" $floor_cmd
-  eval "$(fresh_prepare "$kbgen_out" "$site" "$KBGEN")"; timed "$WORK/time-kbgen-$n.txt" $kbgen_cmd
+  eval "$(fresh_prepare "$floor_out")"; timed "$WORK/time-floor-$n.txt" $floor_cmd
+  eval "$(fresh_prepare "$kbgen_out")"; timed "$WORK/time-kbgen-$n.txt" $kbgen_cmd
 
   for tool in "hugo, empty output" "hugo, over previous output" "kbgen, empty output" \
     "kbgen, over previous output" "floor, empty output"; do
@@ -218,7 +214,7 @@ PY
 )")
 
   log "kbgen build --timings, $n articles per language (one run from scratch)"
-  rm -rf "$kbgen_out"; sync; $KBGEN build --root "$site" --output "$kbgen_out" --timings
+  eval "$(fresh_prepare "$kbgen_out")"; $KBGEN build --root "$site" --output "$kbgen_out" --timings
 done
 
 # --- Pagefind over kbgen's output of the largest size -----------------------------------------
@@ -254,7 +250,7 @@ kb_files=$(file_count "$kbgen_out/search-index")
   echo
   echo "Pagefind $("$PAGEFIND" --version | awk '{print $2}') over kbgen's output ($n articles/lang): wall $(wall_of "$pf_t") s, CPU $(cpu_of "$pf_t") s, peak memory $(rss_of "$pf_t") MiB; wrote $(human_bytes "$pf_bytes") in $pf_files files (kbgen's own search-index/: $(human_bytes "$kb_bytes") in $kb_files files)."
   echo
-  echo "Commands: hyperfine --warmup 2 --runs <5 below 10000, 3 from 10000>, empty output prepared with: $(fresh_prepare '<out>' '<inputs>'); over previous output with: sync"
+  echo "Commands: hyperfine --warmup 2 --runs <5 below 10000, 3 from 10000>, empty output prepared with: $(fresh_prepare '<out>'); over previous output with: sync"
   echo "  hugo -s $WORK/<N>/hugo --quiet -d $WORK/out/hugo-<N>            (and -d $WORK/out/hugo-over-<N>)"
   echo "  $KBGEN build --root $WORK/<N>/kbgen --output $WORK/out/kbgen-<N>   (and --output $WORK/out/kbgen-rebuild-<N>)"
   echo "  $FLOOR $WORK/<N>/kbgen/content $WORK/out/floor-<N>"
