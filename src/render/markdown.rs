@@ -51,7 +51,7 @@ pub fn render(
     let (mut alignments, mut in_head, mut cell) = (Vec::new(), false, 0);
     // About one event per 12 bytes of Markdown.
     let mut out: Vec<Event> = Vec::with_capacity(body.len() / 12);
-    let mut text = String::with_capacity(body.len());
+    let mut text = Words::with_capacity(body.len());
     let mut iter = Parser::new_ext(body, options).into_offset_iter();
     while let Some((event, range)) = iter.next() {
         match event {
@@ -125,7 +125,7 @@ pub fn render(
                 out.push(Event::Html(format!("<th scope=\"col\"{style}>").into()));
             }
             Event::End(TagEnd::TableCell) if in_head => {
-                text.push(' ');
+                text.space();
                 out.push(Event::Html("</th>".into()));
             }
             Event::Start(Tag::Link { ref dest_url, .. }) => {
@@ -144,17 +144,17 @@ pub fn render(
                 ),
             },
             Event::Text(ref t) | Event::Code(ref t) => {
-                text.push_str(t);
+                text.push(t);
                 out.push(event);
             }
             // Block ends separate words in the text: "lösenordet." in one cell and "Du" in the
             // next must not become one token.
             Event::SoftBreak | Event::HardBreak => {
-                text.push(' ');
+                text.space();
                 out.push(event);
             }
             Event::End(ref end) if !is_inline(end) => {
-                text.push(' ');
+                text.space();
                 out.push(event);
             }
             _ => out.push(event),
@@ -184,50 +184,59 @@ pub fn render(
     let body = Body {
         headings,
         links,
-        text: collapse_whitespace(&text),
+        text: text.0,
     };
     Ok((html, body))
 }
 
-/// `text` with every run of whitespace made one space, and none at either end: what
-/// `split_whitespace().collect::<Vec<_>>().join(" ")` gives, in one pass over the bytes (the
-/// body text of a large site is tens of megabytes).
-fn collapse_whitespace(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = String::with_capacity(text.len());
-    let (mut i, mut word) = (0, None);
-    while i < bytes.len() {
-        let b = bytes[i];
-        // Only these lead bytes start a non-ASCII whitespace character (U+0085, U+00A0,
-        // U+1680, U+2000–U+205F, U+3000).
-        let (space, width) = match b {
-            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => (true, 1),
-            0xC2 | 0xE1 | 0xE2 | 0xE3 => {
-                let c = text[i..].chars().next().expect("i is a char boundary");
-                (c.is_whitespace(), c.len_utf8())
-            }
-            _ => (false, 1),
-        };
-        match (space, word) {
-            (true, Some(start)) => {
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-                out.push_str(&text[start..i]);
-                word = None;
-            }
-            (false, None) => word = Some(i),
-            _ => {}
-        }
-        i += width;
+/// The words of a body's text, one space between them and none at either end, as
+/// `split_whitespace().collect::<Vec<_>>().join(" ")` of all that was pushed would give, made
+/// as the text comes (the body text of a large site is tens of megabytes).
+struct Words(String, bool);
+
+impl Words {
+    fn with_capacity(n: usize) -> Words {
+        Words(String::with_capacity(n), false)
     }
-    if let Some(start) = word {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&text[start..]);
+
+    /// A word boundary: whitespace between what was pushed before and what comes next.
+    fn space(&mut self) {
+        self.1 = true;
     }
-    out
+
+    fn push(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        let (mut i, mut start) = (0, 0);
+        while i < bytes.len() {
+            // Only these bytes can start whitespace: ASCII controls and space, and the lead
+            // bytes of U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
+            if !matches!(bytes[i], 0..=b' ' | 0xC2 | 0xE1..=0xE3) {
+                i += 1;
+                continue;
+            }
+            let c = text[i..].chars().next().expect("i is a char boundary");
+            if c.is_whitespace() {
+                self.word(&text[start..i]);
+                self.1 = true;
+                start = i + c.len_utf8();
+            }
+            i += c.len_utf8();
+        }
+        self.word(&text[start..]);
+    }
+
+    /// Appends `w` (no whitespace in it) to the word in progress, or as a new word after a
+    /// boundary.
+    fn word(&mut self, w: &str) {
+        if w.is_empty() {
+            return;
+        }
+        if self.1 && !self.0.is_empty() {
+            self.0.push(' ');
+        }
+        self.1 = false;
+        self.0.push_str(w);
+    }
 }
 
 fn is_inline(end: &TagEnd) -> bool {
@@ -392,12 +401,23 @@ mod properties {
             prop_assert_eq!(p.value().attr("title").unwrap(), expected.as_str());
         }
 
-        /// Whitespace collapses exactly as `split_whitespace` and `join` would, for ASCII
-        /// and Unicode spaces (no-break, ideographic, line separator) among other text.
+        /// Text pushed in pieces, with boundaries between some, comes out as
+        /// `split_whitespace` and `join` would make of it all, for ASCII and Unicode spaces
+        /// (no-break, ideographic, line separator) and controls that are not spaces.
         #[test]
-        fn whitespace_collapses_like_split_and_join(text in "[a-zö \t\n\r\u{0b}\u{0c}\u{85}\u{a0}\u{1680}\u{2003}\u{2028}\u{202f}\u{3000}\u{e1}\u{2019}]{0,40}") {
-            let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
-            prop_assert_eq!(collapse_whitespace(&text), expected);
+        fn words_collapse_like_split_and_join(pieces in prop::collection::vec(("[a-zö \t\n\r\u{01}\u{0b}\u{0c}\u{85}\u{a0}\u{1680}\u{2003}\u{2028}\u{202f}\u{3000}\u{e1}\u{2019}]{0,12}", any::<bool>()), 0..6)) {
+            let mut words = Words::with_capacity(0);
+            let mut all = String::new();
+            for (piece, boundary) in &pieces {
+                words.push(piece);
+                all.push_str(piece);
+                if *boundary {
+                    words.space();
+                    all.push(' ');
+                }
+            }
+            let expected = all.split_whitespace().collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(words.0, expected);
         }
     }
 }
