@@ -9,6 +9,11 @@ use std::path::Path;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // No transparent huge pages: the kernel zeroes (and first compacts memory for) a whole
+    // 2 MiB page where the allocator touches a part of it. A large build spent 0.5 s more in
+    // the kernel with them, and varied more (bench/README.md).
+    #[cfg(target_os = "linux")]
+    let _ = rustix::thread::disable_transparent_huge_pages(true);
     let cli = Cli::parse();
     let cwd = match std::env::current_dir() {
         Ok(d) => d,
