@@ -257,6 +257,43 @@ impl<'a> Counter<'a> {
     }
 }
 
+/// A document's weighted term frequencies, summed by term number into a table as long as the
+/// locale's term list and reset after each document: no hashing and no growing per document.
+struct TermSums {
+    sums: Vec<(f32, bool)>,
+    touched: Vec<u32>,
+}
+
+impl TermSums {
+    fn new(terms: usize) -> TermSums {
+        TermSums {
+            sums: vec![(0.0, false); terms],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, term: u32, w: f32, in_title: bool) {
+        let e = &mut self.sums[term as usize];
+        if *e == (0.0, false) {
+            self.touched.push(term);
+        }
+        e.0 += w;
+        e.1 |= in_title;
+    }
+
+    /// The terms of the document just added, in the order it first had them.
+    fn finish_doc(&mut self) -> Vec<(u32, f32, bool)> {
+        let sums = &mut self.sums;
+        self.touched
+            .drain(..)
+            .map(|k| {
+                let (t, title) = std::mem::take(&mut sums[k as usize]);
+                (k, t, title)
+            })
+            .collect()
+    }
+}
+
 struct LocaleIndex<'a> {
     code: String,
     docs: Vec<DocRecord<'a>>,
@@ -411,50 +448,45 @@ impl<'a> LocaleIndex<'a> {
         }
 
         // Pass 2: BM25F-weighted term frequencies per document, and whether the title holds
-        // the word itself.
+        // the word itself. Each thread sums into one dense table it reuses, by term number; a
+        // document's terms come out in the order it first has them, which no later step
+        // depends on (postings are filled document by document).
         let tfs: Vec<Vec<(u32, f32, bool)>> = chunks
             .par_iter()
             .zip(&remaps)
             .flat_map_iter(|(c, remap)| c.docs.iter().map(move |d| (d, remap)))
-            .map(|(d, remap)| {
-                let mut weight = [0f32; 6];
-                for (f, w) in weight.iter_mut().enumerate() {
-                    let (field_weight, b) = FIELDS[f];
-                    let norm = if avg[f] > 0.0 {
-                        1.0 - b + b * d.len[f] as f32 / avg[f]
-                    } else {
-                        1.0
-                    };
-                    *w = field_weight / norm;
-                }
-                let mut tf: FxHashMap<u32, (f32, bool)> = FxHashMap::default();
-                for (raw, counts) in &d.words {
-                    let (stem, compound, parts) = &raw_terms[remap[*raw as usize] as usize];
-                    let w: f32 = counts
-                        .iter()
-                        .zip(&weight)
-                        .map(|(&c, w)| f32::from(c) * w)
-                        .sum();
-                    let in_title = counts[0] > 0;
-                    let e = tf.entry(*stem).or_default();
-                    e.0 += w;
-                    e.1 |= in_title;
-                    for p in compound {
-                        tf.entry(*p).or_default().0 += w * PART_WEIGHT;
+            .map_init(
+                || TermSums::new(stems.len()),
+                |sums, (d, remap)| {
+                    let mut weight = [0f32; 6];
+                    for (f, w) in weight.iter_mut().enumerate() {
+                        let (field_weight, b) = FIELDS[f];
+                        let norm = if avg[f] > 0.0 {
+                            1.0 - b + b * d.len[f] as f32 / avg[f]
+                        } else {
+                            1.0
+                        };
+                        *w = field_weight / norm;
                     }
-                    for p in parts {
-                        let e = tf.entry(*p).or_default();
-                        e.0 += w * PART_WEIGHT;
-                        e.1 |= in_title;
+                    for (raw, counts) in &d.words {
+                        let (stem, compound, parts) = &raw_terms[remap[*raw as usize] as usize];
+                        let w: f32 = counts
+                            .iter()
+                            .zip(&weight)
+                            .map(|(&c, w)| f32::from(c) * w)
+                            .sum();
+                        let in_title = counts[0] > 0;
+                        sums.add(*stem, w, in_title);
+                        for p in compound {
+                            sums.add(*p, w * PART_WEIGHT, false);
+                        }
+                        for p in parts {
+                            sums.add(*p, w * PART_WEIGHT, in_title);
+                        }
                     }
-                }
-                let mut v: Vec<(u32, f32, bool)> = tf
-                    .into_iter()
-                    .map(|(k, (t, title))| (k, t, title))
-                    .collect();
-                v.sort_unstable_by_key(|e| e.0);
-                v
-            })
+                    sums.finish_doc()
+                },
+            )
             .collect();
         drop(raw_terms);
         drop(chunks);
