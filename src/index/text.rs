@@ -59,10 +59,19 @@ pub fn each_raw_token<'t>(text: &'t str, mut f: impl FnMut(Raw<'t, '_>)) {
     let mut lowered = String::new();
     let mut i = 0;
     while i < bytes.len() {
-        let (alnum, width) = alnum_at(text, i);
-        if !alnum {
-            i += width;
-            continue;
+        // Separators: the ASCII ones (most) without decoding a character.
+        let b = bytes[i];
+        if b.is_ascii() {
+            if !b.is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+        } else {
+            let (alnum, width) = alnum_at(text, i);
+            if !alnum {
+                i += width;
+                continue;
+            }
         }
         let start = i;
         // Lower-case ASCII letters and digits only: the token is its own slice of `text`.
