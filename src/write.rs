@@ -78,6 +78,7 @@ impl Output {
             output: self,
             known,
             written: std::sync::Mutex::new(Manifest::default()),
+            folders: std::sync::Mutex::new(rustc_hash::FxHashSet::default()),
         })
     }
 
@@ -123,6 +124,8 @@ pub struct Staging {
     /// Every file this build wrote or found unchanged: the sweep of a reused folder keeps
     /// them, and they are the manifest of the published site.
     written: std::sync::Mutex<Manifest>,
+    /// Folders this build made or found: each is created once, not once per file in it.
+    folders: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
 }
 
 const OUTPUT: &str = "";
@@ -217,7 +220,7 @@ impl Staging {
             }
         }
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| io_error(parent, "cannot create", e))?;
+            self.folder(parent)?;
         }
         let mut f = std::fs::File::create(&path).map_err(|e| io_error(&path, "cannot write", e))?;
         f.write_all(bytes)
@@ -226,6 +229,19 @@ impl Staging {
         if let Ok(meta) = f.metadata() {
             self.record(rel, Entry::of(&meta, hash));
         }
+        Ok(())
+    }
+
+    /// Makes the folder `dir` (and its parents) unless this build already has.
+    fn folder(&self, dir: &Path) -> Result<(), Diagnostic> {
+        if self.folders.lock().expect("no panic while held").contains(dir) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create", e))?;
+        self.folders
+            .lock()
+            .expect("no panic while held")
+            .insert(dir.to_path_buf());
         Ok(())
     }
 
