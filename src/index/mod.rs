@@ -676,7 +676,7 @@ fn push_radix36(out: &mut String, mut n: u32) {
             break;
         }
     }
-    out.push_str(std::str::from_utf8(&buf[i..]).expect("ASCII digits"));
+    out.extend(buf[i..].iter().map(|&b| char::from(b)));
 }
 
 #[cfg(test)]
