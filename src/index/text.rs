@@ -48,6 +48,39 @@ pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
     });
 }
 
+/// What a byte means to the tokenizer, looked up in one step (most text is ASCII).
+#[derive(Clone, Copy)]
+enum Class {
+    /// `a`–`z`, `0`–`9`: a token that is only these is already lower case.
+    Lower,
+    /// `A`–`Z`.
+    Upper,
+    /// `-` and `.`: inside a token when a letter or digit follows.
+    Joiner,
+    /// Every other ASCII byte.
+    Separator,
+    /// 0xC3, the lead byte of U+00C0–U+00FF.
+    Latin1,
+    /// Any other byte of a multi-byte character.
+    Other,
+}
+
+const CLASS: [Class; 256] = {
+    let mut table = [Class::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'0'..=b'9' => Class::Lower,
+            b'A'..=b'Z' => Class::Upper,
+            b'-' | b'.' => Class::Joiner,
+            _ => Class::Separator,
+        };
+        b += 1;
+    }
+    table[0xC3] = Class::Latin1;
+    table
+};
+
 /// Calls `f(raw)` for every token of `text`, lower case, joiners kept ("e-post",
 /// "imap.websupport.se"): `split_joined` makes the indexed word and its parts of it.
 ///
@@ -60,51 +93,56 @@ pub fn each_raw_token<'t>(text: &'t str, mut f: impl FnMut(Raw<'t, '_>)) {
     let mut i = 0;
     while i < bytes.len() {
         // Separators: the ASCII ones (most) without decoding a character.
-        let b = bytes[i];
-        if b.is_ascii() {
-            if !b.is_ascii_alphanumeric() {
+        match CLASS[bytes[i] as usize] {
+            Class::Lower | Class::Upper => {}
+            Class::Joiner | Class::Separator => {
                 i += 1;
                 continue;
             }
-        } else {
-            let (alnum, width) = alnum_at(text, i);
-            if !alnum {
-                i += width;
-                continue;
+            Class::Latin1 | Class::Other => {
+                let (alnum, width) = alnum_at(text, i);
+                if !alnum {
+                    i += width;
+                    continue;
+                }
             }
         }
         let start = i;
         // Lower-case ASCII letters and digits only: the token is its own slice of `text`.
         let mut plain = true;
         while i < bytes.len() {
-            let b = bytes[i];
-            if b.is_ascii_lowercase() || b.is_ascii_digit() {
-                i += 1;
-            } else if b.is_ascii_uppercase() {
-                plain = false;
-                i += 1;
-            } else if b == b'-' || b == b'.' {
-                if i + 1 < bytes.len() && alnum_at(text, i + 1).0 {
+            match CLASS[bytes[i] as usize] {
+                Class::Lower => i += 1,
+                Class::Upper => {
                     plain = false;
                     i += 1;
-                } else {
-                    break;
                 }
-            } else if b == 0xC3 {
-                // U+00C0–U+00FF, most of Swedish's letters: all letters but × and ÷, the
-                // lower-case ones (from ß) already lowered.
-                match bytes[i + 1] {
-                    0x97 | 0xB7 => break,
-                    n => plain &= n >= 0x9F,
+                Class::Joiner => {
+                    if i + 1 < bytes.len() && alnum_at(text, i + 1).0 {
+                        plain = false;
+                        i += 1;
+                    } else {
+                        break;
+                    }
                 }
-                i += 2;
-            } else {
-                let (alnum, width) = alnum_at(text, i);
-                if !alnum {
-                    break;
+                Class::Latin1 => {
+                    // U+00C0–U+00FF, most of Swedish's letters: all letters but × and ÷, the
+                    // lower-case ones (from ß) already lowered.
+                    match bytes[i + 1] {
+                        0x97 | 0xB7 => break,
+                        n => plain &= n >= 0x9F,
+                    }
+                    i += 2;
                 }
-                plain = false;
-                i += width;
+                Class::Other => {
+                    let (alnum, width) = alnum_at(text, i);
+                    if !alnum {
+                        break;
+                    }
+                    plain = false;
+                    i += width;
+                }
+                Class::Separator => break,
             }
         }
         let token = &text[start..i];
