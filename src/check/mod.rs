@@ -8,7 +8,7 @@
 pub mod fluent;
 pub mod servers;
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::model::Site;
 use crate::render::markdown::Body;
 use serde::Serialize;
@@ -70,7 +70,8 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
     let files: BTreeSet<String> = site.statics.files.iter().map(|f| format!("/{f}")).collect();
     let mut out = Vec::new();
     for (i, (a, body)) in site.articles.iter().zip(bodies).enumerate() {
-        for (dest, pos) in &body.links {
+        for (dest, offset) in &body.links {
+            let pos = Pos::of_offset(&a.body, *offset).below(a.body_line);
             let (path, fragment) = dest
                 .split_once('#')
                 .map_or((dest.as_str(), None), |(p, f)| (p, Some(f)));
@@ -90,7 +91,7 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
                         out.push(
                             Diagnostic::error(
                                 &a.file,
-                                *pos,
+                                pos,
                                 format!("broken link: no page at `{path}`"),
                             )
                             .with_source(&a.source())
@@ -114,7 +115,7 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
                     out.push(
                         Diagnostic::error(
                             &a.file,
-                            *pos,
+                            pos,
                             format!(
                                 "broken link: `{}` has no heading `#{fragment}`",
                                 site.articles[t].url

@@ -21,8 +21,9 @@ pub struct Body {
     pub headings: Vec<(u8, String, String)>,
     /// The body as plain text (no markup), for search snippets.
     pub text: String,
-    /// Every link's destination with its position in the file, for `kbgen check`.
-    pub links: Vec<(String, Pos)>,
+    /// Every link's destination with its byte offset in the body, for `kbgen check` (a
+    /// build never reports a position, so none is worked out).
+    pub links: Vec<(String, usize)>,
 }
 
 /// Renders a server table for a directive; supplied by the caller, which owns the templates.
@@ -132,7 +133,7 @@ pub fn render(
                 if let Err((msg, hint)) = check_link(dest_url) {
                     errors.push(err(&range, msg).hint(hint));
                 }
-                links.push((dest_url.to_string(), at(&range)));
+                links.push((dest_url.to_string(), range.start));
                 out.push(event);
             }
             Event::Html(_) | Event::InlineHtml(_) => match site.config.raw_html {
@@ -194,6 +195,18 @@ pub fn render(
 /// as the text comes (the body text of a large site is tens of megabytes).
 struct Words(String, bool);
 
+/// The bytes that can start whitespace: ASCII controls and space, and the lead bytes of
+/// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
+const MAY_START_SPACE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = matches!(b as u8, 0..=b' ' | 0xC2 | 0xE1..=0xE3);
+        b += 1;
+    }
+    table
+};
+
 impl Words {
     fn with_capacity(n: usize) -> Words {
         Words(String::with_capacity(n), false)
@@ -208,9 +221,7 @@ impl Words {
         let bytes = text.as_bytes();
         let (mut i, mut start) = (0, 0);
         while i < bytes.len() {
-            // Only these bytes can start whitespace: ASCII controls and space, and the lead
-            // bytes of U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
-            if !matches!(bytes[i], 0..=b' ' | 0xC2 | 0xE1..=0xE3) {
+            if !MAY_START_SPACE[bytes[i] as usize] {
                 i += 1;
                 continue;
             }
