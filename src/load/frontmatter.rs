@@ -63,7 +63,7 @@ pub struct ServerTableSource {
     pub rows: Option<Vec<ServerRow>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerRow {
     pub host: String,
@@ -71,7 +71,7 @@ pub struct ServerRow {
     pub security: Security,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Port(pub u16);
 
 // Both types check their value inside a visitor: an error raised there carries the position
@@ -98,7 +98,9 @@ impl<'de> Deserialize<'de> for Port {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, serde::Serialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Security {
     Ssl,

@@ -12,11 +12,14 @@ pub mod templates;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::localise::L10n;
-use crate::model::{ArticleId, CategoryId, LocaleId, Site};
+use crate::load::frontmatter::ServerRow;
+use crate::model::{Article, ArticleId, CategoryId, LocaleId, Site};
 use crate::write::{url_to_file, Sink};
 use markdown::Body;
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::sync::Mutex;
 use templates::Templates;
 use tera::{Context, Value};
 
@@ -94,13 +97,10 @@ pub fn all(
 
 /// Every article's body: Markdown rendered, server tables placed, links and headings noted.
 pub fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Body>, Diagnostics> {
-    let placeholders = l10n.domain_placeholders();
+    let tables = ServerTables::new(l10n, templates);
     let results: Vec<_> = (0..site.articles.len())
         .into_par_iter()
-        .map(|a| {
-            let placeholder = &placeholders[site.articles[a].locale];
-            body(site, templates, placeholder, a).map(|(_, body)| body)
-        })
+        .map(|a| body(site, &tables, a).map(|(_, body)| body))
         .collect();
     let mut out = Vec::with_capacity(results.len());
     let mut errors = Diagnostics::default();
@@ -114,22 +114,48 @@ pub fn bodies(site: &Site, l10n: &L10n, templates: &Templates) -> Result<Vec<Bod
     Ok(out)
 }
 
-/// One article's body: its HTML and what else rendering found. `placeholder` replaces
-/// `{domain}` in server tables, in the article's language.
+/// One article's body: its HTML and what else rendering found.
 fn body(
     site: &Site,
-    templates: &Templates,
-    placeholder: &str,
+    tables: &ServerTables,
     id: ArticleId,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
     let a = &site.articles[id];
-    let table = |name: &str| {
+    markdown::render(site, a, &|name: &str| tables.html(a, name))
+}
+
+/// Server tables as HTML, each made once: help centres repeat the same settings
+/// (imap.websupport.se, 993, SSL) in many articles, and the template is the same for all.
+struct ServerTables<'a> {
+    templates: &'a Templates,
+    /// Per locale, what replaces `{domain}` in hosts.
+    placeholders: Vec<String>,
+    made: Mutex<FxHashMap<TableKey, String>>,
+}
+
+/// What a table's HTML depends on: the locale, the table's name, caption and rows.
+type TableKey = (LocaleId, String, Option<String>, Vec<ServerRow>);
+
+impl<'a> ServerTables<'a> {
+    fn new(l10n: &L10n, templates: &'a Templates) -> ServerTables<'a> {
+        ServerTables {
+            templates,
+            placeholders: l10n.domain_placeholders(),
+            made: Mutex::default(),
+        }
+    }
+
+    fn html(&self, a: &Article, name: &str) -> Result<String, Diagnostic> {
         let t = &a.tables[name];
+        let key = (a.locale, name.to_string(), t.caption.clone(), t.rows.clone());
+        if let Some(html) = self.made.lock().expect("no panic while held").get(&key) {
+            return Ok(html.clone());
+        }
         let rows: Vec<_> = t
             .rows
             .iter()
             .map(|r| TableRow {
-                host: r.host.replace("{domain}", placeholder),
+                host: r.host.replace("{domain}", &self.placeholders[a.locale]),
                 port: r.port.0,
                 security: r.security.as_str(),
             })
@@ -139,9 +165,13 @@ fn body(
         ctx.insert("name", name);
         ctx.insert("caption", &t.caption);
         ctx.insert("rows", &rows);
-        templates.render("server-table.html", &ctx)
-    };
-    markdown::render(site, a, &table)
+        let html = self.templates.render("server-table.html", &ctx)?;
+        self.made
+            .lock()
+            .expect("no panic while held")
+            .insert(key, html.clone());
+        Ok(html)
+    }
 }
 
 /// Renders only the pages of the articles `ids` (and their aliases), updating their entries
@@ -242,8 +272,7 @@ struct Renderer<'a> {
     templates: &'a Templates,
     status: &'a [crate::status::LocaleStatus],
     json_ld: seo::JsonLd,
-    /// Per locale, what replaces `{domain}` in server tables.
-    placeholders: Vec<String>,
+    tables: ServerTables<'a>,
 }
 
 impl<'a> Renderer<'a> {
@@ -262,7 +291,7 @@ impl<'a> Renderer<'a> {
             templates,
             status,
             json_ld,
-            placeholders: l10n.domain_placeholders(),
+            tables: ServerTables::new(l10n, templates),
         })
     }
 }
@@ -293,8 +322,7 @@ impl Renderer<'_> {
         let results: Vec<(Option<Body>, Vec<Diagnostic>)> = ids
             .par_iter()
             .map(|&a| {
-                let placeholder = &self.placeholders[self.site.articles[a].locale];
-                let (html, body) = match body(self.site, self.templates, placeholder, a) {
+                let (html, body) = match body(self.site, &self.tables, a) {
                     Ok(b) => b,
                     Err(e) => return (None, e),
                 };
