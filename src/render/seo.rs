@@ -243,30 +243,41 @@ fn entry(
     lastmod: Option<String>,
     alts: &[(String, LocaleId)],
 ) {
+    // Written piece by piece: a large site has tens of thousands of entries.
+    let base = site.config.base_url.as_str();
     out.push_str("<url><loc>");
-    out.push_str(&xml_escape(&site.absolute(url)));
+    push_escaped(out, base);
+    push_escaped(out, url);
     out.push_str("</loc>");
     if let Some(d) = lastmod {
-        out.push_str(&format!("<lastmod>{d}</lastmod>"));
+        out.push_str("<lastmod>");
+        out.push_str(&d);
+        out.push_str("</lastmod>");
     }
+    let link = |out: &mut String, lang: &str, href: &str| {
+        out.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
+        push_escaped(out, lang);
+        out.push_str("\" href=\"");
+        push_escaped(out, base);
+        push_escaped(out, href);
+        out.push_str("\"/>");
+    };
     for (href, o) in alts {
-        out.push_str(&format!(
-            "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
-            xml_escape(&site.locales[*o].code),
-            xml_escape(&site.absolute(href))
-        ));
+        link(out, &site.locales[*o].code, href);
     }
     if let Some((href, _)) = alts.iter().find(|(_, o)| *o == 0) {
-        out.push_str(&format!(
-            "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
-            xml_escape(&site.absolute(href))
-        ));
+        link(out, "x-default", href);
     }
     out.push_str("</url>\n");
 }
 
-fn xml_escape(s: &str) -> String {
-    super::escape(s)
+/// Appends `s` escaped for XML text and attribute values (as `escape` does).
+fn push_escaped(out: &mut String, s: &str) {
+    if s.contains(['&', '<', '>', '"', '\'']) {
+        out.push_str(&super::escape(s));
+    } else {
+        out.push_str(s);
+    }
 }
 
 pub fn robots(site: &Site) -> String {
