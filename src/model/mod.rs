@@ -109,9 +109,11 @@ impl Site {
     /// Frees the articles' Markdown once every body is rendered (a build's later steps read
     /// only the rendered bodies): at 10,000 articles per language it is 90 MB.
     pub fn drop_markdown(&mut self) {
-        for a in &mut self.articles {
-            a.body = String::new();
-        }
+        use rayon::prelude::*;
+        // Freed on all threads: 20,000 bodies freed one by one held up the build.
+        self.articles
+            .par_iter_mut()
+            .for_each(|a| a.body = String::new());
     }
 
     pub fn locale_of(&self, a: &Article) -> &Locale {
