@@ -10,7 +10,8 @@ use crate::config::Config;
 use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::{Date, Level, ServerRow};
 use crate::load::{field_pos, Content, RawArticle, StaticFiles, CONTENT_DIR};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 pub type LocaleId = usize;
@@ -455,7 +456,7 @@ fn build_articles(
     let locale_index = |code: &str| locales.iter().position(|l| l.code == code).unwrap_or(0);
     raw.sort_by(|a, b| (&a.key, locale_index(&a.locale)).cmp(&(&b.key, locale_index(&b.locale))));
     let mut articles = Vec::with_capacity(raw.len());
-    let mut slugs: HashMap<(LocaleId, String), PathBuf> = HashMap::new();
+    let mut slugs: HashMap<(LocaleId, String), PathBuf> = HashMap::default();
     for a in raw {
         let locale = locale_index(&a.locale);
         let name = a.key.rsplit('/').next().unwrap_or("");
@@ -563,7 +564,12 @@ fn build_articles(
             })
             .collect();
         let url = format!("{}/kb/{}/", locales[locale].prefix, slug);
-        let aliases_pos = a.field_pos("aliases");
+        // Only an article with aliases can have an error there.
+        let aliases_pos = if a.front.aliases.is_empty() {
+            Pos::START
+        } else {
+            a.field_pos("aliases")
+        };
         articles.push(Article {
             key: a.key,
             file: a.file,
@@ -612,7 +618,7 @@ pub fn check_alias(alias: &str) -> Result<(), &'static str> {
 }
 
 fn link_translations(site: &mut Site) {
-    let mut by_key: HashMap<&str, Vec<ArticleId>> = HashMap::new();
+    let mut by_key: HashMap<&str, Vec<ArticleId>> = HashMap::default();
     for (i, a) in site.articles.iter().enumerate() {
         by_key.entry(a.key.as_str()).or_default().push(i);
     }
@@ -695,7 +701,7 @@ fn fill_categories(site: &mut Site) {
 /// most tags, in the same language. Computed once here, read by every page.
 fn compute_related(site: &mut Site) {
     let limit = site.config.related_articles;
-    let mut by_tag: HashMap<(LocaleId, &str), Vec<ArticleId>> = HashMap::new();
+    let mut by_tag: HashMap<(LocaleId, &str), Vec<ArticleId>> = HashMap::default();
     for (i, a) in site.articles.iter().enumerate() {
         for t in &a.tags {
             by_tag.entry((a.locale, t.as_str())).or_default().push(i);
