@@ -179,12 +179,15 @@ impl Manifest {
 
     /// Writes the manifest whole or not at all.
     fn write(&self, path: &Path) -> std::io::Result<()> {
+        use rayon::prelude::*;
+        // Tens of thousands of lines, made and sorted on all threads: this is the last step
+        // of a build, which nothing else overlaps.
         let mut lines: Vec<String> = self
             .0
-            .iter()
+            .par_iter()
             .map(|(p, e)| format!("{:016x} {} {} {}", e.hash, e.len, e.mtime, p.display()))
             .collect();
-        lines.sort_unstable();
+        lines.par_sort_unstable();
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
         std::fs::write(&tmp, lines.join("\n"))?;
