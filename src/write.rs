@@ -237,7 +237,12 @@ impl Staging {
 
     /// Makes the folder `dir` (and its parents) unless this build already has.
     fn folder(&self, dir: &Path) -> Result<(), Diagnostic> {
-        if self.folders.lock().expect("no panic while held").contains(dir) {
+        if self
+            .folders
+            .lock()
+            .expect("no panic while held")
+            .contains(dir)
+        {
             return Ok(());
         }
         std::fs::create_dir_all(dir).map_err(|e| io_error(dir, "cannot create", e))?;

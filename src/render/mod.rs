@@ -11,8 +11,8 @@ pub mod seo;
 pub mod templates;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::localise::L10n;
 use crate::load::frontmatter::ServerRow;
+use crate::localise::L10n;
 use crate::model::{Article, ArticleId, CategoryId, LocaleId, Site};
 use crate::write::{url_to_file, Sink};
 use markdown::Body;
@@ -147,7 +147,12 @@ impl<'a> ServerTables<'a> {
 
     fn html(&self, a: &Article, name: &str) -> Result<String, Diagnostic> {
         let t = &a.tables[name];
-        let key = (a.locale, name.to_string(), t.caption.clone(), t.rows.clone());
+        let key = (
+            a.locale,
+            name.to_string(),
+            t.caption.clone(),
+            t.rows.clone(),
+        );
         if let Some(html) = self.made.lock().expect("no panic while held").get(&key) {
             return Ok(html.clone());
         }
