@@ -461,7 +461,28 @@ fn build_articles(
     });
     let mut articles = Vec::with_capacity(raw.len());
     let mut slugs: HashMap<(LocaleId, String), PathBuf> = HashMap::default();
-    for a in raw {
+    // Each article's tables (with the position of each in the file) are made on all threads
+    // first: the loop below is serial, as it checks slugs against each other.
+    let tables: Vec<BTreeMap<String, ServerTable>> = {
+        use rayon::prelude::*;
+        raw.par_iter()
+            .map(|a| {
+                a.front
+                    .server_tables
+                    .iter()
+                    .map(|(name, t)| {
+                        let table = ServerTable {
+                            caption: t.caption.clone(),
+                            rows: t.rows.clone().unwrap_or_default(),
+                            pos: field_pos(&a.yaml, name, 1),
+                        };
+                        (name.clone(), table)
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    for (a, tables) in raw.into_iter().zip(tables) {
         let locale = locale_index(&a.locale);
         let name = a.key.rsplit('/').next().unwrap_or("");
         if !is_key(name) {
@@ -551,22 +572,6 @@ fn build_articles(
                 );
             }
         }
-        let tables = a
-            .front
-            .server_tables
-            .iter()
-            .map(|(name, t)| {
-                let pos = field_pos(&a.yaml, name, 1);
-                (
-                    name.clone(),
-                    ServerTable {
-                        caption: t.caption.clone(),
-                        rows: t.rows.clone().unwrap_or_default(),
-                        pos,
-                    },
-                )
-            })
-            .collect();
         let url = format!("{}/kb/{}/", locales[locale].prefix, slug);
         // Only an article with aliases can have an error there.
         let aliases_pos = if a.front.aliases.is_empty() {
