@@ -24,7 +24,10 @@
 # find_inode_bit/recently_deleted, 7 % of kbgen's time even with the page cache dropped). A
 # fresh clone has no such deletion behind it, and a folder moved aside frees nothing. A
 # trash left by an interrupted run is deleted at the start, and the benchmark then waits
-# out that minute. The trash needs about 6 GB at 10,000 articles per language.
+# out that minute. The trash needs about 6 GB at 10,000 articles per language. Any other large
+# deletion on the same file system in the minutes before (a build tree, a clone) slows the
+# first empty-output builds of every tool in the same way: run the benchmark after a quiet
+# minute.
 # Wall time is hyperfine's mean ± stddev; CPU time and peak memory come from one extra run under
 # /usr/bin/time -v; pages/s is the number of .html files in the output divided by the mean wall
 # time. See bench/README.md.
@@ -79,7 +82,9 @@ if [ -d "$TRASH" ]; then
   sleep 65
 fi
 mkdir -p "$TRASH"
-trap 'rm -rf "$TRASH"' EXIT
+trap 'rm -rf "$TRASH"; sync' EXIT
+# Everything written or deleted before the benchmark goes to disk first.
+sync
 
 # --- Helpers ---------------------------------------------------------------------------------
 # Fields of `/usr/bin/time -v` output: cpu seconds (user+sys) and peak RSS in MiB.
