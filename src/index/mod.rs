@@ -216,14 +216,12 @@ impl<'a> Chunk<'a> {
     }
 }
 
-/// Numbers raw tokens and counts them per field for the document at hand: `counts` by
-/// number, `touched` the numbers this document has, so each document costs only its words.
+/// Numbers raw tokens and counts them per field for the document at hand.
 #[derive(Default)]
 struct Counter<'a> {
     ids: FxHashMap<Cow<'a, str>, u32>,
     names: Vec<Cow<'a, str>>,
-    counts: Vec<[u16; 6]>,
-    touched: Vec<u32>,
+    counts: PerDoc<[u16; 6]>,
 }
 
 impl<'a> Counter<'a> {
@@ -235,60 +233,51 @@ impl<'a> Counter<'a> {
                 let id = self.names.len() as u32;
                 self.ids.insert(key.clone(), id);
                 self.names.push(key);
-                self.counts.push([0; 6]);
+                self.counts.values.push([0; 6]);
                 id
             }
         };
-        let c = &mut self.counts[id as usize];
-        if *c == [0; 6] {
-            self.touched.push(id);
-        }
+        let c = self.counts.get(id);
         c[field] = c[field].saturating_add(1);
     }
 
     /// The counts of the document just added, which start again from zero.
     fn finish_doc(&mut self) -> Vec<(u32, [u16; 6])> {
-        let counts = &mut self.counts;
-        self.touched
-            .drain(..)
-            .map(|id| (id, std::mem::take(&mut counts[id as usize])))
-            .collect()
+        self.counts.finish_doc()
     }
 }
 
-/// A document's weighted term frequencies, summed by term number into a table as long as the
-/// locale's term list and reset after each document: no hashing and no growing per document.
-struct TermSums {
-    sums: Vec<(f32, bool)>,
+/// Values by number for the document at hand, and the numbers it has: each document costs
+/// only its own, and the table is reused, back at zero, for the next (no hashing and no
+/// growing per document).
+#[derive(Default)]
+struct PerDoc<T> {
+    values: Vec<T>,
     touched: Vec<u32>,
 }
 
-impl TermSums {
-    fn new(terms: usize) -> TermSums {
-        TermSums {
-            sums: vec![(0.0, false); terms],
+impl<T: Copy + Default + PartialEq> PerDoc<T> {
+    fn new(len: usize) -> PerDoc<T> {
+        PerDoc {
+            values: vec![T::default(); len],
             touched: Vec::new(),
         }
     }
 
-    fn add(&mut self, term: u32, w: f32, in_title: bool) {
-        let e = &mut self.sums[term as usize];
-        if *e == (0.0, false) {
-            self.touched.push(term);
+    fn get(&mut self, n: u32) -> &mut T {
+        let v = &mut self.values[n as usize];
+        if *v == T::default() {
+            self.touched.push(n);
         }
-        e.0 += w;
-        e.1 |= in_title;
+        v
     }
 
-    /// The terms of the document just added, in the order it first had them.
-    fn finish_doc(&mut self) -> Vec<(u32, f32, bool)> {
-        let sums = &mut self.sums;
+    /// The values of the document just added, in the order it first had them.
+    fn finish_doc(&mut self) -> Vec<(u32, T)> {
+        let values = &mut self.values;
         self.touched
             .drain(..)
-            .map(|k| {
-                let (t, title) = std::mem::take(&mut sums[k as usize]);
-                (k, t, title)
-            })
+            .map(|n| (n, std::mem::take(&mut values[n as usize])))
             .collect()
     }
 }
@@ -450,12 +439,12 @@ impl<'a> LocaleIndex<'a> {
         // the word itself. Each thread sums into one dense table it reuses, by term number; a
         // document's terms come out in the order it first has them, which no later step
         // depends on (postings are filled document by document).
-        let tfs: Vec<Vec<(u32, f32, bool)>> = chunks
+        let tfs: Vec<Vec<(u32, (f32, bool))>> = chunks
             .par_iter()
             .zip(&remaps)
             .flat_map_iter(|(c, remap)| c.docs.iter().map(move |d| (d, remap)))
             .map_init(
-                || TermSums::new(stems.len()),
+                || PerDoc::<(f32, bool)>::new(stems.len()),
                 |sums, (d, remap)| {
                     let mut weight = [0f32; 6];
                     for (f, w) in weight.iter_mut().enumerate() {
@@ -475,12 +464,17 @@ impl<'a> LocaleIndex<'a> {
                             .map(|(&c, w)| f32::from(c) * w)
                             .sum();
                         let in_title = counts[0] > 0;
-                        sums.add(*stem, w, in_title);
+                        let mut add = |term: u32, w: f32, title: bool| {
+                            let e = sums.get(term);
+                            e.0 += w;
+                            e.1 |= title;
+                        };
+                        add(*stem, w, in_title);
                         for p in compound {
-                            sums.add(*p, w * PART_WEIGHT, false);
+                            add(*p, w * PART_WEIGHT, false);
                         }
                         for p in parts {
-                            sums.add(*p, w * PART_WEIGHT, in_title);
+                            add(*p, w * PART_WEIGHT, in_title);
                         }
                     }
                     sums.finish_doc()
@@ -491,7 +485,7 @@ impl<'a> LocaleIndex<'a> {
         drop(chunks);
         let mut df = vec![0u32; stems.len()];
         for tf in &tfs {
-            for (k, _, _) in tf {
+            for (k, _) in tf {
                 df[*k as usize] += 1;
             }
         }
@@ -504,7 +498,7 @@ impl<'a> LocaleIndex<'a> {
             .collect();
         let mut max = 0f32;
         for (doc, tf) in tfs.iter().enumerate() {
-            for &(k, t, in_title) in tf {
+            for &(k, (t, in_title)) in tf {
                 let idf = idf[k as usize];
                 // Saturation keeps a long body from drowning the fields; a title that holds
                 // the word earns a bonus beyond it, as readers expect that article first.

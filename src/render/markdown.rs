@@ -185,7 +185,7 @@ pub fn render(
     let body = Body {
         headings,
         links,
-        text: text.0,
+        text: text.text,
     };
     Ok((html, body))
 }
@@ -193,7 +193,11 @@ pub fn render(
 /// The words of a body's text, one space between them and none at either end, as
 /// `split_whitespace().collect::<Vec<_>>().join(" ")` of all that was pushed would give, made
 /// as the text comes (the body text of a large site is tens of megabytes).
-struct Words(String, bool);
+struct Words {
+    text: String,
+    /// Whitespace was seen since the last word: the next one starts after a space.
+    space: bool,
+}
 
 /// The bytes that can start whitespace: ASCII controls and space, and the lead bytes of
 /// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
@@ -209,12 +213,15 @@ const MAY_START_SPACE: [bool; 256] = {
 
 impl Words {
     fn with_capacity(n: usize) -> Words {
-        Words(String::with_capacity(n), false)
+        Words {
+            text: String::with_capacity(n),
+            space: false,
+        }
     }
 
     /// A word boundary: whitespace between what was pushed before and what comes next.
     fn space(&mut self) {
-        self.1 = true;
+        self.space = true;
     }
 
     fn push(&mut self, text: &str) {
@@ -228,7 +235,7 @@ impl Words {
             let c = text[i..].chars().next().expect("i is a char boundary");
             if c.is_whitespace() {
                 self.word(&text[start..i]);
-                self.1 = true;
+                self.space = true;
                 start = i + c.len_utf8();
             }
             i += c.len_utf8();
@@ -242,11 +249,11 @@ impl Words {
         if w.is_empty() {
             return;
         }
-        if self.1 && !self.0.is_empty() {
-            self.0.push(' ');
+        if self.space && !self.text.is_empty() {
+            self.text.push(' ');
         }
-        self.1 = false;
-        self.0.push_str(w);
+        self.space = false;
+        self.text.push_str(w);
     }
 }
 
@@ -362,19 +369,12 @@ fn check_link(dest: &str) -> Result<(), (String, String)> {
     }
 }
 
+/// `s` with the five HTML special characters as entities: what templates do to what they
+/// print (one escaper for both).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    let mut out = Vec::with_capacity(s.len());
+    super::templates::escape_html(s, &mut out).expect("a Vec takes every write");
+    String::from_utf8(out).expect("entities keep the text UTF-8")
 }
 
 #[cfg(test)]
@@ -428,7 +428,7 @@ mod properties {
                 }
             }
             let expected = all.split_whitespace().collect::<Vec<_>>().join(" ");
-            prop_assert_eq!(words.0, expected);
+            prop_assert_eq!(words.text, expected);
         }
     }
 }

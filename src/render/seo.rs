@@ -244,10 +244,8 @@ fn entry(
     alts: &[(String, LocaleId)],
 ) {
     // Written piece by piece: a large site has tens of thousands of entries.
-    let base = site.config.base_url.as_str();
     out.push_str("<url><loc>");
-    push_escaped(out, base);
-    push_escaped(out, url);
+    push_escaped(out, &site.absolute(url));
     out.push_str("</loc>");
     if let Some(d) = lastmod {
         out.push_str("<lastmod>");
@@ -258,8 +256,7 @@ fn entry(
         out.push_str("<xhtml:link rel=\"alternate\" hreflang=\"");
         push_escaped(out, lang);
         out.push_str("\" href=\"");
-        push_escaped(out, base);
-        push_escaped(out, href);
+        push_escaped(out, &site.absolute(href));
         out.push_str("\"/>");
     };
     for (href, o) in alts {

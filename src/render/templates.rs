@@ -171,7 +171,7 @@ impl Templates {
 /// What templates print is escaped as tera escapes it (the same five entities), but the runs
 /// between special characters are written whole: tera's own escaper writes byte by byte
 /// through `dyn Write`, a fifth of the time of rendering a page (perf).
-fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+pub(crate) fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut start = 0;
     for (i, b) in bytes.iter().enumerate() {
