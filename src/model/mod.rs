@@ -454,132 +454,158 @@ fn build_articles(
         .collect();
     let mut raw: Vec<RawArticle> = raw.into_iter().filter(|a| !a.front.draft).collect();
     let locale_index = |code: &str| locales.iter().position(|l| l.code == code).unwrap_or(0);
-    raw.sort_by(|a, b| {
+    rayon::slice::ParallelSliceMut::par_sort_by(&mut raw[..], |a, b| {
         a.key
             .cmp(&b.key)
             .then_with(|| locale_index(&a.locale).cmp(&locale_index(&b.locale)))
     });
-    let mut articles = Vec::with_capacity(raw.len());
-    let mut slugs: HashMap<(LocaleId, String), PathBuf> = HashMap::default();
-    // Each article's tables (with the position of each in the file) are made on all threads
-    // first: the loop below is serial, as it checks slugs against each other.
-    let tables: Vec<BTreeMap<String, ServerTable>> = {
+    // Each article is made on all threads; only the slug check, which compares articles
+    // with each other, is serial. Errors keep the order of the articles.
+    let made: Vec<Result<Made, Diagnostic>> = {
         use rayon::prelude::*;
-        raw.par_iter()
-            .map(|a| {
-                a.front
-                    .server_tables
-                    .iter()
-                    .map(|(name, t)| {
-                        let table = ServerTable {
-                            caption: t.caption.clone(),
-                            rows: t.rows.clone().unwrap_or_default(),
-                            pos: field_pos(&a.yaml, name, 1),
-                        };
-                        (name.clone(), table)
-                    })
-                    .collect()
-            })
+        raw.into_par_iter()
+            .map(|a| make_article(locales, &cat_ids, a))
             .collect()
     };
-    for (a, tables) in raw.into_iter().zip(tables) {
-        let locale = locale_index(&a.locale);
-        let name = a.key.rsplit('/').next().unwrap_or("");
-        if !is_key(name) {
-            diags.push(
-                Diagnostic::error(&a.file, Pos::START, format!("the file name `{}` cannot be an article key", name.escape_debug()))
-                    .hint("name article files `<key>.<locale>.md` with a key of a-z, 0-9, `-` and `_`, e.g. `change-password.sv.md`"),
-            );
-            continue;
-        }
-        let Some(&category) = cat_ids.get(a.category.as_str()) else {
-            let hint = if a.category.is_empty() {
-                "put articles in a category folder under content/".to_string()
-            } else {
-                format!(
-                    "create {CONTENT_DIR}/{}/{} with the category's titles",
-                    a.category,
-                    crate::load::CATEGORY_FILE
-                )
-            };
-            diags.push(
-                Diagnostic::error(
-                    &a.file,
-                    Pos::START,
-                    format!(
-                        "the folder `{CONTENT_DIR}/{}` is not a category: it has no _category.yaml",
-                        a.category
-                    ),
-                )
-                .hint(hint),
-            );
-            continue;
-        };
-        let err = |field: &str, msg: String| {
-            Diagnostic::error(&a.file, a.field_pos(field), msg)
-                .with_source(&format!("---\n{}", a.yaml))
-        };
-        let slug = match &a.front.slug {
-            Some(s) if is_slug(s) => s.clone(),
-            Some(s) => {
-                diags.push(
-                    err(
-                        "slug",
-                        format!("the slug `{s}` may hold only a-z, 0-9 and dashes"),
-                    )
-                    .hint(format!("for example `{}`", slugify(s))),
-                );
-                continue;
+    let mut slugs: HashMap<(LocaleId, &str), &std::path::Path> = HashMap::default();
+    let mut keep = Vec::with_capacity(made.len());
+    for m in &made {
+        let ok = match m {
+            Err(d) => {
+                diags.push(d.clone());
+                false
             }
-            None => slugify(&a.front.title),
-        };
-        if slug.is_empty() {
-            diags.push(
-                err("title", "no slug can be made from this title".into())
-                    .hint("add a `slug:` field"),
-            );
-            continue;
-        }
-        if let Some(other) = slugs.insert((locale, slug.clone()), a.file.clone()) {
-            let field = if a.front.slug.is_some() {
-                "slug"
-            } else {
-                "title"
-            };
-            diags.push(
-                err(
-                    field,
-                    format!(
-                        "the slug `{slug}` is already used by {}",
-                        display_path(&other)
-                    ),
-                )
-                .hint("give one of the two articles another `slug:`"),
-            );
-            continue;
-        }
-        if a.front.title.trim().is_empty() {
-            diags.push(err("title", "the title is empty".into()));
-        }
-        for alias in &a.front.aliases {
-            if let Err(why) = check_alias(alias) {
-                diags.push(
-                    err(
-                        "aliases",
-                        format!("the alias `{}` {why}", alias.escape_debug()),
-                    )
-                    .hint("an alias is an old URL path of this site, such as `/kb/old-name/`"),
-                );
+            Ok(m) => {
+                let a = &m.article;
+                if let Some(other) = slugs.insert((a.locale, &a.slug), &a.file) {
+                    let field = if m.slug_given { "slug" } else { "title" };
+                    diags.push(
+                        Diagnostic::error(
+                            &a.file,
+                            field_pos(&a.yaml, field, 1),
+                            format!(
+                                "the slug `{}` is already used by {}",
+                                a.slug,
+                                display_path(other)
+                            ),
+                        )
+                        .with_source(&format!("---\n{}", a.yaml))
+                        .hint("give one of the two articles another `slug:`"),
+                    );
+                    false
+                } else {
+                    diags.extend(m.warnings.iter().cloned());
+                    true
+                }
             }
-        }
-        let url = format!("{}/kb/{}/", locales[locale].prefix, slug);
-        // Only an article with aliases can have an error there.
-        let aliases_pos = if a.front.aliases.is_empty() {
-            Pos::START
+        };
+        keep.push(ok);
+    }
+    made.into_iter()
+        .zip(keep)
+        .filter_map(|(m, keep)| m.ok().filter(|_| keep).map(|m| m.article))
+        .collect()
+}
+
+/// An article made from its file, before the slug check: whether the writer gave the slug,
+/// and its errors that do not leave it out.
+struct Made {
+    article: Article,
+    slug_given: bool,
+    warnings: Vec<Diagnostic>,
+}
+
+fn make_article(
+    locales: &[Locale],
+    cat_ids: &HashMap<&str, CategoryId>,
+    a: RawArticle,
+) -> Result<Made, Diagnostic> {
+    let locale = locales.iter().position(|l| l.code == a.locale).unwrap_or(0);
+    let name = a.key.rsplit('/').next().unwrap_or("");
+    if !is_key(name) {
+        return Err(
+            Diagnostic::error(&a.file, Pos::START, format!("the file name `{}` cannot be an article key", name.escape_debug()))
+                .hint("name article files `<key>.<locale>.md` with a key of a-z, 0-9, `-` and `_`, e.g. `change-password.sv.md`"),
+        );
+    }
+    let Some(&category) = cat_ids.get(a.category.as_str()) else {
+        let hint = if a.category.is_empty() {
+            "put articles in a category folder under content/".to_string()
         } else {
-            a.field_pos("aliases")
+            format!(
+                "create {CONTENT_DIR}/{}/{} with the category's titles",
+                a.category,
+                crate::load::CATEGORY_FILE
+            )
         };
-        articles.push(Article {
+        return Err(Diagnostic::error(
+            &a.file,
+            Pos::START,
+            format!(
+                "the folder `{CONTENT_DIR}/{}` is not a category: it has no _category.yaml",
+                a.category
+            ),
+        )
+        .hint(hint));
+    };
+    let err = |field: &str, msg: String| {
+        Diagnostic::error(&a.file, a.field_pos(field), msg).with_source(&format!("---\n{}", a.yaml))
+    };
+    let slug = match &a.front.slug {
+        Some(s) if is_slug(s) => s.clone(),
+        Some(s) => {
+            return Err(err(
+                "slug",
+                format!("the slug `{s}` may hold only a-z, 0-9 and dashes"),
+            )
+            .hint(format!("for example `{}`", slugify(s))));
+        }
+        None => slugify(&a.front.title),
+    };
+    if slug.is_empty() {
+        return Err(
+            err("title", "no slug can be made from this title".into()).hint("add a `slug:` field")
+        );
+    }
+    let mut warnings = Vec::new();
+    if a.front.title.trim().is_empty() {
+        warnings.push(err("title", "the title is empty".into()));
+    }
+    for alias in &a.front.aliases {
+        if let Err(why) = check_alias(alias) {
+            warnings.push(
+                err(
+                    "aliases",
+                    format!("the alias `{}` {why}", alias.escape_debug()),
+                )
+                .hint("an alias is an old URL path of this site, such as `/kb/old-name/`"),
+            );
+        }
+    }
+    let url = format!("{}/kb/{}/", locales[locale].prefix, slug);
+    // Only an article with aliases can have an error there.
+    let aliases_pos = if a.front.aliases.is_empty() {
+        Pos::START
+    } else {
+        a.field_pos("aliases")
+    };
+    let tables = a
+        .front
+        .server_tables
+        .iter()
+        .map(|(name, t)| {
+            let table = ServerTable {
+                caption: t.caption.clone(),
+                rows: t.rows.clone().unwrap_or_default(),
+                pos: field_pos(&a.yaml, name, 1),
+            };
+            (name.clone(), table)
+        })
+        .collect();
+    Ok(Made {
+        slug_given: a.front.slug.is_some(),
+        warnings,
+        article: Article {
             key: a.key,
             file: a.file,
             locale,
@@ -601,9 +627,8 @@ fn build_articles(
             body_line: a.body_line,
             translations: vec![None; locales.len()],
             related: Vec::new(),
-        });
-    }
-    articles
+        },
+    })
 }
 
 /// An alias is a path on this site: it starts with `/`, has only safe segments and no
