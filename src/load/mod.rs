@@ -104,81 +104,32 @@ impl StaticFiles {
 pub fn content(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
     let mut diags = Diagnostics::default();
     let content_root = root.join(CONTENT_DIR);
-    let mut md_files = Vec::new();
-    let mut cat_files = Vec::new();
-    for entry in walkdir::WalkDir::new(&content_root)
-        .sort_by_file_name()
-        .follow_links(false)
-    {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                let p = e
-                    .path()
-                    .map(|p| rel(root, p))
-                    .unwrap_or_else(|| CONTENT_DIR.into());
-                diags.push(Diagnostic::error(
-                    p,
-                    Pos::START,
-                    format!("cannot read: {e}"),
-                ));
-                continue;
-            }
-        };
-        let path = entry.path();
-        let relp = rel(root, path);
-        let name = entry.file_name().to_string_lossy();
-        if entry.path_is_symlink() {
-            diags.push(
-                Diagnostic::error(
-                    relp,
-                    Pos::START,
-                    "symbolic links are not followed in content/",
-                )
-                .hint("copy the file into content/ instead of linking to it"),
-            );
-            continue;
-        }
-        if entry.file_type().is_dir() || name.starts_with('.') {
-            continue;
-        }
-        if name == CATEGORY_FILE {
-            cat_files.push(relp);
-        } else if name.ends_with(".md") {
-            md_files.push(relp);
-        } else {
-            diags.push(
-                Diagnostic::warning(
-                    relp,
-                    Pos::START,
-                    "ignored: not an article (`<key>.<locale>.md`) or `_category.yaml`",
-                )
-                .hint("images and downloads belong in static/"),
-            );
-        }
-    }
-
     let locales: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
-    let categories: Vec<Result<RawCategory, Diagnostic>> = cat_files
-        .par_iter()
-        .map(|f| load_category(root, f))
-        .collect();
-    let articles: Vec<Result<RawArticle, Diagnostic>> = md_files
-        .par_iter()
-        .map(|f| load_article(root, f, &locales))
-        .collect();
+    // Files are loaded on all threads as the walk (on one) finds them, then put back in walk
+    // order.
+    let loaded = std::sync::Mutex::new(Vec::new());
+    rayon::scope(|s| {
+        let walk = walkdir::WalkDir::new(&content_root)
+            .sort_by_file_name()
+            .follow_links(false);
+        for (i, entry) in walk.into_iter().enumerate() {
+            let (loaded, locales) = (&loaded, &locales);
+            s.spawn(move |_| {
+                if let Some(f) = found(root, entry, locales) {
+                    loaded.lock().expect("no panic while held").push((i, f));
+                }
+            });
+        }
+    });
+    let mut found = loaded.into_inner().expect("no panic while held");
+    found.par_sort_unstable_by_key(|(i, _)| *i);
 
     let mut out = Content::default();
-    for c in categories {
-        match c {
-            Ok(c) => out.categories.push(c),
-            Err(d) => diags.push(d),
-        }
-    }
-    for a in articles {
-        match a {
-            Ok(a) => out.articles.push(a),
-            Err(d) => diags.push(d),
+    for (_, f) in found {
+        match f {
+            Found::Category(Ok(c)) => out.categories.push(c),
+            Found::Article(Ok(a)) => out.articles.push(a),
+            Found::Category(Err(d)) | Found::Article(Err(d)) | Found::Problem(d) => diags.push(d),
         }
     }
     match statics(root) {
@@ -187,6 +138,66 @@ pub fn content(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
     }
     out.warnings = diags.check()?.0;
     Ok(out)
+}
+
+/// What the walk of content/ found at one entry.
+enum Found {
+    Category(Result<RawCategory, Diagnostic>),
+    Article(Result<RawArticle, Diagnostic>),
+    /// A file or link that does not belong there, or one that cannot be read.
+    Problem(Diagnostic),
+}
+
+/// Loads the entry of content/ that the walk found, if it is a file.
+fn found(
+    root: &Path,
+    entry: walkdir::Result<walkdir::DirEntry>,
+    locales: &[&str],
+) -> Option<Found> {
+    let entry = match entry {
+        Ok(e) => e,
+        Err(e) => {
+            let p = e
+                .path()
+                .map(|p| rel(root, p))
+                .unwrap_or_else(|| CONTENT_DIR.into());
+            return Some(Found::Problem(Diagnostic::error(
+                p,
+                Pos::START,
+                format!("cannot read: {e}"),
+            )));
+        }
+    };
+    let path = entry.path();
+    let relp = rel(root, path);
+    let name = entry.file_name().to_string_lossy();
+    if entry.path_is_symlink() {
+        return Some(Found::Problem(
+            Diagnostic::error(
+                relp,
+                Pos::START,
+                "symbolic links are not followed in content/",
+            )
+            .hint("copy the file into content/ instead of linking to it"),
+        ));
+    }
+    if entry.file_type().is_dir() || name.starts_with('.') {
+        return None;
+    }
+    Some(if name == CATEGORY_FILE {
+        Found::Category(load_category(root, &relp))
+    } else if name.ends_with(".md") {
+        Found::Article(load_article(root, &relp, locales))
+    } else {
+        Found::Problem(
+            Diagnostic::warning(
+                relp,
+                Pos::START,
+                "ignored: not an article (`<key>.<locale>.md`) or `_category.yaml`",
+            )
+            .hint("images and downloads belong in static/"),
+        )
+    })
 }
 
 fn rel(root: &Path, p: &Path) -> PathBuf {
