@@ -170,7 +170,7 @@ impl<'a> ServerTables<'a> {
         ctx.insert("name", name);
         ctx.insert("caption", &t.caption);
         ctx.insert("rows", &rows);
-        let html = self.templates.render("server-table.html", &ctx)?;
+        let html = self.templates.render("server-table.html", a.locale, &ctx)?;
         self.made
             .lock()
             .expect("no panic while held")
@@ -437,7 +437,9 @@ impl Renderer<'_> {
         ctx.insert("url", &url);
         ctx.insert_value("json_ld", Value::safe_string(&json_ld));
         ctx.extend(extra);
-        let html = self.templates.render_bytes(template, &ctx)?;
+        let html = self
+            .templates
+            .render_bytes(template, pc.locale_index, &ctx)?;
         Ok((url, html))
     }
 

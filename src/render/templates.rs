@@ -7,7 +7,9 @@
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::localise::L10n;
+use crate::model::LocaleId;
 use fluent_bundle::{FluentArgs, FluentValue};
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -27,7 +29,14 @@ pub const PAGE_TEMPLATES: &[&str] = &[
 ];
 
 pub struct Templates {
+    /// The templates as written: errors are reported against them.
     tera: Tera,
+    /// Per locale, the same templates with every `{{ t(key="…") }}` of a message without
+    /// arguments replaced by the message's text as a string literal, printed (and escaped)
+    /// as the call's result would be. A page makes about twenty such calls, each a function
+    /// call with its arguments in a map: they were a third of rendering a page.
+    /// `None` where they would not parse (a bug of kbgen's): the templates as written serve.
+    by_locale: Vec<Option<Tera>>,
     sources: Vec<(String, String)>,
 }
 
@@ -79,15 +88,7 @@ impl Parsed {
                 );
             }
         }
-        let mut tera = Tera::new();
-        tera.autoescape_on([".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        // tera checks at parse time that functions exist; `with_locales` replaces this one.
-        for name in ["t", "asset"] {
-            tera.register_function(name, |_: Kwargs, _: &State| -> tera::TeraResult<String> {
-                Err(tera::Error::message("called before the site is loaded"))
-            });
-        }
+        let mut tera = new_tera();
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -116,16 +117,152 @@ impl Parsed {
             }
         }
         diags.check()?;
+        // Messages without arguments, formatted once per locale.
+        let plain: Arc<Vec<FxHashMap<String, String>>> = Arc::new(
+            (0..l10n.locales.len())
+                .map(|l| {
+                    l10n.locales
+                        .iter()
+                        .flat_map(|loc| loc.messages.keys())
+                        .filter_map(|id| Some((id.clone(), l10n.format(l, id, None).ok()?)))
+                        .collect()
+                })
+                .collect(),
+        );
+        let by_locale = plain
+            .iter()
+            .map(|messages| {
+                let mut tera = new_tera();
+                register_functions(&mut tera, Arc::clone(&l10n), Arc::clone(&plain));
+                let sources: Vec<(&str, String)> = self
+                    .sources
+                    .iter()
+                    .map(|(n, t)| (n.as_str(), with_messages(t, messages)))
+                    .collect();
+                // The literals are well-formed strings, so this parses as the written ones
+                // did.
+                tera.add_raw_templates(sources.iter().map(|(n, t)| (*n, t.as_str())))
+                    .ok()
+                    .map(|()| tera)
+            })
+            .collect();
         let mut tera = self.tera;
-        register_functions(&mut tera, l10n);
+        register_functions(&mut tera, l10n, plain);
         Ok(Templates {
             tera,
+            by_locale,
             sources: self.sources,
         })
     }
 }
 
+/// A tera with kbgen's settings: HTML and XML escaped, by kbgen's escaper.
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    // tera checks at parse time that functions exist; `with_locales` and `with_assets`
+    // replace these.
+    for name in ["t", "asset"] {
+        tera.register_function(name, |_: Kwargs, _: &State| -> tera::TeraResult<String> {
+            Err(tera::Error::message("called before the site is loaded"))
+        });
+    }
+    tera
+}
+
+/// `text` with every `{{ t(key="id") }}` whose message is in `messages` (the messages of one
+/// locale that take no arguments) replaced by `{{ "its text" }}`.
+fn with_messages(text: &str, messages: &FxHashMap<String, String>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        // What a raw block holds is printed as it is.
+        if let Some(raw) = raw_block(rest) {
+            out.push_str(&rest[..raw]);
+            rest = &rest[raw..];
+            continue;
+        }
+        if !rest.starts_with("{{") {
+            out.push('{');
+            rest = &rest[1..];
+            continue;
+        }
+        match literal_call(rest)
+            .and_then(|(len, open, id, close)| Some((len, open, messages.get(id)?, close)))
+        {
+            Some((len, open, message, close)) => {
+                out.push_str(open);
+                out.push_str(" \"");
+                for c in message.chars() {
+                    match c {
+                        '"' => out.push_str("\\\""),
+                        '\\' => out.push_str("\\\\"),
+                        '\n' => out.push_str("\\n"),
+                        '\r' => out.push_str("\\r"),
+                        '\t' => out.push_str("\\t"),
+                        c => out.push(c),
+                    }
+                }
+                out.push_str("\" ");
+                out.push_str(close);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = &rest[2..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The length of the `{% raw %}…{% endraw %}` block at the start of `text`, if one is; to
+/// the end of `text` if it is not closed (which tera reports).
+fn raw_block(text: &str) -> Option<usize> {
+    let tag = text.strip_prefix("{%")?;
+    let tag = tag.strip_prefix('-').unwrap_or(tag).trim_start();
+    let after = tag.strip_prefix("raw")?;
+    if !after.starts_with(|c: char| c.is_whitespace() || c == '-' || c == '%') {
+        return None;
+    }
+    Some(match text.find("endraw") {
+        Some(i) => text[i..].find("%}").map_or(text.len(), |j| i + j + 2),
+        None => text.len(),
+    })
+}
+
+/// At the start of `text`, `{{ t(key="id") }}` (or with `'`, and with `{{-`, `-}}`): its
+/// length, its opening and closing delimiters, and the id.
+fn literal_call(text: &str) -> Option<(usize, &str, &str, &str)> {
+    let open = if text.starts_with("{{-") { "{{-" } else { "{{" };
+    let rest = text[open.len()..].trim_start();
+    let rest = rest.strip_prefix("t(key=")?;
+    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &rest[1..];
+    let end = rest.find(quote)?;
+    let id = &rest[..end];
+    let rest = rest[end + 1..].strip_prefix(')')?.trim_start();
+    let close = if rest.starts_with("-}}") {
+        "-}}"
+    } else if rest.starts_with("}}") {
+        "}}"
+    } else {
+        return None;
+    };
+    let len = text.len() - rest.len() + close.len();
+    Some((len, open, id, close))
+}
+
 impl Templates {
+    /// Whether every locale renders with its messages in the templates (see `by_locale`).
+    pub fn specialised(&self) -> bool {
+        self.by_locale.iter().all(Option::is_some)
+    }
+
     /// Every message id the templates name literally, for the obsolete-message check.
     pub fn message_ids(&self) -> std::collections::BTreeSet<String> {
         self.sources
@@ -138,33 +275,50 @@ impl Templates {
     /// Gives templates `asset(path="style.css")`: the URL of a stylesheet or script under its
     /// content-hashed name, so that pages always load the version they were built with.
     pub fn with_assets(mut self, hashed: std::collections::BTreeMap<String, String>) -> Templates {
-        self.tera.register_function(
-            "asset",
-            move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-                let path = kwargs.must_get::<&str>("path")?;
-                hashed.get(path).map(|h| format!("/{h}")).ok_or_else(|| {
-                    tera::Error::message(format!(
-                        "asset(): static/{path} does not exist or is not a .css or .js file"
-                    ))
-                })
-            },
-        );
+        let hashed = Arc::new(hashed);
+        for tera in std::iter::once(&mut self.tera).chain(self.by_locale.iter_mut().flatten()) {
+            let hashed = Arc::clone(&hashed);
+            tera.register_function(
+                "asset",
+                move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+                    let path = kwargs.must_get::<&str>("path")?;
+                    hashed.get(path).map(|h| format!("/{h}")).ok_or_else(|| {
+                        tera::Error::message(format!(
+                            "asset(): static/{path} does not exist or is not a .css or .js file"
+                        ))
+                    })
+                },
+            );
+        }
         self
     }
 
-    /// Renders a page as bytes, for writing: no UTF-8 check and no copy into a `String`.
-    pub fn render_bytes(&self, name: &str, context: &Context) -> Result<Vec<u8>, Diagnostic> {
+    /// Renders a page of locale `l` as bytes, for writing: no UTF-8 check and no copy into a
+    /// `String`.
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        l: LocaleId,
+        context: &Context,
+    ) -> Result<Vec<u8>, Diagnostic> {
         let mut out = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(name, context, &mut out)
-            .map_err(|e| tera_diagnostic(&e, &self.sources))?;
-        Ok(out)
+        let tera = self.by_locale[l].as_ref().unwrap_or(&self.tera);
+        match tera.render_to(name, context, &mut out) {
+            Ok(()) => Ok(out),
+            Err(_) => {
+                // Reported from the templates as written, where the theme's author looks.
+                out.clear();
+                self.tera
+                    .render_to(name, context, &mut out)
+                    .map_err(|e| tera_diagnostic(&e, &self.sources))?;
+                Ok(out)
+            }
+        }
     }
 
-    pub fn render(&self, name: &str, context: &Context) -> Result<String, Diagnostic> {
-        self.tera
-            .render(name, context)
-            .map_err(|e| tera_diagnostic(&e, &self.sources))
+    pub fn render(&self, name: &str, l: LocaleId, context: &Context) -> Result<String, Diagnostic> {
+        let bytes = self.render_bytes(name, l, context)?;
+        Ok(String::from_utf8(bytes).expect("templates render UTF-8"))
     }
 }
 
@@ -190,18 +344,13 @@ pub(crate) fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io:
     out.write_all(&bytes[start..])
 }
 
-fn register_functions(tera: &mut Tera, l10n: Arc<L10n>) {
-    // Most calls name a message without arguments, and every page repeats them: each is
-    // formatted once per locale here instead of on every page.
-    let plain: Vec<rustc_hash::FxHashMap<String, String>> = (0..l10n.locales.len())
-        .map(|l| {
-            l10n.locales
-                .iter()
-                .flat_map(|loc| loc.messages.keys())
-                .filter_map(|id| Some((id.clone(), l10n.format(l, id, None).ok()?)))
-                .collect()
-        })
-        .collect();
+/// Gives templates `t()`. `plain` holds each locale's messages without arguments, formatted
+/// once: calls that name one take it from there.
+fn register_functions(
+    tera: &mut Tera,
+    l10n: Arc<L10n>,
+    plain: Arc<Vec<FxHashMap<String, String>>>,
+) {
     tera.register_function(
         "t",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
@@ -318,6 +467,42 @@ mod tests {
                 ("c".to_string(), Pos::new(2, 4))
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod messages_in_templates {
+    use super::*;
+
+    /// Renders `template` as `page.html`, `t()` giving `message` for every key.
+    fn render(template: &str, message: &str) -> String {
+        let mut tera = new_tera();
+        let message = message.to_string();
+        tera.register_function(
+            "t",
+            move |_: Kwargs, _: &State| -> tera::TeraResult<String> { Ok(message.clone()) },
+        );
+        tera.add_raw_template("page.html", template).unwrap();
+        tera.render("page.html", &Context::new()).unwrap()
+    }
+
+    #[test]
+    fn a_message_in_the_template_prints_as_the_call_did() {
+        let template = "<p title=\"{{ t(key='a') }}\">{{- t(key=\"a\") -}} </p>\n{% raw %}{{ t(key=\"a\") }}{% endraw %}{{ t(key=\"a\", n=1) }}";
+        let message = "\"Quotes\" & <tags>, a \\ backslash,\na line, {{ braces }} {% endraw %} 'é'";
+        let messages = FxHashMap::from_iter([("a".to_string(), message.to_string())]);
+        let specialised = with_messages(template, &messages);
+        // Only the calls without arguments outside the raw block became text.
+        assert_eq!(specialised.matches("t(key=").count(), 2);
+        assert_eq!(render(&specialised, message), render(template, message));
+    }
+
+    #[test]
+    fn the_shipped_theme_renders_its_messages_from_the_templates() {
+        let inputs = crate::load(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .map_err(|d| d.0)
+            .unwrap();
+        assert!(inputs.templates.specialised());
     }
 }
 
