@@ -863,6 +863,25 @@ fn message_id_no_locale_defines_is_reported_where_the_template_uses_it() {
         .hint("add `no-such-message = …` to the .ftl files in locales/");
 }
 
+#[test]
+fn tera_render_error_is_reported_where_the_template_as_written_has_it() {
+    let site = Site::built();
+    let tpl = "templates/home.html";
+    let line = site.lines(tpl);
+    // Pages render from templates with the messages written into them: the column must still
+    // be the one of the template as written, after the call.
+    site.replace(
+        tpl,
+        "{% endblock main %}",
+        "<p>{{ t(key=\"search-button\") }} {{ no_such_value }}</p>\n{% endblock main %}",
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error_containing(tpl, line, 36, "`no_such_value` is not defined")
+        .source("<p>{{ t(key=\"search-button\") }} {{ no_such_value }}</p>");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Every error of a run at once
 // ---------------------------------------------------------------------------------------------
