@@ -25,6 +25,7 @@ pub mod load;
 pub mod localise;
 pub mod model;
 pub mod render;
+mod scan;
 pub mod serve;
 pub mod status;
 pub mod write;

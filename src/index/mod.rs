@@ -683,40 +683,30 @@ fn records_json(docs: &[DocRecord]) -> Vec<u8> {
 /// Appends `s` as a JSON string, escaped as serde_json escapes it: `"`, `\` and the control
 /// characters, nothing else.
 fn push_json_string(out: &mut Vec<u8>, s: &str) {
-    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let needs_escape = |b: u8| (b < 0x20) | (b == b'"') | (b == b'\\');
     let bytes = s.as_bytes();
     out.push(b'"');
-    let (mut start, mut i) = (0, 0);
-    while i < bytes.len() {
-        // Sixteen bytes at a time where none needs escaping (most text): the compiler
-        // checks them side by side.
-        if let Some(run) = bytes.get(i..i + 16) {
-            if !run.iter().fold(false, |any, &b| any | needs_escape(b)) {
-                i += 16;
-                continue;
+    let mut start = 0;
+    loop {
+        let i = crate::scan::find(bytes, start, needs_escape);
+        let Some(&b) = bytes.get(i) else { break };
+        out.extend_from_slice(&bytes[start..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0C => out.extend_from_slice(b"\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(b >> 4)]);
+                out.push(HEX[usize::from(b & 0xF)]);
             }
         }
-        let b = bytes[i];
-        if needs_escape(b) {
-            out.extend_from_slice(&bytes[start..i]);
-            match b {
-                b'"' => out.extend_from_slice(b"\\\""),
-                b'\\' => out.extend_from_slice(b"\\\\"),
-                b'\n' => out.extend_from_slice(b"\\n"),
-                b'\r' => out.extend_from_slice(b"\\r"),
-                b'\t' => out.extend_from_slice(b"\\t"),
-                0x08 => out.extend_from_slice(b"\\b"),
-                0x0C => out.extend_from_slice(b"\\f"),
-                _ => {
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    out.extend_from_slice(b"\\u00");
-                    out.push(HEX[usize::from(b >> 4)]);
-                    out.push(HEX[usize::from(b & 0xF)]);
-                }
-            }
-            start = i + 1;
-        }
-        i += 1;
+        start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');

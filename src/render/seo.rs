@@ -188,7 +188,9 @@ impl JsonLd {
 pub fn script_safe_json(s: String) -> String {
     // U+2028 and U+2029 are encoded starting with the byte E2: text with none of these bytes
     // needs no change.
-    if !s.bytes().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
+    let bytes = s.as_bytes();
+    let special = |b: u8| (b == b'<') | (b == b'>') | (b == b'&') | (b == 0xE2);
+    if crate::scan::find(bytes, 0, special) == bytes.len() {
         return s;
     }
     let mut out = String::with_capacity(s.len() + 16);

@@ -328,14 +328,17 @@ impl Templates {
 pub(crate) fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let bytes = input.as_bytes();
     let mut start = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
+    loop {
+        let i = crate::scan::find(bytes, start, |b| {
+            (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'')
+        });
+        let entity: &[u8] = match bytes.get(i) {
+            None => break,
+            Some(b'&') => b"&amp;",
+            Some(b'<') => b"&lt;",
+            Some(b'>') => b"&gt;",
+            Some(b'"') => b"&quot;",
+            Some(_) => b"&#39;",
         };
         out.write_all(&bytes[start..i])?;
         out.write_all(entity)?;
