@@ -122,27 +122,26 @@ impl Site {
     }
 
     pub fn home_url(&self, l: LocaleId) -> String {
-        format!("{}/", self.locales[l].prefix)
+        [self.locales[l].prefix.as_str(), "/"].concat()
     }
 
     pub fn search_url(&self, l: LocaleId) -> String {
-        format!(
-            "{}/{}/",
-            self.locales[l].prefix, self.locales[l].search_path
-        )
+        let loc = &self.locales[l];
+        [loc.prefix.as_str(), "/", loc.search_path.as_str(), "/"].concat()
     }
 
     /// The translation status page: `_` keeps it apart from every slug.
     pub fn translations_url(&self, l: LocaleId) -> String {
-        format!("{}/_translations/", self.locales[l].prefix)
+        [self.locales[l].prefix.as_str(), "/_translations/"].concat()
     }
 
     pub fn not_found_url(&self, l: LocaleId) -> String {
-        format!("{}/404.html", self.locales[l].prefix)
+        [self.locales[l].prefix.as_str(), "/404.html"].concat()
     }
 
     pub fn absolute(&self, url: &str) -> String {
-        format!("{}{}", self.config.base_url, url)
+        // These are made for every page, several times: without the formatting machinery.
+        [self.config.base_url.as_str(), url].concat()
     }
 
     /// Categories from the root down to `c`, inclusive.
