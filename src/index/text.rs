@@ -89,7 +89,8 @@ const CLASS: [Class; 256] = {
 /// tested against.
 pub fn each_raw_token<'t>(text: &'t str, mut f: impl FnMut(Raw<'t, '_>)) {
     let bytes = text.as_bytes();
-    let mut lowered = String::new();
+    // Room for any word from the start: growing it was most of the index's reallocations.
+    let mut lowered = String::with_capacity(64);
     let mut i = 0;
     while i < bytes.len() {
         // Separators: the ASCII ones (most) without decoding a character.
