@@ -98,6 +98,9 @@ impl Output {
 /// `serve`. Called from many threads.
 pub trait Sink: Sync {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// Makes the folders `dirs` (`/`-separated, under the output) ahead of the files that
+    /// will go in them, where folders exist. Best effort: `write` makes any still missing.
+    fn make_folders(&self, _dirs: &[String]) {}
 }
 
 /// Renders for its diagnostics only (`kbgen check`).
@@ -112,6 +115,18 @@ impl Sink for Discard {
 impl Sink for Staging {
     fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         Staging::write(self, rel, bytes)
+    }
+
+    fn make_folders(&self, dirs: &[String]) {
+        // A reused site has its folders already.
+        if let Dir::Reused(_) = self.dir {
+            return;
+        }
+        for dir in dirs {
+            if let Ok(rel) = safe_relative(dir) {
+                let _ = self.folder(&self.path().join(rel));
+            }
+        }
     }
 }
 
