@@ -77,8 +77,7 @@ pub fn all(
     // (perf sched), which would otherwise stall the threads that render.
     let (bodies, mut errors) = std::thread::scope(|s| {
         for l in 0..site.locales.len() {
-            let folders = article_folders(site, l);
-            s.spawn(move || sink.make_folders(&folders));
+            s.spawn(move || sink.make_folders(&article_folders(site, l)));
         }
         cx.articles(&all, sink)
     });
