@@ -1,6 +1,7 @@
-//! Finding the few bytes of a text that need work (escaping, whitespace): output escapers
-//! and the body-text collector pass over hundreds of megabytes of text of which almost
-//! every byte needs nothing.
+//! Finding the few bytes of a text that need escaping: the output's escapers pass over
+//! hundreds of megabytes of text of which almost every byte needs nothing. (Not for
+//! whitespace: in running text a space comes every few bytes, and a block-wise search then
+//! costs more than it saves.)
 
 /// The position of the first byte at or after `from` for which `hit` holds, or the length of
 /// `bytes`. Sixteen bytes are tested at a time without stopping at the first hit, which the

@@ -121,11 +121,11 @@ pub fn content(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
             });
         }
     });
-    let mut found = loaded.into_inner().expect("no panic while held");
-    found.par_sort_unstable_by_key(|(i, _)| *i);
+    let mut loaded = loaded.into_inner().expect("no panic while held");
+    loaded.par_sort_unstable_by_key(|(i, _)| *i);
 
     let mut out = Content::default();
-    for (_, f) in found {
+    for (_, f) in loaded {
         match f {
             Found::Category(Ok(c)) => out.categories.push(c),
             Found::Article(Ok(a)) => out.articles.push(a),
