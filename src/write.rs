@@ -140,7 +140,8 @@ pub struct Staging {
     /// them, and they are the manifest of the published site.
     written: std::sync::Mutex<Manifest>,
     /// Folders this build made or found: each is created once, not once per file in it.
-    folders: std::sync::Mutex<rustc_hash::FxHashSet<PathBuf>>,
+    /// By their bytes: a `Path`'s hash and comparison go component by component.
+    folders: std::sync::Mutex<rustc_hash::FxHashSet<Vec<u8>>>,
 }
 
 const OUTPUT: &str = "";
@@ -153,7 +154,7 @@ const SPARE: &str = "spare-";
 /// describing the other folder by a crash) is read and compared instead: a stale manifest
 /// costs time, never a wrong page.
 #[derive(Default)]
-struct Manifest(std::collections::HashMap<PathBuf, Entry>);
+struct Manifest(rustc_hash::FxHashMap<PathBuf, Entry>);
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Entry {
@@ -266,11 +267,12 @@ impl Staging {
 
     /// Makes the folder `dir` (and its parents) unless this build already has.
     fn folder(&self, dir: &Path) -> Result<(), Diagnostic> {
+        let key = dir.as_os_str().as_encoded_bytes();
         if self
             .folders
             .lock()
             .expect("no panic while held")
-            .contains(dir)
+            .contains(key)
         {
             return Ok(());
         }
@@ -278,7 +280,7 @@ impl Staging {
         self.folders
             .lock()
             .expect("no panic while held")
-            .insert(dir.to_path_buf());
+            .insert(key.to_vec());
         Ok(())
     }
 
@@ -366,7 +368,7 @@ impl Staging {
 /// Removes what a reused folder holds that this build did not write: pages of articles that
 /// are gone. Folders left empty go too. Folders are swept in parallel (a site's `kb/` holds
 /// a folder per article).
-fn sweep(root: &Path, dir: &Path, keep: &std::collections::HashMap<PathBuf, Entry>) -> bool {
+fn sweep(root: &Path, dir: &Path, keep: &rustc_hash::FxHashMap<PathBuf, Entry>) -> bool {
     use rayon::prelude::*;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
