@@ -285,3 +285,22 @@ pub fn robots(site: &Site) -> String {
         site.config.base_url
     )
 }
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// Escapes exactly the characters a `<script>` element cannot hold, next to other
+        /// text starting with the same byte (– and ” share U+2028's first byte).
+        #[test]
+        fn script_safe_json_escapes_what_it_must(text in "[a<>&\u{2028}\u{2029}\u{2013}\u{201d}é]{0,40}") {
+            let plain: String = text
+                .chars()
+                .map(|c| match c {
+                    '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => format!("\\u{:04x}", c as u32),
+                    c => c.to_string(),
+                })
+                .collect();
+            proptest::prop_assert_eq!(super::script_safe_json(text), plain);
+        }
+    }
+}
