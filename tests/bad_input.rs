@@ -837,19 +837,25 @@ fn tera_unclosed_expression_is_reported_in_the_template() {
         .source("{{ unclosed");
 }
 
-#[test]
-fn message_id_no_locale_defines_is_reported_where_the_template_uses_it() {
-    let site = Site::built();
+/// Adds the line `html` to the home page's template; its file and line number.
+fn add_to_home_page(site: &Site, html: &str) -> (&'static str, usize) {
     let tpl = "templates/home.html";
-    // home.html extends base.html, so the call goes inside its last block: text after the
+    // home.html extends base.html, so the line goes inside its last block: text after the
     // blocks of a child template is a tera error of its own. `{% endblock main %}` is the
     // last line, so the new line takes its number.
     let line = site.lines(tpl);
     site.replace(
         tpl,
         "{% endblock main %}",
-        "<p>{{ t(key=\"no-such-message\") }}</p>\n{% endblock main %}",
+        &format!("{html}\n{{% endblock main %}}"),
     );
+    (tpl, line)
+}
+
+#[test]
+fn message_id_no_locale_defines_is_reported_where_the_template_uses_it() {
+    let site = Site::built();
+    let (tpl, line) = add_to_home_page(&site, "<p>{{ t(key=\"no-such-message\") }}</p>");
     let report = site.fails();
     report.error_count(1);
     report
@@ -866,14 +872,11 @@ fn message_id_no_locale_defines_is_reported_where_the_template_uses_it() {
 #[test]
 fn tera_render_error_is_reported_where_the_template_as_written_has_it() {
     let site = Site::built();
-    let tpl = "templates/home.html";
-    let line = site.lines(tpl);
     // Pages render from templates with the messages written into them: the column must still
     // be the one of the template as written, after the call.
-    site.replace(
-        tpl,
-        "{% endblock main %}",
-        "<p>{{ t(key=\"search-button\") }} {{ no_such_value }}</p>\n{% endblock main %}",
+    let (tpl, line) = add_to_home_page(
+        &site,
+        "<p>{{ t(key=\"search-button\") }} {{ no_such_value }}</p>",
     );
     let report = site.fails();
     report.error_count(1);

@@ -478,18 +478,14 @@ fn build_articles(
                 let a = &m.article;
                 if let Some(other) = slugs.insert((a.locale, &a.slug), &a.file) {
                     let field = if m.slug_given { "slug" } else { "title" };
+                    let msg = format!(
+                        "the slug `{}` is already used by {}",
+                        a.slug,
+                        display_path(other)
+                    );
                     diags.push(
-                        Diagnostic::error(
-                            &a.file,
-                            field_pos(&a.yaml, field, 1),
-                            format!(
-                                "the slug `{}` is already used by {}",
-                                a.slug,
-                                display_path(other)
-                            ),
-                        )
-                        .with_source(&format!("---\n{}", a.yaml))
-                        .hint("give one of the two articles another `slug:`"),
+                        field_error(&a.file, &a.yaml, field, msg)
+                            .hint("give one of the two articles another `slug:`"),
                     );
                     false
                 } else {
@@ -504,6 +500,11 @@ fn build_articles(
         .zip(keep)
         .filter_map(|(m, keep)| m.ok().filter(|_| keep).map(|m| m.article))
         .collect()
+}
+
+/// An error about the front-matter `field` of `file`, at its line, with the YAML shown.
+fn field_error(file: &std::path::Path, yaml: &str, field: &str, msg: String) -> Diagnostic {
+    Diagnostic::error(file, field_pos(yaml, field, 1), msg).with_source(&format!("---\n{yaml}"))
 }
 
 /// An article made from its file, before the slug check: whether the writer gave the slug,
@@ -547,9 +548,7 @@ fn make_article(
         )
         .hint(hint));
     };
-    let err = |field: &str, msg: String| {
-        Diagnostic::error(&a.file, a.field_pos(field), msg).with_source(&format!("---\n{}", a.yaml))
-    };
+    let err = |field: &str, msg: String| field_error(&a.file, &a.yaml, field, msg);
     let slug = match &a.front.slug {
         Some(s) if is_slug(s) => s.clone(),
         Some(s) => {
