@@ -232,6 +232,17 @@ impl Words {
                 i += 1;
                 continue;
             }
+            // A lone space after a word and before another is already what the text should
+            // hold: it stays in the run copied at once (most of a body's spaces are such).
+            if bytes[i] == b' '
+                && i > start
+                && bytes
+                    .get(i + 1)
+                    .is_some_and(|&b| !MAY_START_SPACE[b as usize])
+            {
+                i += 2;
+                continue;
+            }
             let c = text[i..].chars().next().expect("i is a char boundary");
             if c.is_whitespace() {
                 self.word(&text[start..i]);
@@ -243,8 +254,8 @@ impl Words {
         self.word(&text[start..]);
     }
 
-    /// Appends `w` (no whitespace in it) to the word in progress, or as a new word after a
-    /// boundary.
+    /// Appends `w` (words with a lone space between them, none at either end) to the word in
+    /// progress, or after a boundary.
     fn word(&mut self, w: &str) {
         if w.is_empty() {
             return;
