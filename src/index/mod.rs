@@ -218,32 +218,71 @@ impl<'a> Chunk<'a> {
 /// Numbers raw tokens and counts them per field for the document at hand.
 #[derive(Default)]
 struct Counter<'a> {
-    ids: FxHashMap<Cow<'a, str>, u32>,
+    /// Tokens of at most 16 bytes (nearly all), by their bytes packed into two words: a
+    /// look-up hashes and compares two words, with no call to compare bytes.
+    short: FxHashMap<(u64, u64), u32>,
+    long: FxHashMap<Cow<'a, str>, u32>,
     names: Vec<Cow<'a, str>>,
     counts: PerDoc<[u16; 6]>,
 }
 
 impl<'a> Counter<'a> {
     fn add(&mut self, field: usize, raw: &str, key: impl FnOnce() -> Cow<'a, str>) {
-        let id = match self.ids.get(raw) {
-            Some(&id) => id,
-            None => {
-                let key = key();
-                let id = self.names.len() as u32;
-                self.ids.insert(key.clone(), id);
-                self.names.push(key);
-                self.counts.values.push([0; 6]);
-                id
-            }
+        let id = match pack(raw.as_bytes()) {
+            Some(packed) => match self.short.get(&packed) {
+                Some(&id) => id,
+                None => {
+                    let id = self.name(key());
+                    self.short.insert(packed, id);
+                    id
+                }
+            },
+            None => match self.long.get(raw) {
+                Some(&id) => id,
+                None => {
+                    let key = key();
+                    let id = self.name(key.clone());
+                    self.long.insert(key, id);
+                    id
+                }
+            },
         };
         let c = self.counts.get(id);
         c[field] = c[field].saturating_add(1);
+    }
+
+    /// Numbers a token seen for the first time.
+    fn name(&mut self, key: Cow<'a, str>) -> u32 {
+        let id = self.names.len() as u32;
+        self.names.push(key);
+        self.counts.values.push([0; 6]);
+        id
     }
 
     /// The counts of the document just added, which start again from zero.
     fn finish_doc(&mut self) -> Vec<(u32, [u16; 6])> {
         self.counts.finish_doc()
     }
+}
+
+/// The bytes of a token of 1–16 bytes as two words, zero-padded: a different token always
+/// packs differently, as tokens hold no zero byte (the tokenizer splits at every control
+/// character). Loads overlap rather than go byte by byte.
+fn pack(b: &[u8]) -> Option<(u64, u64)> {
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let half = |i: usize| u64::from(u32::from_le_bytes(b[i..i + 4].try_into().expect("4 bytes")));
+    let n = b.len();
+    Some(match n {
+        0 => return None,
+        1..=3 => {
+            let byte = |i: usize| u64::from(b[i]) << (8 * i);
+            (byte(0) | byte(n / 2) | byte(n - 1), 0)
+        }
+        4..=7 => (half(0) | half(n - 4) << (8 * (n - 4)), 0),
+        8 => (word(0), 0),
+        9..=16 => (word(0), word(n - 8) >> (8 * (16 - n))),
+        _ => return None,
+    })
 }
 
 /// Values by number for the document at hand, and the numbers it has: each document costs
@@ -751,6 +790,30 @@ mod tests {
                 );
             }
         }
+    }
+
+    proptest::proptest! {
+        /// Two tokens pack alike only when they are the same, and packing keeps every byte
+        /// (the second word is the bytes after the eighth).
+        #[test]
+        fn packed_tokens_are_their_bytes(a in "[a-c0-9.-]{1,16}|[a-zö]{1,8}", b in "[a-c]{1,16}") {
+            for (x, y) in [(a.as_str(), b.as_str()), (a.as_str(), a.as_str())] {
+                let (px, py) = (pack(x.as_bytes()).unwrap(), pack(y.as_bytes()).unwrap());
+                proptest::prop_assert_eq!(px == py, x == y);
+            }
+            let mut bytes = [0u8; 16];
+            bytes[..a.len()].copy_from_slice(a.as_bytes());
+            let (lo, hi) = pack(a.as_bytes()).unwrap();
+            proptest::prop_assert_eq!(&lo.to_le_bytes()[..], &bytes[..8]);
+            proptest::prop_assert_eq!(&hi.to_le_bytes()[..], &bytes[8..]);
+        }
+    }
+
+    #[test]
+    fn only_tokens_of_one_to_sixteen_bytes_pack() {
+        assert_eq!(pack(b""), None);
+        assert_eq!(pack(&[b'a'; 17]), None);
+        assert!(pack(&[b'a'; 16]).is_some());
     }
 
     #[test]
