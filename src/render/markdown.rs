@@ -35,134 +35,26 @@ pub fn render(
     table: &TableRenderer,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
     let body = article.body.as_str();
-    let at = |range: &Range<usize>| Pos::of_offset(body, range.start).below(article.body_line);
-    let mut errors = Vec::new();
-    let err = |range: &Range<usize>, msg: String| {
-        Diagnostic::error(&article.file, at(range), msg).with_source(&article.source())
-    };
-
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
     options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
     options.insert(Options::ENABLE_FOOTNOTES);
 
-    let mut placed = BTreeSet::new();
-    let mut links = Vec::new();
-    let (mut alignments, mut in_head, mut cell) = (Vec::new(), false, 0);
-    // About one event per 12 bytes of Markdown.
-    let mut out: Vec<Event> = Vec::with_capacity(body.len() / 12);
-    let mut text = Words::with_capacity(body.len());
-    let mut iter = Parser::new_ext(body, options).into_offset_iter();
-    while let Some((event, range)) = iter.next() {
-        match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_directive(&info) => {
-                // Skip to the end of the block: its content is ignored.
-                for (e, _) in iter.by_ref() {
-                    if matches!(e, Event::End(TagEnd::CodeBlock)) {
-                        break;
-                    }
-                }
-                let name = info
-                    .trim()
-                    .strip_prefix("servers")
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
-                if !article.tables.contains_key(&name) {
-                    let known: Vec<&str> = article.tables.keys().map(String::as_str).collect();
-                    let hint = if known.is_empty() {
-                        "define the table under `server_tables:` in the front matter".to_string()
-                    } else {
-                        format!("the tables of this article are: {}", known.join(", "))
-                    };
-                    errors.push(err(&range, format!("unknown server table `{name}`")).hint(hint));
-                    continue;
-                }
-                placed.insert(name.clone());
-                match table(&name) {
-                    Ok(html) => out.push(Event::Html(html.into())),
-                    Err(d) => errors.push(d),
-                }
-            }
-            Event::Start(Tag::Image {
-                dest_url, title, ..
-            }) => {
-                let mut alt = String::new();
-                for (e, _) in iter.by_ref() {
-                    match e {
-                        Event::End(TagEnd::Image) => break,
-                        Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                        _ => {}
-                    }
-                }
-                match image_html(site, &dest_url, &title, &alt) {
-                    Ok(html) => out.push(Event::Html(html.into())),
-                    Err((msg, hint)) => errors.push(err(&range, msg).hint(hint)),
-                }
-            }
-            // Header cells say what they head, for screen readers.
-            Event::Start(Tag::Table(ref a)) => {
-                alignments = a.clone();
-                out.push(event);
-            }
-            Event::Start(Tag::TableHead) => {
-                in_head = true;
-                cell = 0;
-                out.push(event);
-            }
-            Event::End(TagEnd::TableHead) => {
-                in_head = false;
-                out.push(event);
-            }
-            Event::Start(Tag::TableCell) if in_head => {
-                let style = match alignments.get(cell) {
-                    Some(Alignment::Left) => " style=\"text-align: left\"",
-                    Some(Alignment::Center) => " style=\"text-align: center\"",
-                    Some(Alignment::Right) => " style=\"text-align: right\"",
-                    _ => "",
-                };
-                cell += 1;
-                out.push(Event::Html(format!("<th scope=\"col\"{style}>").into()));
-            }
-            Event::End(TagEnd::TableCell) if in_head => {
-                text.space();
-                out.push(Event::Html("</th>".into()));
-            }
-            Event::Start(Tag::Link { ref dest_url, .. }) => {
-                if let Err((msg, hint)) = check_link(dest_url) {
-                    errors.push(err(&range, msg).hint(hint));
-                }
-                links.push((dest_url.to_string(), range.start));
-                out.push(event);
-            }
-            Event::Html(_) | Event::InlineHtml(_) => match site.config.raw_html {
-                RawHtml::Allow => out.push(event),
-                RawHtml::Strip => {}
-                RawHtml::Reject => errors.push(
-                    err(&range, "raw HTML is not allowed in articles".into())
-                        .hint("write it in Markdown, or set `raw_html: allow` in kbgen.yaml"),
-                ),
-            },
-            Event::Text(ref t) | Event::Code(ref t) => {
-                text.push(t);
-                out.push(event);
-            }
-            // Block ends separate words in the text: "lösenordet." in one cell and "Du" in the
-            // next must not become one token.
-            Event::SoftBreak | Event::HardBreak => {
-                text.space();
-                out.push(event);
-            }
-            Event::End(ref end) if !is_inline(end) => {
-                text.space();
-                out.push(event);
-            }
-            _ => out.push(event),
-        }
-    }
+    // Events stream from the parser through the transforms into the HTML writer; only a
+    // heading's events wait, until its text gives it an id.
+    let parsed = Parser::new_ext(body, options).into_offset_iter();
+    let mut events = HeadingIds::new(Transform::new(site, article, table, parsed));
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, &mut events);
+    let HeadingIds {
+        inner: transform,
+        headings,
+        ..
+    } = events;
+    let mut errors = transform.errors;
     for (name, t) in &article.tables {
-        if !placed.contains(name) {
+        if !transform.placed.contains(name) {
             errors.push(
                 Diagnostic::error(
                     &article.file,
@@ -179,15 +71,268 @@ pub fn render(
     if !errors.is_empty() {
         return Err(errors);
     }
-    let headings = heading_ids(&mut out);
-    let mut html = String::with_capacity(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, out.into_iter());
     let body = Body {
         headings,
-        links,
-        text: text.text,
+        links: transform.links,
+        text: transform.text.text,
     };
     Ok((html, body))
+}
+
+/// The transforms that look at one event at a time: server-table directives, images, table
+/// header cells, link and raw HTML checks; and what they note on the way (the body text, the
+/// links, the tables placed, the errors).
+struct Transform<'a, I> {
+    site: &'a Site,
+    article: &'a Article,
+    table: &'a TableRenderer<'a>,
+    events: I,
+    errors: Vec<Diagnostic>,
+    placed: BTreeSet<String>,
+    links: Vec<(String, usize)>,
+    text: Words,
+    /// The alignments of the table at hand, and which header cell comes next.
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    cell: usize,
+}
+
+impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
+    fn new(site: &'a Site, article: &'a Article, table: &'a TableRenderer<'a>, events: I) -> Self {
+        Transform {
+            site,
+            article,
+            table,
+            events,
+            errors: Vec::new(),
+            placed: BTreeSet::new(),
+            links: Vec::new(),
+            text: Words::with_capacity(article.body.len()),
+            alignments: Vec::new(),
+            in_head: false,
+            cell: 0,
+        }
+    }
+
+    /// An error at `range` of the body, reported at its line and column in the file.
+    fn error(&self, range: &Range<usize>, msg: String) -> Diagnostic {
+        let a = self.article;
+        let at = Pos::of_offset(&a.body, range.start).below(a.body_line);
+        Diagnostic::error(&a.file, at, msg).with_source(&a.source())
+    }
+
+    /// A server-table directive's table; its block's content is skipped.
+    fn server_table(&mut self, info: &str, range: &Range<usize>) -> Option<Event<'e>> {
+        for (e, _) in self.events.by_ref() {
+            if matches!(e, Event::End(TagEnd::CodeBlock)) {
+                break;
+            }
+        }
+        let name = info
+            .trim()
+            .strip_prefix("servers")
+            .unwrap_or("")
+            .trim()
+            .to_string();
+        let tables = &self.article.tables;
+        if !tables.contains_key(&name) {
+            let known: Vec<&str> = tables.keys().map(String::as_str).collect();
+            let hint = if known.is_empty() {
+                "define the table under `server_tables:` in the front matter".to_string()
+            } else {
+                format!("the tables of this article are: {}", known.join(", "))
+            };
+            let e = self.error(range, format!("unknown server table `{name}`"));
+            self.errors.push(e.hint(hint));
+            return None;
+        }
+        let html = (self.table)(&name);
+        self.placed.insert(name);
+        match html {
+            Ok(html) => Some(Event::Html(html.into())),
+            Err(d) => {
+                self.errors.push(d);
+                None
+            }
+        }
+    }
+
+    /// An image as HTML, with its alt text taken from the events up to its end.
+    fn image(&mut self, dest: &str, title: &str, range: &Range<usize>) -> Option<Event<'e>> {
+        let mut alt = String::new();
+        for (e, _) in self.events.by_ref() {
+            match e {
+                Event::End(TagEnd::Image) => break,
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                _ => {}
+            }
+        }
+        match image_html(self.site, dest, title, &alt) {
+            Ok(html) => Some(Event::Html(html.into())),
+            Err((msg, hint)) => {
+                let e = self.error(range, msg).hint(hint);
+                self.errors.push(e);
+                None
+            }
+        }
+    }
+}
+
+impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'_, I> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        loop {
+            let (event, range) = self.events.next()?;
+            let out = match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if is_directive(&info) =>
+                {
+                    self.server_table(&info, &range)
+                }
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => self.image(&dest_url, &title, &range),
+                // Header cells say what they head, for screen readers.
+                Event::Start(Tag::Table(ref a)) => {
+                    self.alignments = a.clone();
+                    Some(event)
+                }
+                Event::Start(Tag::TableHead) => {
+                    self.in_head = true;
+                    self.cell = 0;
+                    Some(event)
+                }
+                Event::End(TagEnd::TableHead) => {
+                    self.in_head = false;
+                    Some(event)
+                }
+                Event::Start(Tag::TableCell) if self.in_head => {
+                    let style = match self.alignments.get(self.cell) {
+                        Some(Alignment::Left) => " style=\"text-align: left\"",
+                        Some(Alignment::Center) => " style=\"text-align: center\"",
+                        Some(Alignment::Right) => " style=\"text-align: right\"",
+                        _ => "",
+                    };
+                    self.cell += 1;
+                    Some(Event::Html(format!("<th scope=\"col\"{style}>").into()))
+                }
+                Event::End(TagEnd::TableCell) if self.in_head => {
+                    self.text.space();
+                    Some(Event::Html("</th>".into()))
+                }
+                Event::Start(Tag::Link { ref dest_url, .. }) => {
+                    if let Err((msg, hint)) = check_link(dest_url) {
+                        let e = self.error(&range, msg).hint(hint);
+                        self.errors.push(e);
+                    }
+                    self.links.push((dest_url.to_string(), range.start));
+                    Some(event)
+                }
+                Event::Html(_) | Event::InlineHtml(_) => match self.site.config.raw_html {
+                    RawHtml::Allow => Some(event),
+                    RawHtml::Strip => None,
+                    RawHtml::Reject => {
+                        let e = self
+                            .error(&range, "raw HTML is not allowed in articles".into())
+                            .hint("write it in Markdown, or set `raw_html: allow` in kbgen.yaml");
+                        self.errors.push(e);
+                        None
+                    }
+                },
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    self.text.push(t);
+                    Some(event)
+                }
+                // Block ends separate words in the text: "lösenordet." in one cell and "Du"
+                // in the next must not become one token.
+                Event::SoftBreak | Event::HardBreak => {
+                    self.text.space();
+                    Some(event)
+                }
+                Event::End(ref end) if !is_inline(end) => {
+                    self.text.space();
+                    Some(event)
+                }
+                _ => Some(event),
+            };
+            if out.is_some() {
+                return out;
+            }
+        }
+    }
+}
+
+/// Gives every heading an id (its text as a slug, numbered when repeated) unless the writer
+/// set one with `{#id}`: a heading's events are held until its end, the rest pass through.
+struct HeadingIds<'e, I> {
+    inner: I,
+    held: std::collections::VecDeque<Event<'e>>,
+    used: BTreeSet<String>,
+    /// `(level, id, text)` of every heading so far.
+    headings: Vec<(u8, String, String)>,
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> HeadingIds<'e, I> {
+    fn new(inner: I) -> Self {
+        HeadingIds {
+            inner,
+            held: std::collections::VecDeque::new(),
+            used: BTreeSet::new(),
+            headings: Vec::new(),
+        }
+    }
+
+    /// Holds the heading that `start` begins, up to its end, and gives it its id.
+    fn hold(&mut self, start: Event<'e>) {
+        let mut text = String::new();
+        self.held.push_back(start);
+        for e in self.inner.by_ref() {
+            if let Event::Text(t) | Event::Code(t) = &e {
+                text.push_str(t);
+            }
+            let end = matches!(e, Event::End(TagEnd::Heading(_)));
+            self.held.push_back(e);
+            if end {
+                break;
+            }
+        }
+        let Some(Event::Start(Tag::Heading { level, id, .. })) = self.held.front_mut() else {
+            unreachable!("a heading is held from its start");
+        };
+        let base = match id {
+            Some(given) => given.to_string(),
+            None => match crate::model::slugify(&text) {
+                s if s.is_empty() => "section".into(),
+                s => s,
+            },
+        };
+        let mut unique = base.clone();
+        let mut n = 2;
+        while !self.used.insert(unique.clone()) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        *id = Some(CowStr::from(unique.clone()));
+        self.headings.push((heading_number(*level), unique, text));
+    }
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'e, I> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        if let Some(e) = self.held.pop_front() {
+            return Some(e);
+        }
+        match self.inner.next()? {
+            start @ Event::Start(Tag::Heading { .. }) => {
+                self.hold(start);
+                self.held.pop_front()
+            }
+            e => Some(e),
+        }
+    }
 }
 
 /// The words of a body's text, one space between them and none at either end, as
@@ -278,49 +423,6 @@ fn is_inline(end: &TagEnd) -> bool {
 fn is_directive(info: &str) -> bool {
     let info = info.trim();
     info == "servers" || info.starts_with("servers ")
-}
-
-/// Gives every heading an id (its text as a slug, numbered when repeated) unless the writer
-/// set one with `{#id}`.
-fn heading_ids(events: &mut [Event]) -> Vec<(u8, String, String)> {
-    let mut used = BTreeSet::new();
-    let mut headings = Vec::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
-            let level = heading_number(*level);
-            let given = id.as_ref().map(|s| s.to_string());
-            let mut text = String::new();
-            let mut j = i + 1;
-            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[j] {
-                    text.push_str(t);
-                }
-                j += 1;
-            }
-            let base = given.unwrap_or_else(|| {
-                let s = crate::model::slugify(&text);
-                if s.is_empty() {
-                    "section".into()
-                } else {
-                    s
-                }
-            });
-            let mut id_str = base.clone();
-            let mut n = 2;
-            while !used.insert(id_str.clone()) {
-                id_str = format!("{base}-{n}");
-                n += 1;
-            }
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
-                *id = Some(CowStr::from(id_str.clone()));
-            }
-            headings.push((level, id_str, text));
-            i = j;
-        }
-        i += 1;
-    }
-    headings
 }
 
 fn heading_number(l: HeadingLevel) -> u8 {
