@@ -268,7 +268,7 @@ struct Crumb {
     url: String,
 }
 
-#[derive(Serialize)]
+/// What every page's template sees at its top level (see `PageContext::into_context`).
 struct PageContext {
     kind: &'static str,
     locale_index: LocaleId,
@@ -286,6 +286,31 @@ struct PageContext {
     search_url: String,
     feedback_url: Option<String>,
     noindex: bool,
+}
+
+impl PageContext {
+    /// The template context: each field under its own name. Inserted one by one under static
+    /// names, as `Context::from_serialize` would copy every name into a new string per page.
+    fn into_context(self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert_value("kind", self.kind.into());
+        ctx.insert_value("locale_index", self.locale_index.into());
+        ctx.insert_value("lang", self.lang.into());
+        ctx.insert_value("og_locale", self.og_locale.into());
+        ctx.insert("title", &self.title);
+        ctx.insert("description", &self.description);
+        ctx.insert_value("url", self.url.into());
+        ctx.insert_value("canonical", self.canonical.into());
+        ctx.insert("alternates", &self.alternates);
+        ctx.insert("x_default", &self.x_default);
+        ctx.insert("languages", &self.languages);
+        ctx.insert("breadcrumbs", &self.breadcrumbs);
+        ctx.insert_value("home_url", self.home_url.into());
+        ctx.insert_value("search_url", self.search_url.into());
+        ctx.insert("feedback_url", &self.feedback_url);
+        ctx.insert_value("noindex", self.noindex.into());
+        ctx
+    }
 }
 
 #[derive(Serialize)]
@@ -388,7 +413,7 @@ impl Renderer<'_> {
         body: Option<(&str, &Body)>,
     ) -> Result<(String, Vec<u8>), Diagnostic> {
         let site = self.site;
-        let (template, mut pc, extra): (&str, PageContext, Context) = match page {
+        let (template, pc, extra): (&str, PageContext, Context) = match page {
             Page::Home(l) => {
                 let mut ctx = Context::new();
                 ctx.insert("categories", &self.category_links(&site.roots, l, true));
@@ -458,15 +483,11 @@ impl Renderer<'_> {
         let json_ld = self
             .json_ld
             .page(self.site, page_ld(page), &crumbs, pc.locale_index);
-        let url = std::mem::take(&mut pc.url);
-        let mut ctx = Context::from_serialize(&pc)
-            .map_err(|e| Diagnostic::error("templates", Pos::START, e.to_string()))?;
-        ctx.insert("url", &url);
+        let (url, l) = (pc.url.clone(), pc.locale_index);
+        let mut ctx = pc.into_context();
         ctx.insert_value("json_ld", Value::safe_string(&json_ld));
         ctx.extend(extra);
-        let html = self
-            .templates
-            .render_bytes(template, pc.locale_index, &ctx)?;
+        let html = self.templates.render_bytes(template, l, &ctx)?;
         Ok((url, html))
     }
 
