@@ -344,18 +344,6 @@ struct Words {
     space: bool,
 }
 
-/// The bytes that can start whitespace: ASCII controls and space, and the lead bytes of
-/// U+0085, U+00A0, U+1680, U+2000–U+205F and U+3000.
-const MAY_START_SPACE: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = matches!(b as u8, 0..=b' ' | 0xC2 | 0xE1..=0xE3);
-        b += 1;
-    }
-    table
-};
-
 impl Words {
     fn with_capacity(n: usize) -> Words {
         Words {
@@ -370,38 +358,25 @@ impl Words {
     }
 
     fn push(&mut self, text: &str) {
-        let bytes = text.as_bytes();
-        let (mut i, mut start) = (0, 0);
-        while i < bytes.len() {
-            if !MAY_START_SPACE[bytes[i] as usize] {
-                i += 1;
-                continue;
-            }
-            // A lone space after a word and before another is already what the text should
-            // hold: it stays in the run copied at once (most of a body's spaces are such).
-            if bytes[i] == b' '
-                && i > start
-                && bytes
-                    .get(i + 1)
-                    .is_some_and(|&b| !MAY_START_SPACE[b as usize])
-            {
-                i += 2;
-                continue;
-            }
-            let c = text[i..].chars().next().expect("i is a char boundary");
+        // Most text is already as the body text holds it, and is copied at once.
+        if plain(text) {
+            self.words(text);
+            return;
+        }
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
             if c.is_whitespace() {
-                self.word(&text[start..i]);
+                self.words(&text[start..i]);
                 self.space = true;
                 start = i + c.len_utf8();
             }
-            i += c.len_utf8();
         }
-        self.word(&text[start..]);
+        self.words(&text[start..]);
     }
 
     /// Appends `w` (words with a lone space between them, none at either end) to the word in
     /// progress, or after a boundary.
-    fn word(&mut self, w: &str) {
+    fn words(&mut self, w: &str) {
         if w.is_empty() {
             return;
         }
@@ -411,6 +386,30 @@ impl Words {
         self.space = false;
         self.text.push_str(w);
     }
+}
+
+/// Whether the only whitespace in `text` is lone ASCII spaces between other characters.
+fn plain(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.first() == Some(&b' ') || bytes.last() == Some(&b' ') {
+        return false;
+    }
+    let mut i = 0;
+    loop {
+        // Controls (some are whitespace) and the lead bytes of Unicode whitespace, in blocks.
+        i = crate::scan::find(bytes, i, |b| {
+            (b < b' ') | (b == 0xC2) | (b.wrapping_sub(0xE1) < 3)
+        });
+        let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+            break;
+        };
+        // Punctuation such as ’ and – shares those lead bytes.
+        if c.is_whitespace() || c.is_ascii_control() {
+            return false;
+        }
+        i += c.len_utf8();
+    }
+    !text.contains("  ")
 }
 
 fn is_inline(end: &TagEnd) -> bool {
