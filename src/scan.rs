@@ -1,7 +1,7 @@
-//! Finding the few bytes of a text that need escaping: the output's escapers pass over
-//! hundreds of megabytes of text of which almost every byte needs nothing. (Not for
-//! whitespace: in running text a space comes every few bytes, and a block-wise search then
-//! costs more than it saves.)
+//! Finding the few bytes of a text that need something done: the output's escapers pass over
+//! hundreds of megabytes of text of which almost every byte needs nothing, and the body text
+//! looks for whitespace other than spaces. (Not for the spaces themselves: in running text
+//! one comes every few bytes, and a block-wise search then costs more than it saves.)
 
 /// The position of the first byte at or after `from` for which `hit` holds, or the length of
 /// `bytes`. Sixteen bytes are tested at a time without stopping at the first hit, which the
