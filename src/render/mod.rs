@@ -71,16 +71,6 @@ pub fn all(
         Err(e) => return (None, vec![e]),
     };
     let all: Vec<ArticleId> = (0..site.articles.len()).collect();
-    // The articles' folders are made ahead, on a thread per language (each its own parent
-    // folder, so they do not wait for each other's lock): on a cold disk, making a folder
-    // waits for the file system's block bitmaps to be read, nearly all of a build's waiting
-    // (perf sched), which would otherwise stall the threads that render.
-    let (bodies, mut errors) = std::thread::scope(|s| {
-        for l in 0..site.locales.len() {
-            s.spawn(move || sink.make_folders(&article_folders(site, l)));
-        }
-        cx.articles(&all, sink)
-    });
     let mut pages = Vec::new();
     for l in 0..site.locales.len() {
         pages.extend([
@@ -91,8 +81,21 @@ pub fn all(
         ]);
         pages.extend((0..site.categories.len()).map(|c| Page::Category(c, l)));
     }
-    // The sitemap (one thread) is made while the other pages render.
-    let (page_errors, sitemap) = rayon::join(|| cx.write(&pages, sink), || seo::sitemap(site));
+    // The articles' folders are made ahead, on a thread per language (each its own parent
+    // folder, so they do not wait for each other's lock): on a cold disk, making a folder
+    // waits for the file system's block bitmaps to be read, nearly all of a build's waiting
+    // (perf sched), which would otherwise stall the threads that render.
+    let ((bodies, mut errors), (page_errors, sitemap)) = std::thread::scope(|s| {
+        for l in 0..site.locales.len() {
+            s.spawn(move || sink.make_folders(&article_folders(site, l)));
+        }
+        // The other pages and the sitemap are made beside the articles, by whichever thread
+        // is free for them, rather than after the last article.
+        rayon::join(
+            || cx.articles(&all, sink),
+            || rayon::join(|| cx.write(&pages, sink), || seo::sitemap(site)),
+        )
+    });
     errors.extend(page_errors);
     errors.extend(sink.write("sitemap.xml", sitemap.as_bytes()).err());
     errors.extend(sink.write("robots.txt", seo::robots(site).as_bytes()).err());
@@ -378,6 +381,9 @@ impl Renderer<'_> {
     fn articles(&self, ids: &[ArticleId], sink: &dyn Sink) -> (Option<Vec<Body>>, Vec<Diagnostic>) {
         let results: Vec<(Option<Body>, Vec<Diagnostic>)> = ids
             .par_iter()
+            // Small runs, so that the last articles are shared out too: one thread no longer
+            // waits through the other's last long run.
+            .with_max_len(16)
             .map(|&a| {
                 let (html, body) = match body(self.site, &self.tables, a) {
                     Ok(b) => b,
