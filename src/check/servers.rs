@@ -22,13 +22,13 @@ pub fn check(site: &Site, placeholders: &[String]) -> Vec<Diagnostic> {
                     let d = if is_error {
                         Diagnostic::error(
                             &a.file,
-                            table.pos,
+                            a.table_pos(name),
                             format!("server table `{name}`: {msg}"),
                         )
                     } else {
                         Diagnostic::warning(
                             &a.file,
-                            table.pos,
+                            a.table_pos(name),
                             format!("server table `{name}`: {msg}"),
                         )
                     };
@@ -117,7 +117,7 @@ pub fn rows_differ(site: &Site, source: ArticleId, translation: ArticleId) -> Ve
             out.push(
                 Diagnostic::error(
                     &t.file,
-                    table.pos,
+                    t.table_pos(name),
                     format!("server table `{name}` is not in {}", display_path(&s.file)),
                 )
                 .with_source(&t.source())
@@ -127,7 +127,7 @@ pub fn rows_differ(site: &Site, source: ArticleId, translation: ArticleId) -> Ve
         };
         if src.rows != table.rows {
             out.push(
-                Diagnostic::error(&t.file, table.pos, format!("server table `{name}` has other rows than in {}", display_path(&s.file)))
+                Diagnostic::error(&t.file, t.table_pos(name), format!("server table `{name}` has other rows than in {}", display_path(&s.file)))
                     .with_source(&t.source())
                     .hint("leave `rows:` out of the translation to take them from the source, or make them the same"),
             );

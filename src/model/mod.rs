@@ -90,8 +90,14 @@ pub struct Article {
 pub struct ServerTable {
     pub caption: Option<String>,
     pub rows: Vec<ServerRow>,
-    /// Where the table is defined, for "never placed" errors.
-    pub pos: Pos,
+}
+
+impl Article {
+    /// Where the server table `name` is defined in the front matter, for errors about it
+    /// (worked out only then: most builds have none).
+    pub fn table_pos(&self, name: &str) -> Pos {
+        field_pos(&self.yaml, name, 1)
+    }
 }
 
 impl Article {
@@ -595,7 +601,6 @@ fn make_article(
             let table = ServerTable {
                 caption: t.caption.clone(),
                 rows: t.rows.clone().unwrap_or_default(),
-                pos: field_pos(&a.yaml, name, 1),
             };
             (name.clone(), table)
         })
@@ -689,7 +694,7 @@ fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
                 None => diags.push(
                     Diagnostic::error(
                         &a.file,
-                        t.pos,
+                        a.table_pos(name),
                         format!("the server table `{name}` has no rows, here or in a translation"),
                     )
                     .with_source(&a.source())

@@ -53,12 +53,12 @@ pub fn render(
         ..
     } = events;
     let mut errors = transform.errors;
-    for (name, t) in &article.tables {
+    for name in article.tables.keys() {
         if !transform.placed.contains(name) {
             errors.push(
                 Diagnostic::error(
                     &article.file,
-                    t.pos,
+                    article.table_pos(name),
                     format!("the server table `{name}` is never placed"),
                 )
                 .with_source(&article.source())
