@@ -113,8 +113,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
     timings.lap("render and write pages");
-    // Every body is rendered: the index reuses the memory of their Markdown.
-    site.drop_markdown();
+    // Every body is rendered: the index reuses the memory of the articles' text.
+    site.drop_sources();
     index::build(
         &site,
         &rendered.bodies,
