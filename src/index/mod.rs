@@ -613,63 +613,64 @@ impl<'a> LocaleIndex<'a> {
     fn write(self, sink: &dyn Sink) -> Result<(), Diagnostic> {
         let dir = format!("{INDEX_DIR}/{}", self.code);
         let mut files = Vec::with_capacity(1024);
-        // Keys in order: postings and aliases interleaved, one line each.
-        let mut lines: BTreeMap<&str, String> = BTreeMap::new();
-        for (k, cut, list) in &self.postings {
-            // About 7 bytes per posting: the millions of a large site are written without
-            // the formatting machinery.
-            let mut line = String::with_capacity(k.len() + 2 + list.len() * 7);
-            line.push_str(k);
-            line.push('\t');
-            if *cut {
-                line.push('!');
-            }
-            let mut prev = 0u32;
-            for (i, (d, imp)) in list.iter().enumerate() {
-                if i > 0 {
-                    line.push(',');
-                }
-                push_radix36(&mut line, d - prev);
-                line.push(':');
-                push_radix36(&mut line, u32::from(*imp));
-                prev = *d;
-            }
-            lines.insert(k, line);
-        }
-        for (form, stem) in &self.aliases {
-            let line = format!("{form}>{stem}");
-            lines
-                .entry(form)
-                .and_modify(|l| {
-                    l.push('\n');
-                    l.push_str(&line);
-                })
-                .or_insert(line);
-        }
-        // Shards: consecutive keys until a shard is big enough.
-        let mut shards: Vec<(&str, String)> = Vec::new();
-        for (key, line) in &lines {
-            match shards.last_mut() {
+        // Shards: the lines of consecutive keys until a shard is big enough, made as the keys
+        // come in order, postings and aliases merged (a key with both has its postings line
+        // first). Typo candidates: every key, by its first character.
+        let mut shards: Vec<(&str, Vec<u8>)> = Vec::new();
+        let mut vocab: BTreeMap<char, String> = BTreeMap::new();
+        let mut postings = self.postings.iter().peekable();
+        let mut aliases = self.aliases.iter().peekable();
+        loop {
+            let key = match (postings.peek(), aliases.peek()) {
+                (Some((k, ..)), Some((form, _))) => k.as_str().min(form.as_str()),
+                (Some((k, ..)), None) => k.as_str(),
+                (None, Some((form, _))) => form.as_str(),
+                (None, None) => break,
+            };
+            match shards.last() {
                 Some((_, text)) if text.len() < SHARD_BYTES => {}
-                _ => shards.push((key, String::new())),
+                _ => shards.push((key, Vec::with_capacity(SHARD_BYTES + 4096))),
             }
             let text = &mut shards.last_mut().expect("pushed above").1;
-            text.push_str(line);
-            text.push('\n');
-        }
-        let first_keys: Vec<String> = shards.iter().map(|(k, _)| k.to_string()).collect();
-        for (i, (_, text)) in shards.into_iter().enumerate() {
-            files.push((format!("{dir}/t{i}.txt"), text));
-        }
-
-        // Typo candidates: every key, by its first character.
-        let mut vocab: BTreeMap<char, String> = BTreeMap::new();
-        for key in lines.keys() {
+            let posted = postings.next_if(|(k, ..)| k == key);
+            if let Some((_, cut, list)) = posted {
+                // About 7 bytes per posting: the millions of a large site are written
+                // without the formatting machinery.
+                text.extend_from_slice(key.as_bytes());
+                text.push(b'\t');
+                if *cut {
+                    text.push(b'!');
+                }
+                let mut prev = 0u32;
+                for (i, (d, imp)) in list.iter().enumerate() {
+                    if i > 0 {
+                        text.push(b',');
+                    }
+                    push_radix36(text, d - prev);
+                    text.push(b':');
+                    push_radix36(text, u32::from(*imp));
+                    prev = *d;
+                }
+            }
+            if let Some((form, stem)) = aliases.next_if(|(form, _)| *form == key) {
+                if posted.is_some() {
+                    text.push(b'\n');
+                }
+                text.extend_from_slice(form.as_bytes());
+                text.push(b'>');
+                text.extend_from_slice(stem.as_bytes());
+            }
+            text.push(b'\n');
             if let Some(c) = key.chars().next() {
                 let v = vocab.entry(c).or_default();
                 v.push_str(key);
                 v.push('\n');
             }
+        }
+        let first_keys: Vec<String> = shards.iter().map(|(k, _)| k.to_string()).collect();
+        for (i, (_, text)) in shards.into_iter().enumerate() {
+            let text = String::from_utf8(text).expect("keys and ASCII are UTF-8");
+            files.push((format!("{dir}/t{i}.txt"), text));
         }
         for (c, keys) in vocab {
             files.push((format!("{dir}/v{:x}.txt", c as u32), keys));
@@ -752,7 +753,7 @@ fn push_json_string(out: &mut Vec<u8>, s: &str) {
 }
 
 /// Appends `n` in base 36 (digits, then lower-case letters).
-fn push_radix36(out: &mut String, mut n: u32) {
+fn push_radix36(out: &mut Vec<u8>, mut n: u32) {
     const DIGITS: &[u8; 36] = b"0123456789abcdefghijklmnopqrstuvwxyz";
     // u32::MAX has 7 digits in base 36.
     let mut buf = [0u8; 7];
@@ -765,7 +766,7 @@ fn push_radix36(out: &mut String, mut n: u32) {
             break;
         }
     }
-    out.extend(buf[i..].iter().map(|&b| char::from(b)));
+    out.extend_from_slice(&buf[i..]);
 }
 
 #[cfg(test)]
@@ -819,9 +820,9 @@ mod tests {
     #[test]
     fn radix36_round_numbers() {
         let radix36 = |n| {
-            let mut s = String::new();
+            let mut s = Vec::new();
             push_radix36(&mut s, n);
-            s
+            String::from_utf8(s).unwrap()
         };
         assert_eq!(radix36(0), "0");
         assert_eq!(radix36(35), "z");
