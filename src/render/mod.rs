@@ -19,6 +19,7 @@ use markdown::Body;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 use templates::Templates;
 use tera::{Context, Value};
@@ -316,16 +317,6 @@ impl PageContext {
     }
 }
 
-#[derive(Serialize)]
-struct ArticleContext {
-    key: String,
-    title: String,
-    level: Option<&'static str>,
-    updated_iso: String,
-    updated: String,
-    related: Vec<Link>,
-}
-
 struct Renderer<'a> {
     site: &'a Site,
     l10n: &'a L10n,
@@ -333,6 +324,9 @@ struct Renderer<'a> {
     status: &'a [crate::status::LocaleStatus],
     json_ld: seo::JsonLd,
     tables: ServerTables<'a>,
+    /// Every article's link as a page of its own language shows it, as a template value:
+    /// made once, and shared (not copied) by the pages that list it.
+    links: Vec<Value>,
 }
 
 impl<'a> Renderer<'a> {
@@ -345,6 +339,10 @@ impl<'a> Renderer<'a> {
     ) -> Result<Renderer<'a>, Diagnostic> {
         let json_ld = seo::JsonLd::new(site, l10n)
             .map_err(|e| Diagnostic::error("locales", Pos::START, e))?;
+        let links = (0..site.articles.len())
+            .into_par_iter()
+            .map(|a| Value::from_serializable(&link(site, a, site.articles[a].locale)))
+            .collect();
         Ok(Renderer {
             site,
             l10n,
@@ -352,6 +350,7 @@ impl<'a> Renderer<'a> {
             status,
             json_ld,
             tables: ServerTables::new(l10n, templates),
+            links,
         })
     }
 }
@@ -601,15 +600,12 @@ impl Renderer<'_> {
                 .sum::<usize>()
     }
 
-    fn article_link(&self, a: ArticleId, page_locale: LocaleId) -> Link {
-        let art = &self.site.articles[a];
-        Link {
-            title: art.title.clone(),
-            url: art.url.clone(),
-            description: art.description.clone(),
-            lang: (art.locale != page_locale).then(|| self.site.locales[art.locale].code.clone()),
-            children: Vec::new(),
-            count: None,
+    /// Article `a`'s link on a page in `page_locale`, as a template value.
+    fn article_link(&self, a: ArticleId, page_locale: LocaleId) -> Value {
+        if self.site.articles[a].locale == page_locale {
+            self.links[a].clone()
+        } else {
+            Value::from_serializable(&link(self.site, a, page_locale))
         }
     }
 
@@ -644,12 +640,12 @@ impl Renderer<'_> {
             "subcategories",
             &self.category_links(&cat.children, l, false),
         );
-        let articles: Vec<Link> = cat.articles[l]
+        let articles: Vec<Value> = cat.articles[l]
             .iter()
             .map(|&a| self.article_link(a, l))
             .collect();
-        ctx.insert("articles", &articles);
-        let untranslated: Vec<Link> = if site.config.list_untranslated {
+        ctx.insert_value("articles", articles.into());
+        let untranslated: Vec<Value> = if site.config.list_untranslated {
             cat.untranslated[l]
                 .iter()
                 .map(|&a| self.article_link(a, l))
@@ -657,7 +653,7 @@ impl Renderer<'_> {
         } else {
             Vec::new()
         };
-        ctx.insert("untranslated", &untranslated);
+        ctx.insert_value("untranslated", untranslated.into());
         ("category.html", pc, ctx)
     }
 
@@ -721,22 +717,37 @@ impl Renderer<'_> {
                 },
             })
             .collect();
-        let ac = ArticleContext {
-            key: art.key.clone(),
-            title: art.title.clone(),
-            level: art.level.map(|lv| lv.as_str()),
-            updated_iso: art.updated.to_string(),
-            updated: self.l10n.date(l, art.updated),
-            related: art
-                .related
-                .iter()
-                .map(|&r| self.article_link(r, l))
-                .collect(),
-        };
+        let related: Vec<Value> = art
+            .related
+            .iter()
+            .map(|&r| self.article_link(r, l))
+            .collect();
+        let article = BTreeMap::from([
+            ("key", Value::from(art.key.as_str())),
+            ("title", art.title.as_str().into()),
+            ("level", art.level.map(|lv| lv.as_str()).into()),
+            ("updated_iso", art.updated.to_string().into()),
+            ("updated", self.l10n.date(l, art.updated).into()),
+            ("related", related.into()),
+        ]);
         let mut ctx = Context::new();
-        ctx.insert("article", &ac);
+        ctx.insert_value("article", article.into());
         ctx.insert_value("body", Value::safe_string(html));
         ("article.html", pc, ctx)
+    }
+}
+
+/// Article `a`'s link on a page in `page_locale`: marked with its language when that is
+/// another.
+fn link(site: &Site, a: ArticleId, page_locale: LocaleId) -> Link {
+    let art = &site.articles[a];
+    Link {
+        title: art.title.clone(),
+        url: art.url.clone(),
+        description: art.description.clone(),
+        lang: (art.locale != page_locale).then(|| site.locales[art.locale].code.clone()),
+        children: Vec::new(),
+        count: None,
     }
 }
 
