@@ -358,9 +358,14 @@ impl Words {
     }
 
     fn push(&mut self, text: &str) {
-        // Most text is already as the body text holds it, and is copied at once.
-        if plain(text) {
-            self.words(text);
+        // Most text is already as the body text holds it, and is copied at once, but for a
+        // space at either end (before and after a link or emphasis).
+        let inner = text.strip_prefix(' ').unwrap_or(text);
+        let words = inner.strip_suffix(' ').unwrap_or(inner);
+        if plain(words) {
+            self.space |= inner.len() < text.len();
+            self.words(words);
+            self.space |= words.len() < inner.len();
             return;
         }
         let mut start = 0;
