@@ -766,7 +766,10 @@ fn push_radix36(out: &mut Vec<u8>, mut n: u32) {
             break;
         }
     }
-    out.extend_from_slice(&buf[i..]);
+    // A byte at a time: one to three digits, too few for a copy call.
+    for &digit in &buf[i..] {
+        out.push(digit);
+    }
 }
 
 #[cfg(test)]
