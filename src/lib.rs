@@ -113,7 +113,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let staging = output.staging()?;
     let rendered = render::site(&site, &l10n, &templates, &staging)?;
     timings.lap("render and write pages");
-    // Every body is rendered: the index reuses the memory of the articles' text.
+    // Every body is rendered: the articles' text is freed before the index is built.
     site.drop_sources();
     index::build(
         &site,

@@ -98,9 +98,7 @@ impl Article {
     pub fn table_pos(&self, name: &str) -> Pos {
         field_pos(&self.yaml, name, 1)
     }
-}
 
-impl Article {
     /// A short hash of the file's text: what a translation records in `source_hash`.
     pub fn content_hash(&self) -> String {
         format!("{:016x}", crate::load::fnv1a(self.source().as_bytes()))
@@ -115,7 +113,7 @@ impl Article {
 impl Site {
     /// Frees the articles' text as written (front matter and Markdown) once every body is
     /// rendered: a build's later steps read only the rendered bodies, and at 10,000 articles
-    /// per language the text is 130 MB, which the search index then reuses.
+    /// per language the text is 130 MB, freed before the search index is built.
     pub fn drop_sources(&mut self) {
         use rayon::prelude::*;
         // Freed on all threads: 20,000 bodies freed one by one held up the build.
