@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use templates::Templates;
 use tera::{Context, Value};
 
@@ -325,8 +325,8 @@ struct Renderer<'a> {
     json_ld: seo::JsonLd,
     tables: ServerTables<'a>,
     /// Every article's link as a page of its own language shows it, as a template value:
-    /// made once, and shared (not copied) by the pages that list it.
-    links: Vec<Value>,
+    /// made once, when a page first lists it, and shared (not copied) by the pages that do.
+    links: Vec<OnceLock<Value>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -339,10 +339,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<Renderer<'a>, Diagnostic> {
         let json_ld = seo::JsonLd::new(site, l10n)
             .map_err(|e| Diagnostic::error("locales", Pos::START, e))?;
-        let links = (0..site.articles.len())
-            .into_par_iter()
-            .map(|a| Value::from_serializable(&link(site, a, site.articles[a].locale)))
-            .collect();
+        let links = site.articles.iter().map(|_| OnceLock::new()).collect();
         Ok(Renderer {
             site,
             l10n,
@@ -603,7 +600,9 @@ impl Renderer<'_> {
     /// Article `a`'s link on a page in `page_locale`, as a template value.
     fn article_link(&self, a: ArticleId, page_locale: LocaleId) -> Value {
         if self.site.articles[a].locale == page_locale {
-            self.links[a].clone()
+            self.links[a]
+                .get_or_init(|| Value::from_serializable(&link(self.site, a, page_locale)))
+                .clone()
         } else {
             Value::from_serializable(&link(self.site, a, page_locale))
         }
