@@ -759,6 +759,61 @@ fn two_articles_with_one_slug_in_a_locale() {
 }
 
 #[test]
+fn urls_claimed_twice_name_both_claimants() {
+    let site = Site::built();
+    // A folder URL clashes with a page's URL, with a folder of static/ and with a file of
+    // static/ at its index.html.
+    site.write("static/old/index.html", "<p>old</p>\n");
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-12-20",
+            "aliases: [\"/kb/e-postprotokoll-imap-vs-pop3/\", \"/img/\", \"/old/\"]", // line 4
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    let report = site.fails();
+    report.error_count(3);
+    let hint = "change a slug or an alias so that every page has its own URL";
+    report
+        .error(
+            ARTICLE,
+            4,
+            1,
+            &format!(
+                "`/img/` is claimed twice: by an alias of {ARTICLE} and by the folder static/img"
+            ),
+        )
+        .hint(hint);
+    report
+        .error(
+            ARTICLE,
+            4,
+            1,
+            &format!(
+                "`/old/` is claimed twice: by an alias of {ARTICLE} and by static/old/index.html"
+            ),
+        )
+        .hint(hint);
+    // broken.sv.md sorts first, so the shipped article is the second claimant of its URL.
+    let shipped = "content/email/basic-settings/email-protocols.sv.md";
+    report
+        .error(
+            shipped,
+            1,
+            1,
+            &format!(
+                "`/kb/e-postprotokoll-imap-vs-pop3/` is claimed twice: by {shipped} and by an alias of {ARTICLE}"
+            ),
+        )
+        .hint(hint);
+}
+
+#[test]
 fn article_in_a_folder_without_category_file() {
     let site = Site::built();
     let orphan = "content/email/no-category/orphan.sv.md";
