@@ -11,6 +11,7 @@ use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::{Date, Level, ServerRow};
 use crate::load::{field_pos, Content, RawArticle, StaticFiles, CONTENT_DIR};
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
@@ -201,51 +202,82 @@ impl Site {
 
     /// Every URL the site publishes, with who owns it, for collision checks.
     pub fn output_urls(&self) -> Vec<OutputUrl> {
-        let mut urls = Vec::new();
-        let config = PathBuf::from(crate::config::CONFIG_FILE);
-        for (l, loc) in self.locales.iter().enumerate() {
+        self.claims()
+            .into_iter()
+            .map(|(url, claim)| {
+                let (owner, file, pos) = self.claimant(claim);
+                OutputUrl {
+                    url: url.into_owned(),
+                    owner,
+                    file,
+                    pos,
+                }
+            })
+            .collect()
+    }
+
+    /// Every URL the site publishes and who publishes it, in a fixed order: each locale's
+    /// own pages, the categories, the articles each with its aliases.
+    fn claims(&self) -> Vec<(Cow<'_, str>, Claim)> {
+        let mut urls = Vec::with_capacity(self.articles.len() + 8 * self.categories.len());
+        for l in 0..self.locales.len() {
             for (url, what) in [
                 (self.home_url(l), "home page"),
                 (self.search_url(l), "search page"),
                 (self.not_found_url(l), "404 page"),
                 (self.translations_url(l), "translation status page"),
             ] {
-                urls.push(OutputUrl {
-                    url,
-                    owner: format!("the {} {what}", loc.code),
-                    file: config.clone(),
-                    pos: Pos::START,
-                });
+                urls.push((Cow::Owned(url), Claim::Page(l, what)));
             }
         }
-        for c in &self.categories {
-            for (l, url) in c.url.iter().enumerate() {
-                urls.push(OutputUrl {
-                    url: url.clone(),
-                    owner: format!("{} ({})", display_path(&c.file), self.locales[l].code),
-                    file: c.file.clone(),
-                    pos: Pos::START,
-                });
+        for (c, cat) in self.categories.iter().enumerate() {
+            for (l, url) in cat.url.iter().enumerate() {
+                urls.push((Cow::Borrowed(url.as_str()), Claim::Category(c, l)));
             }
         }
-        for a in &self.articles {
-            urls.push(OutputUrl {
-                url: a.url.clone(),
-                owner: display_path(&a.file),
-                file: a.file.clone(),
-                pos: Pos::START,
-            });
-            for alias in &a.aliases {
-                urls.push(OutputUrl {
-                    url: alias.clone(),
-                    owner: format!("an alias of {}", display_path(&a.file)),
-                    file: a.file.clone(),
-                    pos: a.aliases_pos,
-                });
+        for (a, art) in self.articles.iter().enumerate() {
+            urls.push((Cow::Borrowed(art.url.as_str()), Claim::Article(a)));
+            for alias in &art.aliases {
+                urls.push((Cow::Borrowed(alias.as_str()), Claim::Alias(a)));
             }
         }
         urls
     }
+
+    /// Who publishes a URL, for messages: what they are, the file and the place in it.
+    fn claimant(&self, claim: Claim) -> (String, PathBuf, Pos) {
+        match claim {
+            Claim::Page(l, what) => (
+                format!("the {} {what}", self.locales[l].code),
+                PathBuf::from(crate::config::CONFIG_FILE),
+                Pos::START,
+            ),
+            Claim::Category(c, l) => {
+                let cat = &self.categories[c];
+                let owner = format!("{} ({})", display_path(&cat.file), self.locales[l].code);
+                (owner, cat.file.clone(), Pos::START)
+            }
+            Claim::Article(a) => {
+                let art = &self.articles[a];
+                (display_path(&art.file), art.file.clone(), Pos::START)
+            }
+            Claim::Alias(a) => {
+                let art = &self.articles[a];
+                let owner = format!("an alias of {}", display_path(&art.file));
+                (owner, art.file.clone(), art.aliases_pos)
+            }
+        }
+    }
+}
+
+/// Who publishes an output URL (see `Site::claims`).
+#[derive(Debug, Clone, Copy)]
+enum Claim {
+    /// A locale's own page: home, search, 404 or translation status.
+    Page(LocaleId, &'static str),
+    Category(CategoryId, LocaleId),
+    Article(ArticleId),
+    Alias(ArticleId),
 }
 
 /// A URL the site publishes and where it comes from.
@@ -712,7 +744,8 @@ fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
 
 fn fill_categories(site: &mut Site) {
     let mut ids: Vec<ArticleId> = (0..site.articles.len()).collect();
-    ids.sort_by_cached_key(|&x| {
+    // On all threads: lower-casing 20,000 titles was most of this step.
+    rayon::slice::ParallelSliceMut::par_sort_by_cached_key(&mut ids[..], |&x| {
         let a = &site.articles[x];
         (
             a.order.unwrap_or(i64::MAX),
@@ -737,6 +770,7 @@ fn fill_categories(site: &mut Site) {
 /// Related articles: the same category first (in its order), then articles sharing the
 /// most tags, in the same language. Computed once here, read by every page.
 fn compute_related(site: &mut Site) {
+    use rayon::prelude::*;
     let limit = site.config.related_articles;
     let mut by_tag: HashMap<(LocaleId, &str), Vec<ArticleId>> = HashMap::default();
     for (i, a) in site.articles.iter().enumerate() {
@@ -746,7 +780,7 @@ fn compute_related(site: &mut Site) {
     }
     let related: Vec<Vec<ArticleId>> = site
         .articles
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, a)| {
             let mut out: Vec<ArticleId> = site.categories[a.category].articles[a.locale]
@@ -783,40 +817,49 @@ fn compute_related(site: &mut Site) {
 
 /// Two things may not share a URL, and nothing may shadow a file from static/.
 fn check_urls(site: &Site, diags: &mut Diagnostics) {
-    // Only looked up, never listed: a hash map, as 20,000 URLs made the ordered map's string
-    // comparisons a serial cost of every build.
-    let mut seen: HashMap<String, String> = HashMap::default();
-    for f in &site.statics.files {
-        seen.insert(format!("/{f}"), format!("static/{f}"));
+    /// Who made the first claim on a URL: a static file (by index) or a claimant.
+    enum First {
+        Static(usize),
+        Claim(Claim),
     }
+    let statics: Vec<String> = site.statics.files.iter().map(|f| format!("/{f}")).collect();
+    // Only looked up, never listed: a hash map, as 20,000 URLs made the ordered map's string
+    // comparisons a serial cost of every build. Claimants are described only for a clash.
+    let mut seen: HashMap<&str, First> = HashMap::default();
+    for (i, url) in statics.iter().enumerate() {
+        seen.insert(url, First::Static(i));
+    }
+    // A folder's URL (`/x/`) clashes with a file at `/x/index.html` too: looked up only when
+    // such a file was claimed.
+    let mut index_files = statics.iter().any(|u| u.ends_with("index.html"));
     let static_dirs: BTreeSet<String> = site
         .statics
         .files
         .iter()
         .filter_map(|f| f.split_once('/').map(|(d, _)| format!("/{d}/")))
         .collect();
-    for OutputUrl {
-        url,
-        owner,
-        file,
-        pos,
-    } in site.output_urls()
-    {
-        let file_url = if url.ends_with('/') {
-            format!("{url}index.html")
-        } else {
-            url.clone()
+    let claims = site.claims();
+    for (url, claim) in &claims {
+        let url: &str = url;
+        let first = match seen.get(url) {
+            Some(first) => Some(first),
+            None if index_files && url.ends_with('/') => {
+                seen.get(format!("{url}index.html").as_str())
+            }
+            None => None,
         };
-        let clash = seen
-            .get(&url)
-            .or_else(|| seen.get(&file_url))
-            .cloned()
+        let first = first
+            .map(|first| match first {
+                First::Static(i) => format!("static/{}", site.statics.files[*i]),
+                First::Claim(c) => site.claimant(*c).0,
+            })
             .or_else(|| {
                 static_dirs
-                    .contains(&url)
+                    .contains(url)
                     .then(|| format!("the folder static{}", url.trim_end_matches('/')))
             });
-        if let Some(first) = clash {
+        if let Some(first) = first {
+            let (owner, file, pos) = site.claimant(*claim);
             diags.push(
                 Diagnostic::error(
                     file,
@@ -826,7 +869,8 @@ fn check_urls(site: &Site, diags: &mut Diagnostics) {
                 .hint("change a slug or an alias so that every page has its own URL"),
             );
         }
-        seen.insert(url, owner);
+        index_files |= url.ends_with("index.html");
+        seen.insert(url, First::Claim(*claim));
     }
 }
 
