@@ -284,7 +284,7 @@ fn body_changes(old: &Site, new: &Site) -> Option<Vec<ArticleId>> {
                 .map(|(n, t)| (n.clone(), t.caption.clone(), t.rows.clone()))
                 .collect::<Vec<_>>()
         };
-        if a.body != b.body || rows(a) != rows(b) {
+        if a.body() != b.body() || rows(a) != rows(b) {
             changed.push(i);
         }
     }

@@ -87,7 +87,7 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
                 Some(h) if *h != source.content_hash() => {
                     s.articles.stale += 1;
                     s.stale_articles.push(display_path(&tr.file));
-                    let pos = crate::load::field_pos(&tr.yaml, "source_hash", 1);
+                    let pos = crate::load::field_pos(tr.yaml(), "source_hash", 1);
                     out.push(
                         Diagnostic::warning(
                             &tr.file,

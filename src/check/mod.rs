@@ -71,7 +71,7 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, (a, body)) in site.articles.iter().zip(bodies).enumerate() {
         for (dest, offset) in &body.links {
-            let pos = Pos::of_offset(&a.body, *offset).below(a.body_line);
+            let pos = Pos::of_offset(a.body(), *offset).below(a.body_line);
             let (path, fragment) = dest
                 .split_once('#')
                 .map_or((dest.as_str(), None), |(p, f)| (p, Some(f)));

@@ -9,7 +9,7 @@
 use crate::config::Config;
 use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::{Date, Level, ServerRow};
-use crate::load::{field_pos, Content, RawArticle, StaticFiles, CONTENT_DIR};
+use crate::load::{field_pos, Content, RawArticle, StaticFiles, Text, CONTENT_DIR};
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -79,8 +79,8 @@ pub struct Article {
     /// See `FrontMatter::source_hash`.
     pub source_hash: Option<String>,
     /// The front matter as written, for showing source lines in errors.
-    pub yaml: String,
-    pub body: String,
+    /// The file's text: front matter and Markdown.
+    pub text: Text,
     pub body_line: usize,
     /// Per locale, this article's translation there (itself at its own locale).
     pub translations: Vec<Option<ArticleId>>,
@@ -97,7 +97,17 @@ impl Article {
     /// Where the server table `name` is defined in the front matter, for errors about it
     /// (worked out only then: most builds have none).
     pub fn table_pos(&self, name: &str) -> Pos {
-        field_pos(&self.yaml, name, 1)
+        field_pos(self.yaml(), name, 1)
+    }
+
+    /// The front matter's YAML as written.
+    pub fn yaml(&self) -> &str {
+        self.text.yaml()
+    }
+
+    /// The Markdown body as written.
+    pub fn body(&self) -> &str {
+        self.text.body()
     }
 
     /// A short hash of the file's text: what a translation records in `source_hash`.
@@ -107,7 +117,7 @@ impl Article {
 
     /// The file's text as loaded (front matter and body), for source lines in errors.
     pub fn source(&self) -> String {
-        format!("---\n{}---\n{}", self.yaml, self.body)
+        format!("---\n{}---\n{}", self.yaml(), self.body())
     }
 }
 
@@ -118,10 +128,9 @@ impl Site {
     pub fn drop_sources(&mut self) {
         use rayon::prelude::*;
         // Freed on all threads: 20,000 bodies freed one by one held up the build.
-        self.articles.par_iter_mut().for_each(|a| {
-            a.body = String::new();
-            a.yaml = String::new();
-        });
+        self.articles
+            .par_iter_mut()
+            .for_each(|a| a.text = Text::default());
     }
 
     pub fn locale_of(&self, a: &Article) -> &Locale {
@@ -522,7 +531,7 @@ fn build_articles(
                         display_path(other)
                     );
                     diags.push(
-                        field_error(&a.file, &a.yaml, field, msg)
+                        field_error(&a.file, a.text.yaml(), field, msg)
                             .hint("give one of the two articles another `slug:`"),
                     );
                     false
@@ -586,7 +595,7 @@ fn make_article(
         )
         .hint(hint));
     };
-    let err = |field: &str, msg: String| field_error(&a.file, &a.yaml, field, msg);
+    let err = |field: &str, msg: String| field_error(&a.file, a.text.yaml(), field, msg);
     let slug = match &a.front.slug {
         Some(s) if is_slug(s) => s.clone(),
         Some(s) => {
@@ -657,8 +666,7 @@ fn make_article(
             aliases: a.front.aliases,
             tables,
             source_hash: a.front.source_hash,
-            yaml: a.yaml,
-            body: a.body,
+            text: a.text,
             body_line: a.body_line,
             translations: vec![None; locales.len()],
             related: Vec::new(),

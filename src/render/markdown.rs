@@ -34,7 +34,7 @@ pub fn render(
     article: &Article,
     table: &TableRenderer,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
-    let body = article.body.as_str();
+    let body = article.body();
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
@@ -107,7 +107,7 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
             errors: Vec::new(),
             placed: BTreeSet::new(),
             links: Vec::new(),
-            text: Words::with_capacity(article.body.len()),
+            text: Words::with_capacity(article.body().len()),
             alignments: Vec::new(),
             in_head: false,
             cell: 0,
@@ -117,7 +117,7 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
     /// An error at `range` of the body, reported at its line and column in the file.
     fn error(&self, range: &Range<usize>, msg: String) -> Diagnostic {
         let a = self.article;
-        let at = Pos::of_offset(&a.body, range.start).below(a.body_line);
+        let at = Pos::of_offset(a.body(), range.start).below(a.body_line);
         Diagnostic::error(&a.file, at, msg).with_source(&a.source())
     }
 
