@@ -78,8 +78,8 @@ pub struct Article {
     pub tables: BTreeMap<String, ServerTable>,
     /// See `FrontMatter::source_hash`.
     pub source_hash: Option<String>,
-    /// The front matter as written, for showing source lines in errors.
-    /// The file's text: front matter and Markdown.
+    /// The file's text as written (front matter and Markdown), for rendering and for showing
+    /// source lines in errors.
     pub text: Text,
     pub body_line: usize,
     /// Per locale, this article's translation there (itself at its own locale).
