@@ -228,7 +228,13 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(root.join(file))
         .map_err(|e| Diagnostic::error(file, Pos::START, format!("cannot read: {e}")))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
+    let text = match simdutf8::basic::from_utf8(&bytes) {
+        // SAFETY: the bytes were just checked to be UTF-8.
+        Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
+        // std's check again, for where the file goes wrong.
+        Err(_) => String::from_utf8(bytes),
+    };
+    let text = text.map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let good = String::from_utf8_lossy(good);
         Diagnostic::error(
@@ -396,4 +402,26 @@ fn is_image(path: &str) -> bool {
     [".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"]
         .iter()
         .any(|ext| lower.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    proptest::proptest! {
+        /// Any bytes read as std's check reads them: the text, or the error at the same place.
+        #[test]
+        fn reads_text_as_std_checks_it(bytes in proptest::collection::vec(proptest::sample::select(vec![b'a', b'\n', 0xC3, 0xA5, 0x80, 0xE2, 0xFF, 0xEF, 0xBB, 0xBF]), 0..80)) {
+            let dir = tempfile::tempdir().expect("temporary folder");
+            std::fs::write(dir.path().join("a.md"), &bytes).expect("writable");
+            let read = super::read_text(dir.path(), std::path::Path::new("a.md"));
+            match String::from_utf8(bytes) {
+                Ok(text) => proptest::prop_assert_eq!(read.ok(), Some(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())),
+                Err(e) => {
+                    let good = String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]).into_owned();
+                    let d = read.expect_err("not UTF-8");
+                    let at = crate::diag::Pos::of_offset(&good, good.len());
+                    proptest::prop_assert_eq!((d.line, d.column), (at.line, at.column));
+                }
+            }
+        }
+    }
 }
