@@ -255,7 +255,7 @@ impl<'a> Counter<'a> {
     fn name(&mut self, key: Cow<'a, str>) -> u32 {
         let id = self.names.len() as u32;
         self.names.push(key);
-        self.counts.values.push([0; 6]);
+        self.counts.push();
         id
     }
 
@@ -288,35 +288,50 @@ fn pack(b: &[u8]) -> Option<(u64, u64)> {
 /// Values by number for the document at hand, and the numbers it has: each document costs
 /// only its own, and the table is reused, back at zero, for the next (no hashing and no
 /// growing per document).
-#[derive(Default)]
 struct PerDoc<T> {
     values: Vec<T>,
+    /// The numbers the document has, in `touched[..n]`; as long as `values`, so that a number
+    /// is written each time and kept only when new, with no branch to mispredict.
     touched: Vec<u32>,
+    n: usize,
+}
+
+impl<T: Copy + Default + PartialEq> Default for PerDoc<T> {
+    fn default() -> Self {
+        PerDoc::new(0)
+    }
 }
 
 impl<T: Copy + Default + PartialEq> PerDoc<T> {
     fn new(len: usize) -> PerDoc<T> {
         PerDoc {
             values: vec![T::default(); len],
-            touched: Vec::new(),
+            touched: vec![0; len + 1],
+            n: 0,
         }
+    }
+
+    fn push(&mut self) {
+        self.values.push(T::default());
+        self.touched.push(0);
     }
 
     fn get(&mut self, n: u32) -> &mut T {
         let v = &mut self.values[n as usize];
-        if *v == T::default() {
-            self.touched.push(n);
-        }
+        self.touched[self.n] = n;
+        self.n += usize::from(*v == T::default());
         v
     }
 
     /// The values of the document just added, in the order it first had them.
     fn finish_doc(&mut self) -> Vec<(u32, T)> {
         let values = &mut self.values;
-        self.touched
-            .drain(..)
-            .map(|n| (n, std::mem::take(&mut values[n as usize])))
-            .collect()
+        let out = self.touched[..self.n]
+            .iter()
+            .map(|&n| (n, std::mem::take(&mut values[n as usize])))
+            .collect();
+        self.n = 0;
+        out
     }
 }
 
@@ -775,6 +790,29 @@ fn push_radix36(out: &mut Vec<u8>, mut n: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Each document gets back the numbers it had, in the order it first had them, with
+        /// their values, and nothing of the documents before it; numbers are added on the way.
+        #[test]
+        fn per_doc_gives_each_document_its_own(docs in proptest::collection::vec(proptest::collection::vec((0u32..40, 1u16..4), 0..60), 1..6)) {
+            let mut table = PerDoc::<u16>::default();
+            for doc in docs {
+                let mut expected: Vec<(u32, u16)> = Vec::new();
+                for (n, add) in doc {
+                    while table.values.len() <= n as usize {
+                        table.push();
+                    }
+                    *table.get(n) += add;
+                    match expected.iter_mut().find(|(m, _)| *m == n) {
+                        Some((_, v)) => *v += add,
+                        None => expected.push((n, add)),
+                    }
+                }
+                proptest::prop_assert_eq!(table.finish_doc(), expected);
+            }
+        }
+    }
 
     proptest::proptest! {
         /// The records are written exactly as serde_json writes them: quotes, backslashes,
