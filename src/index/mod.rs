@@ -290,8 +290,8 @@ fn pack(b: &[u8]) -> Option<(u64, u64)> {
 /// growing per document).
 struct PerDoc<T> {
     values: Vec<T>,
-    /// The numbers the document has, in `touched[..n]`; as long as `values`, so that a number
-    /// is written each time and kept only when new, with no branch to mispredict.
+    /// The numbers the document has, in `touched[..n]`; one slot longer than `values`, so that
+    /// a number is written each time and kept only when new, with no branch to mispredict.
     touched: Vec<u32>,
     n: usize,
 }
