@@ -64,8 +64,20 @@ pub struct Inputs {
 /// Loads the site in `root`: configuration, content, locales, templates and synonyms, then the
 /// model. Independent inputs are all loaded so that every error of the run is reported.
 pub fn load(root: &Path) -> Result<Inputs, Diagnostics> {
+    load_with(root, None)
+}
+
+/// As `load`, for `kbgen serve`'s rebuilds: unchanged articles come from `cache`.
+pub fn load_cached(root: &Path, cache: &mut load::Cache) -> Result<Inputs, Diagnostics> {
+    load_with(root, Some(cache))
+}
+
+fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Diagnostics> {
     let config = config::load(root)?;
-    let content = load::content(root, &config);
+    let content = match cache {
+        Some(cache) => load::content_cached(root, &config, cache),
+        None => load::content(root, &config),
+    };
     let synonyms = index::load_synonyms(root).map_err(Diagnostics::from);
     let l10n = localise::L10n::load(root, &config);
     // Templates parse without locales, so a broken locale never hides a template error.

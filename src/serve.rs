@@ -1,7 +1,8 @@
 //! `kbgen serve`: the writer's preview. Builds the site into memory, serves it on 127.0.0.1,
 //! watches the site's files, rebuilds on change and reloads open pages.
 //!
-//! A rebuild reloads the content (cheap) and compares the new model with the previous one:
+//! A rebuild reloads the content, reading and parsing again only the files that changed
+//! (`load::Cache`), and compares the new model with the previous one:
 //! when an edit changed only article bodies, only those articles' pages are rendered again;
 //! anything else (titles, slugs, categories, templates, locales, configuration, static files)
 //! renders the whole site. A failed rebuild keeps serving the last good pages with an overlay
@@ -85,7 +86,8 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     )
     .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
     let mut last = None;
-    rebuild(&opts.root, &shared, &mut last);
+    let mut cache = crate::load::Cache::default();
+    rebuild(&opts.root, &shared, &mut last, &mut cache);
     eprintln!(
         "serving {} at http://127.0.0.1:{}/ (Ctrl-C stops)",
         opts.root.display(),
@@ -104,13 +106,23 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         !matches!(e.kind, notify::EventKind::Access(_))
             && e.paths.iter().any(|p| watched(&opts.root, p))
     };
+    let forget = |cache: &mut crate::load::Cache, event: &notify::Result<notify::Event>| {
+        for p in event.iter().flat_map(|e| &e.paths) {
+            if let Ok(rel) = p.strip_prefix(&opts.root) {
+                cache.forget(rel);
+            }
+        }
+    };
     while let Ok(event) = rx.recv() {
         if !event.as_ref().is_ok_and(relevant) {
             continue;
         }
+        forget(&mut cache, &event);
         // An editor's save is several events: wait until they stop.
-        while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
-        rebuild(&opts.root, &shared, &mut last);
+        while let Ok(event) = rx.recv_timeout(Duration::from_millis(30)) {
+            forget(&mut cache, &event);
+        }
+        rebuild(&opts.root, &shared, &mut last, &mut cache);
     }
     Ok(())
 }
@@ -134,9 +146,9 @@ fn watched(root: &Path, path: &Path) -> bool {
     }
 }
 
-fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>) {
+fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut crate::load::Cache) {
     let start = Instant::now();
-    let inputs = match crate::load(root) {
+    let inputs = match crate::load_cached(root, cache) {
         Ok(i) => i,
         Err(d) => return failed(shared, &d),
     };
@@ -158,7 +170,9 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>) {
             if let Err(d) = result {
                 return failed(shared, &d);
             }
-            prev.inputs = inputs;
+            // The previous model is freed after the pages are served (20 ms at 10,000
+            // articles per language).
+            let previous = std::mem::replace(&mut prev.inputs, inputs);
             succeeded(
                 shared,
                 start,
@@ -168,6 +182,7 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>) {
                     if ids.len() == 1 { "" } else { "s" }
                 ),
             );
+            drop(previous);
             reindex(prev, &files);
             return;
         }
@@ -284,7 +299,7 @@ fn body_changes(old: &Site, new: &Site) -> Option<Vec<ArticleId>> {
                 .map(|(n, t)| (n.clone(), t.caption.clone(), t.rows.clone()))
                 .collect::<Vec<_>>()
         };
-        if a.body() != b.body() || rows(a) != rows(b) {
+        if !a.text.same_body(&b.text) || rows(a) != rows(b) {
             changed.push(i);
         }
     }

@@ -429,3 +429,44 @@ fn serve_shows_an_edit_then_an_error_then_its_fix() {
     );
     assert!(stderr.contains("rebuilt 1 article page in"), "{stderr}");
 }
+
+/// The loader `kbgen serve` rebuilds with: an unchanged file is not read again, a changed one
+/// (or one a watcher event named) is, and the result is what a plain load gives.
+#[test]
+fn a_cached_load_reads_again_only_what_changed() {
+    use kbgen::load::{content, content_cached, Cache};
+    let site = copy_site();
+    let root = site.path();
+    let config = kbgen::config::load(root).unwrap();
+    let articles = |c: kbgen::load::Content| format!("{:?}", c.articles);
+    let body = |c: &kbgen::load::Content| {
+        let a = c.articles.iter().find(|a| a.file == Path::new(SEED_SV));
+        a.unwrap().text.body().to_string()
+    };
+    let mut cache = Cache::default();
+    let first = content_cached(root, &config, &mut cache).unwrap();
+    assert!(body(&first).contains("Står du i valet"));
+    assert_eq!(articles(first), articles(content(root, &config).unwrap()));
+
+    // The same size and time as before: taken from the cache, not read.
+    let path = root.join(SEED_SV);
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    edit(root, SEED_SV, "Står du i valet", "Står ni i valet");
+    let file = std::fs::File::options().write(true).open(&path).unwrap();
+    file.set_modified(modified).unwrap();
+    drop(file);
+    let stale = content_cached(root, &config, &mut cache).unwrap();
+    assert!(body(&stale).contains("Står du i valet"));
+    // Named by a watcher: read again.
+    cache.forget(Path::new(SEED_SV));
+    let named = content_cached(root, &config, &mut cache).unwrap();
+    assert!(body(&named).contains("Står ni i valet"));
+
+    // Another size: read again without being named; a removed file is gone.
+    edit(root, SEED_SV, "Står ni i valet", "Funderar du på");
+    std::fs::remove_file(root.join(SEED_EN)).unwrap();
+    let edited = content_cached(root, &config, &mut cache).unwrap();
+    assert!(body(&edited).contains("Funderar du på"));
+    assert!(!edited.articles.iter().any(|a| a.file == Path::new(SEED_EN)));
+    assert_eq!(articles(edited), articles(content(root, &config).unwrap()));
+}
