@@ -1,14 +1,21 @@
 //! `kbgen serve`: the writer's preview. Builds the site into memory, serves it on 127.0.0.1,
-//! watches the site's files, rebuilds on change and reloads open pages.
+//! watches the site's files, rebuilds on change and reloads the open pages that changed.
 //!
 //! A rebuild reloads the content, reading and parsing again only the files that changed
 //! (`load::Cache`), and compares the new model with the previous one:
 //! when an edit changed only article bodies, only those articles' pages are rendered again;
 //! anything else (titles, slugs, categories, templates, locales, configuration, static files)
-//! renders the whole site. A failed rebuild keeps serving the last good pages with an overlay
-//! that names each error's file and line, and prints the same errors in the terminal.
+//! renders the whole site, but first the pages open in a browser and those of the articles
+//! that changed, which are served at once over the previous pages while the rest renders.
+//! A failed rebuild keeps serving the last good pages with an overlay that names each
+//! error's file and line, and prints the same errors in the terminal.
+//!
+//! Each served page carries a script that waits on `/__kbgen/wait` with a fingerprint of what
+//! it shows; the server answers `reload` once that page's bytes or the error overlay differ,
+//! so an edit reloads the pages it changed and leaves the other open pages alone.
 
 use crate::diag::Diagnostics;
+use crate::load::frontmatter::ServerRow;
 use crate::model::{ArticleId, Site};
 use crate::render::markdown::Body;
 use crate::write::{url_to_file, Sink};
@@ -37,19 +44,73 @@ impl Sink for Memory {
     }
 }
 
+/// The pages being served: a whole-site rebuild first puts the pages it rendered ahead of
+/// the others on `top`, over the previous build's pages `under`, until it has them all.
+#[derive(Clone, Default)]
+struct Layers {
+    top: Arc<Memory>,
+    under: Option<Arc<Memory>>,
+}
+
+impl Layers {
+    fn get(&self, key: &str) -> Option<Vec<u8>> {
+        std::iter::once(&self.top)
+            .chain(&self.under)
+            .find_map(|m| m.0.read().expect("lock").get(key).cloned())
+    }
+
+    fn has(&self, key: &str) -> bool {
+        std::iter::once(&self.top)
+            .chain(&self.under)
+            .any(|m| m.0.read().expect("lock").contains_key(key))
+    }
+
+    /// The file a request for `path` gets, with its status: a folder's `index.html`, or the
+    /// locale's 404 page.
+    fn resolve(&self, path: &str) -> (u16, String) {
+        let mut key = url_to_file(path);
+        if !self.has(&key) && !path.ends_with('/') && self.has(&format!("{key}/index.html")) {
+            key = format!("{key}/index.html");
+        }
+        if self.has(&key) {
+            (200, key)
+        } else if path.starts_with("/en/") {
+            (404, "en/404.html".to_string())
+        } else {
+            (404, "404.html".to_string())
+        }
+    }
+}
+
 /// What the HTTP threads read and the rebuild thread writes.
 struct Shared {
-    files: RwLock<Arc<Memory>>,
+    files: RwLock<Layers>,
     /// The errors of the last rebuild, shown over every page until a rebuild succeeds.
     errors: RwLock<Option<String>>,
     version: Mutex<u64>,
     changed: Condvar,
+    /// The paths browsers are showing (waiting on `/__kbgen/wait`), with how many of each.
+    open: Mutex<HashMap<String, usize>>,
 }
 
 impl Shared {
     fn bump(&self) {
         *self.version.lock().expect("lock") += 1;
         self.changed.notify_all();
+    }
+
+    /// A page as served for `path`: status, file, bytes (before the reload script), and the
+    /// fingerprint of what a browser shows for it, errors included.
+    fn page(&self, path: &str) -> (u16, String, Option<Vec<u8>>, u64) {
+        let files = self.files.read().expect("lock").clone();
+        let (status, key) = files.resolve(path);
+        let bytes = files.get(&key);
+        let errors = self.errors.read().expect("lock").clone();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        h.update(bytes.as_deref().unwrap_or_default());
+        h.update(&[0xff]);
+        h.update(errors.as_deref().unwrap_or_default().as_bytes());
+        (status, key, bytes, h.digest())
     }
 }
 
@@ -61,10 +122,11 @@ struct Built {
 
 pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     let shared = Arc::new(Shared {
-        files: RwLock::new(Arc::new(Memory::default())),
+        files: RwLock::default(),
         errors: RwLock::new(None),
         version: Mutex::new(0),
         changed: Condvar::new(),
+        open: Mutex::default(),
     });
     let server = tiny_http::Server::http(("127.0.0.1", opts.port))
         .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))?;
@@ -155,43 +217,66 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut c
     for w in &inputs.warnings {
         eprintln!("{w}");
     }
+    let changes = last
+        .as_ref()
+        .map(|prev| changes(&prev.inputs.site, &inputs.site));
     // Only bodies changed: render those articles into the pages already in memory.
-    if let Some(prev) = last.as_mut() {
-        if let Some(ids) = body_changes(&prev.inputs.site, &inputs.site) {
-            let files = Arc::clone(&shared.files.read().expect("lock"));
-            let result = crate::render::articles(
-                &inputs.site,
-                &inputs.l10n,
-                &inputs.templates,
-                &*files,
-                &ids,
-                &mut prev.bodies,
-            );
-            if let Err(d) = result {
-                return failed(shared, &d);
+    if let (Some(prev), Some(Changes::Bodies(ids))) = (last.as_mut(), &changes) {
+        let files = Arc::clone(&shared.files.read().expect("lock").top);
+        let result = crate::render::articles(
+            &inputs.site,
+            &inputs.l10n,
+            &inputs.templates,
+            &*files,
+            ids,
+            &mut prev.bodies,
+        );
+        if let Err(d) = result {
+            return failed(shared, &d);
+        }
+        // The previous model is freed after the pages are served (20 ms at 10,000
+        // articles per language).
+        let previous = std::mem::replace(&mut prev.inputs, inputs);
+        succeeded(shared, start, &plural(ids.len(), "article page"));
+        drop(previous);
+        reindex(prev, &files);
+        return;
+    }
+    let previous = shared.files.read().expect("lock").top.clone();
+    let files = Arc::new(Memory::default());
+    // The pages a writer is looking at, and those of the articles they just edited, first:
+    // they are served over the previous pages while the whole site renders (at 10,000
+    // articles per language, a title edit's page in 0.2 s rather than 0.8).
+    if let Some(Changes::Articles(edited)) = &changes {
+        let first = first_pages(shared, &inputs.site, edited);
+        match crate::render::only(
+            &inputs.site,
+            &inputs.l10n,
+            &inputs.templates,
+            &*files,
+            &first,
+        ) {
+            Ok(0) => {}
+            Ok(n) => {
+                *shared.files.write().expect("lock") = Layers {
+                    top: Arc::clone(&files),
+                    under: Some(Arc::clone(&previous)),
+                };
+                succeeded(shared, start, &format!("{} first", plural(n, "page")));
             }
-            // The previous model is freed after the pages are served (20 ms at 10,000
-            // articles per language).
-            let previous = std::mem::replace(&mut prev.inputs, inputs);
-            succeeded(
-                shared,
-                start,
-                &format!(
-                    "{} article page{}",
-                    ids.len(),
-                    if ids.len() == 1 { "" } else { "s" }
-                ),
-            );
-            drop(previous);
-            reindex(prev, &files);
-            return;
+            Err(d) => return failed(shared, &d),
         }
     }
-    let files = Arc::new(Memory::default());
     let rendered = match crate::render::site(&inputs.site, &inputs.l10n, &inputs.templates, &*files)
     {
         Ok(r) => r,
-        Err(d) => return failed(shared, &d),
+        Err(d) => {
+            *shared.files.write().expect("lock") = Layers {
+                top: previous,
+                under: None,
+            };
+            return failed(shared, &d);
+        }
     };
     for f in &inputs.site.statics.files {
         if let Ok(bytes) = std::fs::read(root.join(crate::load::STATIC_DIR).join(f)) {
@@ -205,10 +290,38 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut c
         inputs,
         bodies: rendered.bodies,
     };
-    *shared.files.write().expect("lock") = Arc::clone(&files);
-    succeeded(shared, start, &format!("{} pages", rendered.pages));
+    *shared.files.write().expect("lock") = Layers {
+        top: Arc::clone(&files),
+        under: None,
+    };
+    succeeded(shared, start, &plural(rendered.pages, "page"));
+    drop(previous);
     reindex(&built, &files);
     *last = Some(built);
+}
+
+fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// The files to render before the rest of the site: the pages open in a browser, and those
+/// of the articles that changed (when only a few did: a checkout of another branch changes
+/// many, and then every page is as likely to be looked at next).
+fn first_pages(shared: &Shared, site: &Site, edited: &[ArticleId]) -> Vec<String> {
+    let files = shared.files.read().expect("lock").clone();
+    let mut first: Vec<String> = shared
+        .open
+        .lock()
+        .expect("lock")
+        .keys()
+        .map(|path| files.resolve(path).1)
+        .collect();
+    if edited.len() <= 8 {
+        first.extend(edited.iter().map(|&a| url_to_file(&site.articles[a].url)));
+    }
+    first.sort();
+    first.dedup();
+    first
 }
 
 /// The search index follows the pages (it needs every body, and no page waits for it).
@@ -240,9 +353,15 @@ fn failed(shared: &Shared, d: &Diagnostics) {
     shared.bump();
 }
 
-/// The articles whose pages must be rendered again when nothing but bodies (and the server
-/// tables they show) changed between `old` and `new`; `None` when anything else changed.
-fn body_changes(old: &Site, new: &Site) -> Option<Vec<ArticleId>> {
+/// What an edit changed, between the previous model and the new one.
+enum Changes {
+    /// Only the bodies (and the server tables they show) of these articles, by id.
+    Bodies(Vec<ArticleId>),
+    /// More than bodies; these articles (ids in the new model) are new or differ.
+    Articles(Vec<ArticleId>),
+}
+
+fn changes(old: &Site, new: &Site) -> Changes {
     let same_categories = old.categories.len() == new.categories.len()
         && old.categories.iter().zip(&new.categories).all(|(a, b)| {
             (
@@ -261,90 +380,90 @@ fn body_changes(old: &Site, new: &Site) -> Option<Vec<ArticleId>> {
                 &b.untranslated,
             )
         });
-    if !same_categories
-        || old.articles.len() != new.articles.len()
-        || old.statics.files != new.statics.files
-        || old.statics.hashed != new.statics.hashed
-    {
-        return None;
-    }
-    let mut changed = Vec::new();
-    for (i, (a, b)) in old.articles.iter().zip(&new.articles).enumerate() {
-        fn listing(x: &crate::model::Article) -> impl PartialEq + '_ {
+    let same_site = same_categories
+        && old.statics.files == new.statics.files
+        && old.statics.hashed == new.statics.hashed;
+    fn listing(x: &crate::model::Article) -> impl PartialEq + '_ {
+        (
             (
-                (
-                    &x.key,
-                    x.locale,
-                    &x.title,
-                    &x.url,
-                    &x.description,
-                    x.updated,
-                ),
-                (
-                    x.level,
-                    &x.tags,
-                    x.order,
-                    &x.aliases,
-                    &x.translations,
-                    &x.related,
-                ),
-            )
+                &x.key,
+                x.locale,
+                &x.title,
+                &x.url,
+                &x.description,
+                x.updated,
+            ),
+            (
+                x.level,
+                &x.tags,
+                x.order,
+                &x.aliases,
+                &x.translations,
+                &x.related,
+            ),
+        )
+    }
+    fn rows(x: &crate::model::Article) -> Vec<(&String, &Option<String>, &Vec<ServerRow>)> {
+        x.tables
+            .iter()
+            .map(|(n, t)| (n, &t.caption, &t.rows))
+            .collect()
+    }
+    let body = |a: &crate::model::Article, b: &crate::model::Article| {
+        !a.text.same_body(&b.text) || rows(a) != rows(b)
+    };
+    if same_site && old.articles.len() == new.articles.len() {
+        let mut bodies = Vec::new();
+        let mut listings = false;
+        for (i, (a, b)) in old.articles.iter().zip(&new.articles).enumerate() {
+            if listing(a) != listing(b) {
+                listings = true;
+                break;
+            }
+            if body(a, b) {
+                bodies.push(i);
+            }
         }
-        if listing(a) != listing(b) {
-            return None;
-        }
-        let rows = |x: &crate::model::Article| {
-            x.tables
-                .iter()
-                .map(|(n, t)| (n.clone(), t.caption.clone(), t.rows.clone()))
-                .collect::<Vec<_>>()
-        };
-        if !a.text.same_body(&b.text) || rows(a) != rows(b) {
-            changed.push(i);
+        if !listings {
+            return Changes::Bodies(bodies);
         }
     }
-    Some(changed)
+    let before: HashMap<(&str, usize), &crate::model::Article> = old
+        .articles
+        .iter()
+        .map(|a| ((a.key.as_str(), a.locale), a))
+        .collect();
+    Changes::Articles(
+        new.articles
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| {
+                before
+                    .get(&(b.key.as_str(), b.locale))
+                    .is_none_or(|a| listing(a) != listing(b) || body(a, b))
+            })
+            .map(|(i, _)| i)
+            .collect(),
+    )
 }
 
 fn respond(shared: &Shared, request: tiny_http::Request) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     if path == "/__kbgen/wait" {
-        let seen: u64 = query
-            .strip_prefix("v=")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0);
-        let version = shared.version.lock().expect("lock");
-        let (version, _) = shared
-            .changed
-            .wait_timeout_while(version, Duration::from_secs(20), |v| *v == seen)
-            .expect("lock");
-        let _ = request.respond(tiny_http::Response::from_string(version.to_string()));
+        let answer = wait(shared, query);
+        let _ = request.respond(tiny_http::Response::from_string(answer));
         return;
     }
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let files = Arc::clone(&shared.files.read().expect("lock"));
-    let map = files.0.read().expect("lock");
-    let mut key = url_to_file(&path);
-    if !map.contains_key(&key)
-        && !path.ends_with('/')
-        && map.contains_key(&format!("{key}/index.html"))
-    {
-        key = format!("{key}/index.html");
-    }
-    let (status, key) = if map.contains_key(&key) {
-        (200, key)
-    } else if path.starts_with("/en/") {
-        (404, "en/404.html".to_string())
-    } else {
-        (404, "404.html".to_string())
-    };
     let version = *shared.version.lock().expect("lock");
+    let (status, key, bytes, seen) = shared.page(&path);
     let errors = shared.errors.read().expect("lock").clone();
-    let body = match map.get(&key) {
-        Some(bytes) if key.ends_with(".html") => inject(&String::from_utf8_lossy(bytes), version, errors.as_deref()).into_bytes(),
-        Some(bytes) => bytes.clone(),
-        None => inject("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>kbgen</title></head><body></body></html>", version, errors.as_deref()).into_bytes(),
+    let reload = Reload { version, seen };
+    let body = match bytes {
+        Some(bytes) if key.ends_with(".html") => inject(&String::from_utf8_lossy(&bytes), reload, errors.as_deref()).into_bytes(),
+        Some(bytes) => bytes,
+        None => inject("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>kbgen</title></head><body></body></html>", reload, errors.as_deref()).into_bytes(),
     };
     let content_type = content_type(&key);
     let header =
@@ -359,16 +478,79 @@ fn respond(shared: &Shared, request: tiny_http::Request) {
     );
 }
 
+/// `/__kbgen/wait?v=VERSION&h=FINGERPRINT&p=PATH[&t=MILLISECONDS]`: answers `reload` as soon
+/// as the page at PATH no longer matches FINGERPRINT (checked at each rebuild after VERSION),
+/// or else, after `t` (at most and by default 20 s, under browsers' request timeouts), the
+/// version to wait from next.
+fn wait(shared: &Shared, query: &str) -> String {
+    let param = |name: &str| {
+        query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+            .map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy())
+    };
+    let mut seen: u64 = param("v").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let fingerprint: u64 = param("h").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let path = param("p").map_or_else(|| "/".to_string(), |p| p.into_owned());
+    let limit = param("t")
+        .and_then(|t| t.parse().ok())
+        .map_or(MAX_WAIT, |ms| Duration::from_millis(ms).min(MAX_WAIT));
+    let deadline = Instant::now() + limit;
+    *shared
+        .open
+        .lock()
+        .expect("lock")
+        .entry(path.clone())
+        .or_default() += 1;
+    let answer = loop {
+        let version = *shared.version.lock().expect("lock");
+        if version != seen {
+            if shared.page(&path).3 != fingerprint {
+                break "reload".to_string();
+            }
+            seen = version;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break seen.to_string();
+        }
+        let guard = shared.version.lock().expect("lock");
+        let _ = shared
+            .changed
+            .wait_timeout_while(guard, left, |v| *v == seen)
+            .expect("lock");
+    };
+    let mut open = shared.open.lock().expect("lock");
+    if let Some(n) = open.get_mut(&path) {
+        *n -= 1;
+        if *n == 0 {
+            open.remove(&path);
+        }
+    }
+    answer
+}
+
+const MAX_WAIT: Duration = Duration::from_secs(20);
+
+/// What a page's reload script waits from: the version it was served at, and the fingerprint
+/// of what it shows.
+#[derive(Clone, Copy)]
+struct Reload {
+    version: u64,
+    seen: u64,
+}
+
 /// Adds the reload script, and the error overlay when the last rebuild failed.
-fn inject(html: &str, version: u64, errors: Option<&str>) -> String {
+fn inject(html: &str, reload: Reload, errors: Option<&str>) -> String {
     let overlay = errors.map_or(String::new(), |e| {
         format!(
             "<div id=\"kbgen-errors\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:#2b0b0b;color:#fff;padding:1.5rem;font:14px/1.5 ui-monospace,monospace\"><pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
             crate::render::escape(e)
         )
     });
+    let Reload { version, seen } = reload;
     let script = format!(
-        "<script>(async()=>{{let v={version};for(;;){{try{{const r=await fetch('/__kbgen/wait?v='+v);const n=+(await r.text());if(n!==v){{location.reload();return}}}}catch(e){{await new Promise(r=>setTimeout(r,1000))}}}}}})();</script>"
+        "<script>(async()=>{{let v={version};const q='&h={seen}&p='+encodeURIComponent(location.pathname);for(;;){{try{{const r=await fetch('/__kbgen/wait?v='+v+q);const t=await r.text();if(t==='reload'){{location.reload();return}}v=+t}}catch(e){{await new Promise(r=>setTimeout(r,1000))}}}}}})();</script>"
     );
     match html.rfind("</body>") {
         Some(i) => format!("{}{overlay}{script}{}", &html[..i], &html[i..]),

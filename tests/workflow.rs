@@ -1,6 +1,6 @@
 //! The writers' and translators' commands, run as they would run them: `kbgen check` on a
 //! site with every kind of problem, `kbgen new`, `kbgen translated`, and `kbgen serve` seeing
-//! an edit, an error and its fix.
+//! an edit, an error and its fix, and reloading only the pages an edit changed.
 
 use serde_json::Value;
 use std::io::{Read, Write};
@@ -351,6 +351,20 @@ fn start_serve(root: &Path) -> Server {
     server
 }
 
+/// Stops the server; returns what it printed.
+fn stop(mut server: Server) -> String {
+    let _ = server.child.kill();
+    let mut stderr = String::new();
+    server
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
+
 fn get(port: u16, path: &str) -> Option<String> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
@@ -413,21 +427,82 @@ fn serve_shows_an_edit_then_an_error_then_its_fix() {
         b.starts_with("HTTP/1.1 200") || b.starts_with("HTTP/1.0 200")
     });
 
-    let mut server = server;
-    let _ = server.child.kill();
-    let mut stderr = String::new();
-    server
-        .child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
+    let stderr = stop(server);
     assert!(
         stderr.contains(&format!("{SEED_SV}:{line}:8: error:")),
         "{stderr}"
     );
     assert!(stderr.contains("rebuilt 1 article page in"), "{stderr}");
+}
+
+/// The reload script's `v` and `h` in a page served by `kbgen serve`.
+fn reload_state(page: &str) -> (String, String) {
+    let after = |marker: &str| {
+        let rest = &page[page
+            .find(marker)
+            .unwrap_or_else(|| panic!("no {marker} in {page}"))
+            + marker.len()..];
+        rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap()].to_string()
+    };
+    (after("let v="), after("&h="))
+}
+
+/// What `/__kbgen/wait` answers at once for a page served as `page` at `path`.
+fn wait_now(port: u16, path: &str, page: &str) -> String {
+    let (v, h) = reload_state(page);
+    let reply = get(port, &format!("/__kbgen/wait?v={v}&h={h}&p={path}&t=0")).unwrap();
+    reply.split("\r\n\r\n").nth(1).unwrap().to_string()
+}
+
+fn without_script(page: &str) -> &str {
+    &page[..page.find("<script>(async").unwrap()]
+}
+
+#[test]
+fn serve_shows_a_title_edit_first_and_reloads_only_the_pages_it_changed() {
+    let site = copy_site();
+    let root = site.path();
+    let server = start_serve(root);
+    let article = "/kb/e-postprotokoll-imap-vs-pop3/";
+    let category = "/e-post/grundinstallningar/";
+    let other = "/kb/vad-ar-ett-ocr-nummer/";
+    let before: Vec<String> = [article, category, other]
+        .iter()
+        .map(|p| get(server.port, p).unwrap())
+        .collect();
+    assert!(before[1].contains("E-postprotokoll (IMAP vs POP3)"));
+    assert!(!before[2].contains("E-postprotokoll"));
+    // Nothing changed yet: no page is told to reload.
+    for (path, page) in [article, category, other].iter().zip(&before) {
+        assert_ne!(wait_now(server.port, path, page), "reload", "{path}");
+    }
+
+    edit(
+        root,
+        SEED_SV,
+        "title: \"E-postprotokoll (IMAP vs POP3)\"",
+        "title: \"IMAP, POP3 och SMTP\"",
+    );
+    wait_for(&server, article, |b| {
+        b.contains("<h1>IMAP, POP3 och SMTP</h1>")
+    });
+    wait_for(&server, category, |b| b.contains("IMAP, POP3 och SMTP"));
+
+    assert_eq!(wait_now(server.port, article, &before[0]), "reload");
+    assert_eq!(wait_now(server.port, category, &before[1]), "reload");
+    let after = get(server.port, other).unwrap();
+    assert_eq!(without_script(&after), without_script(&before[2]));
+    assert_ne!(wait_now(server.port, other, &before[2]), "reload");
+
+    // An error shows on every page, so every page reloads.
+    edit(root, SEED_SV, "level: beginner", "level: expert");
+    wait_for(&server, other, |b| b.contains("kbgen-errors"));
+    assert_eq!(wait_now(server.port, other, &after), "reload");
+
+    let stderr = stop(server);
+    // The edited article's page came before the whole site.
+    let first = stderr.find("rebuilt 1 page first in").expect(&stderr);
+    assert!(stderr[first..].contains(" pages in "), "{stderr}");
 }
 
 /// The loader `kbgen serve` rebuilds with: an unchanged file is not read again, a changed one

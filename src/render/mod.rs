@@ -39,6 +39,21 @@ enum Page {
     Translations(LocaleId),
 }
 
+impl Page {
+    /// The page's URL, without rendering it.
+    fn url(self, site: &Site) -> String {
+        match self {
+            Page::Home(l) => site.home_url(l),
+            Page::Search(l) => site.search_url(l),
+            Page::NotFound(l) => site.not_found_url(l),
+            Page::Translations(l) => site.translations_url(l),
+            Page::Category(c, l) => site.categories[c].url[l].clone(),
+            Page::Article(a) => site.articles[a].url.clone(),
+            Page::Alias(a, n) => site.articles[a].aliases[n].clone(),
+        }
+    }
+}
+
 pub struct Rendered {
     /// Every article's body (without its HTML, which went into its page), by article id.
     pub bodies: Vec<Body>,
@@ -208,6 +223,55 @@ impl<'a> ServerTables<'a> {
             .insert(key, html.clone());
         Ok(html)
     }
+}
+
+/// Renders only the pages whose files (`url_to_file` of their URL) are among `files`, of any
+/// kind, and returns how many it wrote: what `kbgen serve` shows first (the pages open in a
+/// browser and those of the articles just edited) before it renders the whole site again.
+/// Files the site does not publish are skipped.
+pub fn only(
+    site: &Site,
+    l10n: &L10n,
+    templates: &Templates,
+    sink: &dyn Sink,
+    files: &[String],
+) -> Result<usize, Diagnostics> {
+    let wanted = |url: &str| files.iter().any(|f| *f == url_to_file(url));
+    let mut pages: Vec<Page> = Vec::new();
+    for l in 0..site.locales.len() {
+        pages.extend(
+            [
+                Page::Home(l),
+                Page::Search(l),
+                Page::NotFound(l),
+                Page::Translations(l),
+            ]
+            .into_iter()
+            .chain((0..site.categories.len()).map(|c| Page::Category(c, l)))
+            .filter(|&p| wanted(&p.url(site))),
+        );
+    }
+    let articles: Vec<ArticleId> = (0..site.articles.len())
+        .filter(|&a| {
+            let art = &site.articles[a];
+            wanted(&art.url) || art.aliases.iter().any(|u| wanted(u))
+        })
+        .collect();
+    // The translation status is only worked out when its page is asked for.
+    let status = if pages.iter().any(|p| matches!(p, Page::Translations(_))) {
+        crate::status::translations(site, l10n).1
+    } else {
+        Vec::new()
+    };
+    let cx = Renderer::new(site, l10n, templates, &status)?;
+    let (_, mut errors) = cx.articles(&articles, sink);
+    errors.extend(cx.write(&pages, sink));
+    Diagnostics(errors).check()?;
+    let aliases: usize = articles
+        .iter()
+        .map(|&a| site.articles[a].aliases.len())
+        .sum();
+    Ok(pages.len() + articles.len() + aliases)
 }
 
 /// Renders only the pages of the articles `ids` (and their aliases), updating their entries

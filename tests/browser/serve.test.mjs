@@ -1,0 +1,83 @@
+// `kbgen serve` in real headless Chromium: an edit reloads the open pages it changed, on its
+// own, and leaves the other open pages as they are.
+
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { REPO, launch } from "./site.mjs";
+
+const BIN = process.env.KBGEN_BIN || join(REPO, "target/debug/kbgen");
+const SEED = "content/email/basic-settings/email-protocols.sv.md";
+
+let browser, root, server, base;
+
+function freePort() {
+  return new Promise((ok) => {
+    const s = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+before(async () => {
+  browser = await launch();
+  root = mkdtempSync(join(tmpdir(), "kbgen-serve-"));
+  for (const item of ["kbgen.yaml", "synonyms.yaml", "content", "locales", "templates", "static"]) {
+    if (existsSync(join(REPO, item))) cpSync(join(REPO, item), join(root, item), { recursive: true });
+  }
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(BIN, ["serve", "--port", String(port), "--root", root], { stdio: ["ignore", "ignore", "pipe"] });
+  server.stderr.setEncoding("utf8");
+  await new Promise((ok, fail) => {
+    let log = "";
+    server.stderr.on("data", (d) => { log += d; if (log.includes("serving ")) ok(); });
+    server.on("exit", (code) => fail(new Error(`kbgen serve exited (${code}): ${log}`)));
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.kill();
+});
+
+/** Opens `path` and marks the loaded document, so that a reload shows as a lost mark. */
+async function open(path) {
+  const page = await browser.newPage();
+  await page.goto(base + path, { waitUntil: "load" });
+  await page.evaluate(() => { window.kbgenMark = true; });
+  return page;
+}
+
+const marked = (page) => page.evaluate(() => window.kbgenMark === true);
+
+test("an edit reloads the open pages it changed, and only those", async () => {
+  const article = await open("/kb/e-postprotokoll-imap-vs-pop3/");
+  const category = await open("/e-post/grundinstallningar/");
+  const other = await open("/kb/vad-ar-ett-ocr-nummer/");
+  const otherText = await other.textContent("main");
+  assert.equal(await article.textContent("h1"), "E-postprotokoll (IMAP vs POP3)");
+
+  const file = join(root, SEED);
+  writeFileSync(file, readFileSync(file, "utf8")
+    .replace('title: "E-postprotokoll (IMAP vs POP3)"', 'title: "IMAP, POP3 och SMTP"'));
+
+  // Neither page is reloaded by the test: the pages' own script does it.
+  await article.waitForFunction(() => document.querySelector("h1")?.textContent === "IMAP, POP3 och SMTP");
+  await category.waitForFunction(() => document.querySelector("main")?.textContent.includes("IMAP, POP3 och SMTP"));
+  assert.equal(await marked(article), false);
+  assert.equal(await marked(category), false);
+  // A page the edit did not change stays as it was, not reloaded.
+  assert.equal(await marked(other), true);
+  assert.equal(await other.textContent("main"), otherText);
+
+  // An error is shown over every open page.
+  writeFileSync(file, readFileSync(file, "utf8").replace("level: beginner", "level: expert"));
+  await other.waitForSelector("#kbgen-errors");
+  assert.match(await other.textContent("#kbgen-errors"), /email-protocols\.sv\.md:\d+:8: error:/);
+});
