@@ -10,9 +10,9 @@
 //! A failed rebuild keeps serving the last good pages with an overlay that names each
 //! error's file and line, and prints the same errors in the terminal.
 //!
-//! Each served page carries a script that waits on `/__kbgen/wait` with a fingerprint of what
-//! it shows; the server answers `reload` once that page's bytes or the error overlay differ,
-//! so an edit reloads the pages it changed and leaves the other open pages alone.
+//! Each served page carries a script that opens a WebSocket (`/__kbgen/ws`) with a fingerprint
+//! of what it shows; the server sends `reload` once that page's bytes or the error overlay
+//! differ, so an edit reloads the pages it changed and leaves the other open pages alone.
 
 use crate::diag::Diagnostics;
 use crate::load::frontmatter::ServerRow;
@@ -89,7 +89,7 @@ struct Shared {
     errors: RwLock<Option<String>>,
     version: Mutex<u64>,
     changed: Condvar,
-    /// The paths browsers are showing (waiting on `/__kbgen/wait`), with how many of each.
+    /// The paths browsers are showing (watching through `/__kbgen/ws`), with how many of each.
     open: Mutex<HashMap<String, usize>>,
 }
 
@@ -450,20 +450,16 @@ fn changes(old: &Site, new: &Site) -> Changes {
 fn respond(shared: &Shared, request: tiny_http::Request) {
     let url = request.url().to_string();
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
-    if path == "/__kbgen/wait" {
-        let answer = wait(shared, query);
-        let _ = request.respond(tiny_http::Response::from_string(answer));
-        return;
+    if path == "/__kbgen/ws" {
+        return watch(shared, request, query);
     }
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let version = *shared.version.lock().expect("lock");
-    let (status, key, bytes, seen) = shared.page(&path);
+    let (status, key, bytes, fingerprint) = shared.page(&path);
     let errors = shared.errors.read().expect("lock").clone();
-    let reload = Reload { version, seen };
     let body = match bytes {
-        Some(bytes) if key.ends_with(".html") => inject(&String::from_utf8_lossy(&bytes), reload, errors.as_deref()).into_bytes(),
+        Some(bytes) if key.ends_with(".html") => inject(&String::from_utf8_lossy(&bytes), fingerprint, errors.as_deref()).into_bytes(),
         Some(bytes) => bytes,
-        None => inject("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>kbgen</title></head><body></body></html>", reload, errors.as_deref()).into_bytes(),
+        None => inject("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>kbgen</title></head><body></body></html>", fingerprint, errors.as_deref()).into_bytes(),
     };
     let content_type = content_type(&key);
     let header =
@@ -478,48 +474,65 @@ fn respond(shared: &Shared, request: tiny_http::Request) {
     );
 }
 
-/// `/__kbgen/wait?v=VERSION&h=FINGERPRINT&p=PATH[&t=MILLISECONDS]`: answers `reload` as soon
-/// as the page at PATH no longer matches FINGERPRINT (checked at each rebuild after VERSION),
-/// or else, after `t` (at most and by default 20 s, under browsers' request timeouts), the
-/// version to wait from next.
-fn wait(shared: &Shared, query: &str) -> String {
+/// `/__kbgen/ws?h=FINGERPRINT&p=PATH`: a WebSocket that says `watching` while the page at PATH
+/// still matches FINGERPRINT, and `reload` as soon as a rebuild changes what it shows. A
+/// WebSocket rather than a long poll: browsers open at most six HTTP connections to a host,
+/// and six open tabs each holding a poll stalled every other request to the preview.
+fn watch(shared: &Shared, request: tiny_http::Request, query: &str) {
     let param = |name: &str| {
         query
             .split('&')
             .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
             .map(|v| percent_encoding::percent_decode_str(v).decode_utf8_lossy())
     };
-    let mut seen: u64 = param("v").and_then(|v| v.parse().ok()).unwrap_or(0);
     let fingerprint: u64 = param("h").and_then(|v| v.parse().ok()).unwrap_or(0);
     let path = param("p").map_or_else(|| "/".to_string(), |p| p.into_owned());
-    let limit = param("t")
-        .and_then(|t| t.parse().ok())
-        .map_or(MAX_WAIT, |ms| Duration::from_millis(ms).min(MAX_WAIT));
-    let deadline = Instant::now() + limit;
+    let key = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Sec-WebSocket-Key"))
+        .map(|h| tungstenite::handshake::derive_accept_key(h.value.as_bytes()));
+    let Some(accept) = key else {
+        let _ = request.respond(tiny_http::Response::empty(400));
+        return;
+    };
+    let response = tiny_http::Response::empty(101).with_header(
+        tiny_http::Header::from_bytes("Sec-WebSocket-Accept", accept).expect("base64 is a header"),
+    );
+    let stream = request.upgrade("websocket", response);
+    let mut socket =
+        tungstenite::WebSocket::from_raw_socket(stream, tungstenite::protocol::Role::Server, None);
     *shared
         .open
         .lock()
         .expect("lock")
         .entry(path.clone())
         .or_default() += 1;
-    let answer = loop {
-        let version = *shared.version.lock().expect("lock");
-        if version != seen {
-            if shared.page(&path).3 != fingerprint {
-                break "reload".to_string();
-            }
-            seen = version;
+    let mut seen = *shared.version.lock().expect("lock");
+    let mut changed = true;
+    loop {
+        let message = if !changed {
+            // Also finds out when the tab has gone: writing to its closed socket fails.
+            tungstenite::Message::Ping(Default::default())
+        } else if shared.page(&path).3 != fingerprint {
+            let _ = socket.send(tungstenite::Message::text("reload"));
+            let _ = socket.close(None);
+            let _ = socket.flush();
+            break;
+        } else {
+            tungstenite::Message::text("watching")
+        };
+        if socket.send(message).is_err() {
+            break;
         }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            break seen.to_string();
-        }
-        let guard = shared.version.lock().expect("lock");
-        let _ = shared
+        let version = shared.version.lock().expect("lock");
+        let (version, _) = shared
             .changed
-            .wait_timeout_while(guard, left, |v| *v == seen)
+            .wait_timeout_while(version, Duration::from_secs(20), |v| *v == seen)
             .expect("lock");
-    };
+        changed = *version != seen;
+        seen = *version;
+    }
     let mut open = shared.open.lock().expect("lock");
     if let Some(n) = open.get_mut(&path) {
         *n -= 1;
@@ -527,30 +540,19 @@ fn wait(shared: &Shared, query: &str) -> String {
             open.remove(&path);
         }
     }
-    answer
-}
-
-const MAX_WAIT: Duration = Duration::from_secs(20);
-
-/// What a page's reload script waits from: the version it was served at, and the fingerprint
-/// of what it shows.
-#[derive(Clone, Copy)]
-struct Reload {
-    version: u64,
-    seen: u64,
 }
 
 /// Adds the reload script, and the error overlay when the last rebuild failed.
-fn inject(html: &str, reload: Reload, errors: Option<&str>) -> String {
+fn inject(html: &str, fingerprint: u64, errors: Option<&str>) -> String {
     let overlay = errors.map_or(String::new(), |e| {
         format!(
             "<div id=\"kbgen-errors\" role=\"alert\" style=\"position:fixed;inset:0;z-index:99999;overflow:auto;background:#2b0b0b;color:#fff;padding:1.5rem;font:14px/1.5 ui-monospace,monospace\"><pre style=\"white-space:pre-wrap;margin:0\">{}</pre></div>",
             crate::render::escape(e)
         )
     });
-    let Reload { version, seen } = reload;
+    // Reconnects when the server restarts, and reloads only if the page changed meanwhile.
     let script = format!(
-        "<script>(async()=>{{let v={version};const q='&h={seen}&p='+encodeURIComponent(location.pathname);for(;;){{try{{const r=await fetch('/__kbgen/wait?v='+v+q);const t=await r.text();if(t==='reload'){{location.reload();return}}v=+t}}catch(e){{await new Promise(r=>setTimeout(r,1000))}}}}}})();</script>"
+        "<script>(()=>{{const c=()=>{{const w=new WebSocket('ws://'+location.host+'/__kbgen/ws?h={fingerprint}&p='+encodeURIComponent(location.pathname));w.onmessage=e=>{{if(e.data==='reload')location.reload()}};w.onclose=()=>setTimeout(c,1000)}};c()}})();</script>"
     );
     match html.rfind("</body>") {
         Some(i) => format!("{}{overlay}{script}{}", &html[..i], &html[i..]),

@@ -394,7 +394,7 @@ fn serve_shows_an_edit_then_an_error_then_its_fix() {
     let page = "/kb/e-postprotokoll-imap-vs-pop3/";
     let first = get(server.port, page).unwrap();
     assert!(first.contains("<h1>E-postprotokoll (IMAP vs POP3)</h1>"));
-    assert!(first.contains("/__kbgen/wait?v="), "no reload script");
+    assert!(first.contains("/__kbgen/ws?h="), "no reload script");
 
     edit(
         root,
@@ -435,27 +435,22 @@ fn serve_shows_an_edit_then_an_error_then_its_fix() {
     assert!(stderr.contains("rebuilt 1 article page in"), "{stderr}");
 }
 
-/// The reload script's `v` and `h` in a page served by `kbgen serve`.
-fn reload_state(page: &str) -> (String, String) {
-    let after = |marker: &str| {
-        let rest = &page[page
-            .find(marker)
-            .unwrap_or_else(|| panic!("no {marker} in {page}"))
-            + marker.len()..];
-        rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap()].to_string()
-    };
-    (after("let v="), after("&h="))
-}
-
-/// What `/__kbgen/wait` answers at once for a page served as `page` at `path`.
-fn wait_now(port: u16, path: &str, page: &str) -> String {
-    let (v, h) = reload_state(page);
-    let reply = get(port, &format!("/__kbgen/wait?v={v}&h={h}&p={path}&t=0")).unwrap();
-    reply.split("\r\n\r\n").nth(1).unwrap().to_string()
+/// What the reload socket of a page served as `page` at `path` says first: `watching` while
+/// the page is as it was served, else `reload`.
+fn watch_now(port: u16, path: &str, page: &str) -> String {
+    let marker = "/__kbgen/ws?h=";
+    let rest = &page[page.find(marker).expect(page) + marker.len()..];
+    let h = &rest[..rest.find(|c: char| !c.is_ascii_digit()).unwrap()];
+    let url = format!("ws://127.0.0.1:{port}/__kbgen/ws?h={h}&p={path}");
+    let (mut socket, _) = tungstenite::connect(url).unwrap();
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
+        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    }
+    socket.read().unwrap().into_text().unwrap().to_string()
 }
 
 fn without_script(page: &str) -> &str {
-    &page[..page.find("<script>(async").unwrap()]
+    &page[..page.find("<script>(()=>{const c=").unwrap()]
 }
 
 #[test]
@@ -474,7 +469,7 @@ fn serve_shows_a_title_edit_first_and_reloads_only_the_pages_it_changed() {
     assert!(!before[2].contains("E-postprotokoll"));
     // Nothing changed yet: no page is told to reload.
     for (path, page) in [article, category, other].iter().zip(&before) {
-        assert_ne!(wait_now(server.port, path, page), "reload", "{path}");
+        assert_eq!(watch_now(server.port, path, page), "watching", "{path}");
     }
 
     edit(
@@ -488,20 +483,20 @@ fn serve_shows_a_title_edit_first_and_reloads_only_the_pages_it_changed() {
     });
     wait_for(&server, category, |b| b.contains("IMAP, POP3 och SMTP"));
 
-    assert_eq!(wait_now(server.port, article, &before[0]), "reload");
-    assert_eq!(wait_now(server.port, category, &before[1]), "reload");
+    assert_eq!(watch_now(server.port, article, &before[0]), "reload");
+    assert_eq!(watch_now(server.port, category, &before[1]), "reload");
     let after = get(server.port, other).unwrap();
     assert_eq!(without_script(&after), without_script(&before[2]));
-    assert_ne!(wait_now(server.port, other, &before[2]), "reload");
+    assert_eq!(watch_now(server.port, other, &before[2]), "watching");
 
     // An error shows on every page, so every page reloads.
     edit(root, SEED_SV, "level: beginner", "level: expert");
     wait_for(&server, other, |b| b.contains("kbgen-errors"));
-    assert_eq!(wait_now(server.port, other, &after), "reload");
+    assert_eq!(watch_now(server.port, other, &after), "reload");
 
     let stderr = stop(server);
-    // The edited article's page came before the whole site.
-    let first = stderr.find("rebuilt 1 page first in").expect(&stderr);
+    // The edited article's page (and those the test watched) came before the whole site.
+    let first = stderr.find(" first in ").expect(&stderr);
     assert!(stderr[first..].contains(" pages in "), "{stderr}");
 }
 

@@ -1,5 +1,5 @@
 // `kbgen serve` in real headless Chromium: an edit reloads the open pages it changed, on its
-// own, and leaves the other open pages as they are.
+// own, and leaves the other open pages as they are; many open pages do not stall the next.
 
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -80,4 +80,22 @@ test("an edit reloads the open pages it changed, and only those", async () => {
   writeFileSync(file, readFileSync(file, "utf8").replace("level: beginner", "level: expert"));
   await other.waitForSelector("#kbgen-errors");
   assert.match(await other.textContent("#kbgen-errors"), /email-protocols\.sv\.md:\d+:8: error:/);
+});
+
+test("eight open pages do not hold up the next one", async () => {
+  // Browsers open at most six HTTP/1.1 connections to a host: the reload must not keep one
+  // per open page (a long poll did, and the seventh page waited for a poll to end, 20 s).
+  const context = await browser.newContext();
+  const paths = ["/", "/en/", "/e-post/", "/en/email/", "/kb/vad-ar-ett-ocr-nummer/",
+    "/en/kb/pay-your-invoice/", "/sok/", "/en/search/"];
+  for (const path of paths) {
+    const page = await context.newPage();
+    const response = await page.goto(base + path, { waitUntil: "load" });
+    assert.equal(response.status(), 200, path);
+  }
+  const start = Date.now();
+  const next = await context.newPage();
+  await next.goto(base + "/webbhotell/", { waitUntil: "load", timeout: 15000 });
+  assert.ok(Date.now() - start < 5000, `the ninth page took ${Date.now() - start} ms`);
+  await context.close();
 });
