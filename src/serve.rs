@@ -149,7 +149,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
     let mut last = None;
     let mut cache = crate::load::Cache::default();
-    rebuild(&opts.root, &shared, &mut last, &mut cache);
+    rebuild(&opts.root, &shared, &mut last, &mut cache, true);
     eprintln!(
         "serving {} at http://127.0.0.1:{}/ (Ctrl-C stops)",
         opts.root.display(),
@@ -168,25 +168,43 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         !matches!(e.kind, notify::EventKind::Access(_))
             && e.paths.iter().any(|p| watched(&opts.root, p))
     };
-    let forget = |cache: &mut crate::load::Cache, event: &notify::Result<notify::Event>| {
-        for p in event.iter().flat_map(|e| &e.paths) {
+    // Only an article's Markdown is compared through the model; any other source file that
+    // changed (a template, a locale, a category, the configuration, a static file) means the
+    // whole site, until a whole-site render succeeds.
+    let mut whole = false;
+    let note = |cache: &mut crate::load::Cache, event: &notify::Result<notify::Event>| {
+        let Ok(event) = event else {
+            return true;
+        };
+        let mut whole = false;
+        for p in &event.paths {
             if let Ok(rel) = p.strip_prefix(&opts.root) {
                 cache.forget(rel);
+                whole |= !matches!(event.kind, notify::EventKind::Access(_))
+                    && watched(&opts.root, p)
+                    && !is_article(rel);
             }
         }
+        whole
     };
     while let Ok(event) = rx.recv() {
         if !event.as_ref().is_ok_and(relevant) {
             continue;
         }
-        forget(&mut cache, &event);
+        whole |= note(&mut cache, &event);
         // An editor's save is several events: wait until they stop.
         while let Ok(event) = rx.recv_timeout(Duration::from_millis(30)) {
-            forget(&mut cache, &event);
+            whole |= note(&mut cache, &event);
         }
-        rebuild(&opts.root, &shared, &mut last, &mut cache);
+        let rendered_whole = rebuild(&opts.root, &shared, &mut last, &mut cache, whole);
+        whole &= !rendered_whole;
     }
     Ok(())
+}
+
+/// An article's Markdown, under `content/`.
+fn is_article(rel: &Path) -> bool {
+    rel.starts_with("content") && rel.extension().is_some_and(|e| e == "md")
 }
 
 /// Files whose change means a rebuild: the site's sources, not its output or editors' files.
@@ -208,18 +226,29 @@ fn watched(root: &Path, path: &Path) -> bool {
     }
 }
 
-fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut crate::load::Cache) {
+/// Rebuilds after a change (`whole`: to a file other than an article's Markdown); returns
+/// whether it rendered the whole site.
+fn rebuild(
+    root: &Path,
+    shared: &Shared,
+    last: &mut Option<Built>,
+    cache: &mut crate::load::Cache,
+    whole: bool,
+) -> bool {
     let start = Instant::now();
     let inputs = match crate::load_cached(root, cache) {
         Ok(i) => i,
-        Err(d) => return failed(shared, &d),
+        Err(d) => {
+            failed(shared, &d);
+            return false;
+        }
     };
     for w in &inputs.warnings {
         eprintln!("{w}");
     }
     let changes = last
         .as_ref()
-        .map(|prev| changes(&prev.inputs.site, &inputs.site));
+        .map(|prev| changes(&prev.inputs.site, &inputs.site, whole));
     // Only bodies changed: render those articles into the pages already in memory.
     if let (Some(prev), Some(Changes::Bodies(ids))) = (last.as_mut(), &changes) {
         let files = Arc::clone(&shared.files.read().expect("lock").top);
@@ -232,7 +261,8 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut c
             &mut prev.bodies,
         );
         if let Err(d) = result {
-            return failed(shared, &d);
+            failed(shared, &d);
+            return false;
         }
         // The previous model is freed after the pages are served (20 ms at 10,000
         // articles per language).
@@ -240,7 +270,7 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut c
         succeeded(shared, start, &plural(ids.len(), "article page"));
         drop(previous);
         reindex(prev, &files);
-        return;
+        return false;
     }
     let previous = shared.files.read().expect("lock").top.clone();
     let files = Arc::new(Memory::default());
@@ -264,7 +294,10 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut c
                 };
                 succeeded(shared, start, &format!("{} first", plural(n, "page")));
             }
-            Err(d) => return failed(shared, &d),
+            Err(d) => {
+                failed(shared, &d);
+                return false;
+            }
         }
     }
     let rendered = match crate::render::site(&inputs.site, &inputs.l10n, &inputs.templates, &*files)
@@ -275,7 +308,8 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut c
                 top: previous,
                 under: None,
             };
-            return failed(shared, &d);
+            failed(shared, &d);
+            return false;
         }
     };
     for f in &inputs.site.statics.files {
@@ -298,6 +332,7 @@ fn rebuild(root: &Path, shared: &Shared, last: &mut Option<Built>, cache: &mut c
     drop(previous);
     reindex(&built, &files);
     *last = Some(built);
+    true
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -361,7 +396,8 @@ enum Changes {
     Articles(Vec<ArticleId>),
 }
 
-fn changes(old: &Site, new: &Site) -> Changes {
+/// `whole`: a file other than an article's Markdown changed, so bodies alone never suffice.
+fn changes(old: &Site, new: &Site, whole: bool) -> Changes {
     let same_categories = old.categories.len() == new.categories.len()
         && old.categories.iter().zip(&new.categories).all(|(a, b)| {
             (
@@ -412,7 +448,7 @@ fn changes(old: &Site, new: &Site) -> Changes {
     let body = |a: &crate::model::Article, b: &crate::model::Article| {
         !a.text.same_body(&b.text) || rows(a) != rows(b)
     };
-    if same_site && old.articles.len() == new.articles.len() {
+    if !whole && same_site && old.articles.len() == new.articles.len() {
         let mut bodies = Vec::new();
         let mut listings = false;
         for (i, (a, b)) in old.articles.iter().zip(&new.articles).enumerate() {

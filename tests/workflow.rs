@@ -500,6 +500,40 @@ fn serve_shows_a_title_edit_first_and_reloads_only_the_pages_it_changed() {
     assert!(stderr[first..].contains(" pages in "), "{stderr}");
 }
 
+#[test]
+fn serve_shows_template_and_locale_edits_even_after_an_error() {
+    let site = copy_site();
+    let root = site.path();
+    let server = start_serve(root);
+    let article = "/kb/e-postprotokoll-imap-vs-pop3/";
+    let category = "/e-post/grundinstallningar/";
+
+    edit(
+        root,
+        "locales/sv/main.ftl",
+        "= Hoppa till innehållet",
+        "= Till innehållet",
+    );
+    wait_for(&server, article, |b| b.contains(">Till innehållet</a>"));
+
+    // A template edited while an article is broken shows once the article is fixed, although
+    // the last save touched only the article.
+    edit(root, SEED_SV, "level: beginner", "level: expert");
+    wait_for(&server, article, |b| b.contains("kbgen-errors"));
+    edit(
+        root,
+        "templates/category.html",
+        "<h1>{{ title }}</h1>",
+        "<h1 class=\"edited\">{{ title }}</h1>",
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    edit(root, SEED_SV, "level: expert", "level: beginner");
+    wait_for(&server, category, |b| {
+        !b.contains("kbgen-errors") && b.contains("<h1 class=\"edited\">")
+    });
+    drop(server);
+}
+
 /// The loader `kbgen serve` rebuilds with: an unchanged file is not read again, a changed one
 /// (or one a watcher event named) is, and the result is what a plain load gives.
 #[test]
