@@ -892,6 +892,28 @@ fn tera_unclosed_expression_is_reported_in_the_template() {
         .source("{{ unclosed");
 }
 
+#[test]
+fn unknown_filters_are_each_reported_where_the_template_calls_them() {
+    let site = Site::built();
+    let tpl = "templates/category.html";
+    site.replace(tpl, "<h1>{{ title }}</h1>", "<h1>{{ title | shout }}</h1>");
+    let line = site
+        .read(tpl)
+        .lines()
+        .position(|l| l.contains("shout"))
+        .unwrap()
+        + 1;
+    let (home, home_line) = add_to_home_page(&site, "<p>{{ 1 is tall }}</p>");
+    let report = site.fails();
+    report.error_count(2);
+    report
+        .error(tpl, line, 16, "Unknown filter `shout`")
+        .source("<h1>{{ title | shout }}</h1>");
+    report
+        .error(home, home_line, 12, "Unknown test `tall`")
+        .source("<p>{{ 1 is tall }}</p>");
+}
+
 /// Adds the line `html` to the home page's template; its file and line number.
 fn add_to_home_page(site: &Site, html: &str) -> (&'static str, usize) {
     let tpl = "templates/home.html";

@@ -92,7 +92,7 @@ impl Parsed {
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
-            diags.push(tera_diagnostic(&e, &sources));
+            diags.extend(load_diagnostics(&e, &sources));
         }
         diags.check()?;
         Ok(Parsed { tera, sources })
@@ -421,6 +421,43 @@ pub fn message_ids_used(text: &str) -> Vec<(String, Pos)> {
         }
     }
     out
+}
+
+/// The errors of loading the templates. Tera checks every filter, test, function and
+/// component a template calls, and gives all the unknown ones as one message of rendered
+/// reports (`error: Unknown filter `x`\n --> article.html:3:16\n…`, blank lines between):
+/// each becomes a diagnostic at its place, as tera's other errors are.
+fn load_diagnostics(e: &tera::Error, sources: &[(String, String)]) -> Vec<Diagnostic> {
+    let tera::ErrorKind::Msg(text) = e.kind() else {
+        return vec![tera_diagnostic(e, sources)];
+    };
+    let place = |report: &str| {
+        let mut lines = report.trim_start_matches('\n').lines();
+        let message = lines.next()?.strip_prefix("error: ")?;
+        let at = lines.next()?.trim_start().strip_prefix("--> ")?;
+        let mut parts = at.rsplitn(3, ':');
+        let column: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        let name = parts.next()?;
+        let d = Diagnostic::error(
+            PathBuf::from(TEMPLATES_DIR).join(name),
+            Pos::new(line, column),
+            message,
+        );
+        Some(match sources.iter().find(|(n, _)| n == name) {
+            Some((_, text)) => d.with_source(text),
+            None => d,
+        })
+    };
+    let reports: Option<Vec<Diagnostic>> = text
+        .split("\n\n")
+        .filter(|r| !r.trim().is_empty())
+        .map(place)
+        .collect();
+    match reports {
+        Some(all) if !all.is_empty() => all,
+        _ => vec![tera_diagnostic(e, sources)],
+    }
 }
 
 /// A tera error as a diagnostic at its template position.
