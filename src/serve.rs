@@ -168,9 +168,9 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         !matches!(e.kind, notify::EventKind::Access(_))
             && e.paths.iter().any(|p| watched(&opts.root, p))
     };
-    // Only an article's Markdown is compared through the model; any other source file that
-    // changed (a template, a locale, a category, the configuration, a static file) means the
-    // whole site, until a whole-site render succeeds.
+    // Articles are compared through the model; a change to any other source (a template, a
+    // locale, a category, the configuration, a static file) means the whole site, until a
+    // whole-site render succeeds.
     let mut whole = false;
     let note = |cache: &mut crate::load::Cache, event: &notify::Result<notify::Event>| {
         let Ok(event) = event else {
@@ -182,7 +182,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
                 cache.forget(rel);
                 whole |= !matches!(event.kind, notify::EventKind::Access(_))
                     && watched(&opts.root, p)
-                    && !is_article(rel);
+                    && outside_articles(rel);
             }
         }
         whole
@@ -202,9 +202,15 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     Ok(())
 }
 
-/// An article's Markdown, under `content/`.
-fn is_article(rel: &Path) -> bool {
-    rel.starts_with("content") && rel.extension().is_some_and(|e| e == "md")
+/// Whether a change to the watched file `rel` can change pages in ways that comparing the
+/// articles in the model does not find: any file outside `content/`, and a category's file.
+/// (Other files in `content/` are articles, or editors' files that kbgen ignores, such as
+/// vim's `4913` or JetBrains' `*___jb_tmp___`: they must not make each save render it all.)
+fn outside_articles(rel: &Path) -> bool {
+    !rel.starts_with(crate::load::CONTENT_DIR)
+        || rel
+            .file_name()
+            .is_some_and(|n| n == crate::load::CATEGORY_FILE)
 }
 
 /// Files whose change means a rebuild: the site's sources, not its output or editors' files.
@@ -226,8 +232,8 @@ fn watched(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// Rebuilds after a change (`whole`: to a file other than an article's Markdown); returns
-/// whether it rendered the whole site.
+/// Rebuilds after a change (`whole`: to a source other than the articles); returns whether it
+/// rendered the whole site.
 fn rebuild(
     root: &Path,
     shared: &Shared,
@@ -396,7 +402,7 @@ enum Changes {
     Articles(Vec<ArticleId>),
 }
 
-/// `whole`: a file other than an article's Markdown changed, so bodies alone never suffice.
+/// `whole`: a source other than the articles changed, so bodies alone never suffice.
 fn changes(old: &Site, new: &Site, whole: bool) -> Changes {
     let same_categories = old.categories.len() == new.categories.len()
         && old.categories.iter().zip(&new.categories).all(|(a, b)| {
