@@ -245,8 +245,7 @@ fn rebuild(
     let inputs = match crate::load_cached(root, cache) {
         Ok(i) => i,
         Err(d) => {
-            failed(shared, &d);
-            return false;
+            return failed(shared, &d);
         }
     };
     for w in &inputs.warnings {
@@ -267,8 +266,7 @@ fn rebuild(
             &mut prev.bodies,
         );
         if let Err(d) = result {
-            failed(shared, &d);
-            return false;
+            return failed(shared, &d);
         }
         // The previous model is freed after the pages are served (20 ms at 10,000
         // articles per language).
@@ -301,8 +299,7 @@ fn rebuild(
                 succeeded(shared, start, &format!("{} first", plural(n, "page")));
             }
             Err(d) => {
-                failed(shared, &d);
-                return false;
+                return failed(shared, &d);
             }
         }
     }
@@ -314,8 +311,7 @@ fn rebuild(
                 top: previous,
                 under: None,
             };
-            failed(shared, &d);
-            return false;
+            return failed(shared, &d);
         }
     };
     for f in &inputs.site.statics.files {
@@ -380,7 +376,8 @@ fn succeeded(shared: &Shared, start: Instant, what: &str) {
     eprintln!("rebuilt {what} in {:.0?}", start.elapsed());
 }
 
-fn failed(shared: &Shared, d: &Diagnostics) {
+/// Shows and prints the errors of a rebuild that failed; `false`, for `rebuild` to return.
+fn failed(shared: &Shared, d: &Diagnostics) -> bool {
     let text: Vec<String> = d.0.iter().map(ToString::to_string).collect();
     for t in &text {
         eprintln!("{t}");
@@ -392,6 +389,7 @@ fn failed(shared: &Shared, d: &Diagnostics) {
     );
     *shared.errors.write().expect("lock") = Some(text.join("\n\n"));
     shared.bump();
+    false
 }
 
 /// What an edit changed, between the previous model and the new one.
