@@ -128,8 +128,13 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         changed: Condvar::new(),
         open: Mutex::default(),
     });
-    let server = tiny_http::Server::http(("127.0.0.1", opts.port))
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", opts.port))?;
+    let server = tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(|e| {
+        format!(
+            "cannot listen on 127.0.0.1:{}: {e}\n  = hint: is another `kbgen serve` running? \
+                 Stop it, or choose another port with --port",
+            opts.port
+        )
+    })?;
     // Watch before the first build, so that no save is missed while it runs.
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher =

@@ -571,6 +571,26 @@ fn serve_shows_template_and_locale_edits_even_after_an_error() {
     );
 }
 
+#[test]
+fn serve_on_a_port_in_use_says_so_with_a_hint() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = kbgen(Path::new(ROOT), &["serve", "--port", &port.to_string()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with(&format!("error: cannot listen on 127.0.0.1:{port}: ")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.ends_with(
+            "\n  = hint: is another `kbgen serve` running? Stop it, or choose another port \
+             with --port\n"
+        ),
+        "{stderr}"
+    );
+}
+
 /// The loader `kbgen serve` rebuilds with: an unchanged file is not read again, a changed one
 /// (or one a watcher event named) is, and the result is what a plain load gives.
 #[test]
