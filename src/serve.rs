@@ -99,9 +99,8 @@ impl Shared {
         self.changed.notify_all();
     }
 
-    /// A page as served for `path`: status, file, bytes (before the reload script), and the
-    /// fingerprint of what a browser shows for it, errors included.
-    fn page(&self, path: &str) -> (u16, String, Option<Vec<u8>>, u64) {
+    /// What a request for `path` gets now.
+    fn page(&self, path: &str) -> Served {
         let files = self.files.read().expect("lock").clone();
         let (status, key) = files.resolve(path);
         let bytes = files.get(&key);
@@ -110,8 +109,24 @@ impl Shared {
         h.update(bytes.as_deref().unwrap_or_default());
         h.update(&[0xff]);
         h.update(errors.as_deref().unwrap_or_default().as_bytes());
-        (status, key, bytes, h.digest())
+        Served {
+            status,
+            key,
+            bytes,
+            errors,
+            fingerprint: h.digest(),
+        }
     }
+}
+
+/// A page as served: status, file, bytes (before the reload script), the errors shown over
+/// it, and the fingerprint of both, which its reload socket compares.
+struct Served {
+    status: u16,
+    key: String,
+    bytes: Option<Vec<u8>>,
+    errors: Option<String>,
+    fingerprint: u64,
 }
 
 /// The last good build, kept to rebuild incrementally.
@@ -499,8 +514,13 @@ fn respond(shared: &Shared, request: tiny_http::Request) {
         return watch(shared, request, query);
     }
     let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
-    let (status, key, bytes, fingerprint) = shared.page(&path);
-    let errors = shared.errors.read().expect("lock").clone();
+    let Served {
+        status,
+        key,
+        bytes,
+        errors,
+        fingerprint,
+    } = shared.page(&path);
     let body = match bytes {
         Some(bytes) if key.ends_with(".html") => inject(&String::from_utf8_lossy(&bytes), fingerprint, errors.as_deref()).into_bytes(),
         Some(bytes) => bytes,
@@ -559,7 +579,7 @@ fn watch(shared: &Shared, request: tiny_http::Request, query: &str) {
         let message = if !changed {
             // Also finds out when the tab has gone: writing to its closed socket fails.
             tungstenite::Message::Ping(Default::default())
-        } else if shared.page(&path).3 != fingerprint {
+        } else if shared.page(&path).fingerprint != fingerprint {
             let _ = socket.send(tungstenite::Message::text("reload"));
             let _ = socket.close(None);
             let _ = socket.flush();

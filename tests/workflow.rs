@@ -12,6 +12,9 @@ mod common;
 use common::{copy_site, ROOT};
 const SEED_SV: &str = "content/email/basic-settings/email-protocols.sv.md";
 const SEED_EN: &str = "content/email/basic-settings/email-protocols.en.md";
+/// The Swedish seed's page, and its category's, as `kbgen serve` serves them.
+const SEED_SV_PAGE: &str = "/kb/e-postprotokoll-imap-vs-pop3/";
+const SEED_CATEGORY_PAGE: &str = "/e-post/grundinstallningar/";
 
 fn kbgen(root: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_kbgen"))
@@ -413,7 +416,7 @@ fn serve_shows_an_edit_then_an_error_then_its_fix() {
     let site = copy_site();
     let root = site.path();
     let server = start_serve(root);
-    let page = "/kb/e-postprotokoll-imap-vs-pop3/";
+    let page = SEED_SV_PAGE;
     let first = get(server.port, page).unwrap();
     assert!(first.contains("<h1>E-postprotokoll (IMAP vs POP3)</h1>"));
     assert!(first.contains("/__kbgen/ws?h="), "no reload script");
@@ -480,8 +483,8 @@ fn serve_shows_a_title_edit_first_and_reloads_only_the_pages_it_changed() {
     let site = copy_site();
     let root = site.path();
     let server = start_serve(root);
-    let article = "/kb/e-postprotokoll-imap-vs-pop3/";
-    let category = "/e-post/grundinstallningar/";
+    let article = SEED_SV_PAGE;
+    let category = SEED_CATEGORY_PAGE;
     let other = "/kb/vad-ar-ett-ocr-nummer/";
     let before: Vec<String> = [article, category, other]
         .iter()
@@ -527,8 +530,8 @@ fn serve_shows_template_and_locale_edits_even_after_an_error() {
     let site = copy_site();
     let root = site.path();
     let server = start_serve(root);
-    let article = "/kb/e-postprotokoll-imap-vs-pop3/";
-    let category = "/e-post/grundinstallningar/";
+    let article = SEED_SV_PAGE;
+    let category = SEED_CATEGORY_PAGE;
 
     edit(
         root,
