@@ -1126,6 +1126,64 @@ fn message_missing_in_en_falls_back_to_sv_with_a_warning() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
+fn configuration_errors_say_what_to_type_and_where() {
+    let site = Site::built();
+    site.replace(
+        "kbgen.yaml",
+        "related_articles: 5",
+        "related_articles: five",
+    );
+    let line = site
+        .read("kbgen.yaml")
+        .lines()
+        .position(|l| l.contains("five"))
+        .unwrap()
+        + 1;
+    let report = site.fails();
+    assert_eq!(
+        report.stderr,
+        format!(
+            "kbgen.yaml:{line}:19: error: related_articles: invalid type: string \"five\", \
+             expected a whole number (0 or more)\n   |\n{line} | related_articles: five\n   |                   ^\n\
+             build failed with 1 error; {} was left as it was\n",
+            site.public().display()
+        )
+    );
+    site.replace(
+        "kbgen.yaml",
+        "related_articles: five",
+        "related_articles: 5",
+    );
+    site.replace("kbgen.yaml", "base_url:", "# base_url:");
+    site.fails()
+        .error_containing("kbgen.yaml", 3, 1, "missing field `base_url`")
+        .hint("add `base_url: …` to kbgen.yaml");
+}
+
+#[test]
+fn an_order_that_is_not_a_number_says_so_in_words() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-12-20",
+            "order: first",
+            "---",
+            "",
+            "Text.",
+        ]),
+    );
+    site.fails().error(
+        ARTICLE,
+        4,
+        8,
+        "order: invalid type: string \"first\", expected a whole number",
+    );
+}
+
+#[test]
 fn fresh_build_creates_the_output() {
     let site = Site::copied();
     assert!(!site.public().exists());

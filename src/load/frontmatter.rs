@@ -252,6 +252,7 @@ pub fn parse_value<T: serde::de::DeserializeOwned>(yaml: &str) -> Result<T, serd
 /// lines in the file before the YAML text.
 pub fn yaml_error(file: &str, yaml: &str, line_offset: usize, e: &serde_yaml::Error) -> Diagnostic {
     let (message, marks) = split_marks(&e.to_string());
+    let message = in_words(&message);
     // A scanner error names the construct it was in ("while scanning a quoted scalar at line
     // 2 column 8"): that opening is where the writer has to look.
     let (line, column) = match (marks.get(1), e.location()) {
@@ -261,7 +262,7 @@ pub fn yaml_error(file: &str, yaml: &str, line_offset: usize, e: &serde_yaml::Er
     };
     let mut d = Diagnostic::error(file, Pos::new(line + line_offset, column), message.clone());
     d.source_line = yaml.lines().nth(line.saturating_sub(1)).map(str::to_string);
-    if let Some(hint) = hint_for(&message) {
+    if let Some(hint) = hint_for(&message, file) {
         d = d.hint(hint);
     }
     d
@@ -297,12 +298,32 @@ fn split_marks(raw: &str) -> (String, Vec<(usize, usize)>) {
     (message, marks)
 }
 
-/// Turns serde's "unknown field `titel`, expected one of …" into "did you mean `title`?".
-fn hint_for(message: &str) -> Option<String> {
+/// serde names the Rust type it wanted ("invalid type: string \"five\", expected usize"):
+/// a writer reads what to type instead.
+fn in_words(message: &str) -> String {
+    match message.rsplit_once(", expected ") {
+        Some((head, "usize" | "u8" | "u16" | "u32" | "u64")) => {
+            format!("{head}, expected a whole number (0 or more)")
+        }
+        Some((head, "isize" | "i8" | "i16" | "i32" | "i64")) => {
+            format!("{head}, expected a whole number")
+        }
+        _ => message.to_string(),
+    }
+}
+
+/// Turns serde's "unknown field `titel`, expected one of …" into "did you mean `title`?";
+/// a missing field is to be added to `file`'s front matter, or to `file` when it is all YAML.
+fn hint_for(message: &str, file: &str) -> Option<String> {
     let message = message.rsplit(": ").next().unwrap_or(message);
     if let Some(field) = message.strip_prefix("missing field `") {
         let field = field.trim_end_matches('`');
-        return Some(format!("add `{field}: …` to the front matter"));
+        let place = if file.ends_with(".md") {
+            "the front matter".to_string()
+        } else {
+            file.to_string()
+        };
+        return Some(format!("add `{field}: …` to {place}"));
     }
     if message.contains("while scanning a quoted scalar") {
         return Some("a value that opens a quote must close it on the same value".into());
