@@ -12,7 +12,9 @@
 //!
 //! Each served page carries a script that opens a WebSocket (`/__kbgen/ws`) with a fingerprint
 //! of what it shows; the server sends `reload` once that page's bytes or the error overlay
-//! differ, so an edit reloads the pages it changed and leaves the other open pages alone.
+//! differ, so an edit reloads the pages it changed and leaves the other open pages alone. A
+//! page whose address an edit changed (an article's or a category's slug) is sent `move` and
+//! its new address, and follows its article there.
 
 use crate::diag::Diagnostics;
 use crate::load::frontmatter::ServerRow;
@@ -91,9 +93,18 @@ struct Shared {
     changed: Condvar,
     /// The paths browsers are showing (watching through `/__kbgen/ws`), with how many of each.
     open: Mutex<HashMap<String, usize>>,
+    /// Addresses that edits moved (a slug changed) and where their pages are now.
+    moved: Mutex<HashMap<String, String>>,
 }
 
 impl Shared {
+    /// Where the page at `path` went, once its new address is served.
+    fn moved_to(&self, path: &str) -> Option<String> {
+        let to = self.moved.lock().expect("lock").get(path).cloned()?;
+        let files = self.files.read().expect("lock").clone();
+        files.has(&url_to_file(&to)).then_some(to)
+    }
+
     fn bump(&self) {
         *self.version.lock().expect("lock") += 1;
         self.changed.notify_all();
@@ -142,6 +153,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         version: Mutex::new(0),
         changed: Condvar::new(),
         open: Mutex::default(),
+        moved: Mutex::default(),
     });
     let server = tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(|e| {
         format!(
@@ -296,6 +308,13 @@ fn rebuild(
         reindex(prev, &files);
         return false;
     }
+    if let Some(prev) = last {
+        moves(
+            &prev.inputs.site,
+            &inputs.site,
+            &mut shared.moved.lock().expect("lock"),
+        );
+    }
     let previous = shared.files.read().expect("lock").top.clone();
     let files = Arc::new(Memory::default());
     // The pages a writer is looking at, and those of the articles they just edited, first:
@@ -361,17 +380,22 @@ fn plural(n: usize, what: &str) -> String {
     format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
-/// The files to render before the rest of the site: the pages open in a browser, and those
-/// of the articles that changed (when only a few did: a checkout of another branch changes
-/// many, and then every page is as likely to be looked at next).
+/// The files to render before the rest of the site: the pages open in a browser (at their
+/// new address if an edit moved them), and those of the articles that changed (when only a
+/// few did: a checkout of another branch changes many, and then every page is as likely to
+/// be looked at next).
 fn first_pages(shared: &Shared, site: &Site, edited: &[ArticleId]) -> Vec<String> {
     let files = shared.files.read().expect("lock").clone();
+    let moved = shared.moved.lock().expect("lock");
     let mut first: Vec<String> = shared
         .open
         .lock()
         .expect("lock")
         .keys()
-        .map(|path| files.resolve(path).1)
+        .map(|path| match moved.get(path) {
+            Some(to) => url_to_file(to),
+            None => files.resolve(path).1,
+        })
         .collect();
     if edited.len() <= 8 {
         first.extend(edited.iter().map(|&a| url_to_file(&site.articles[a].url)));
@@ -410,6 +434,56 @@ fn failed(shared: &Shared, d: &Diagnostics) -> bool {
     *shared.errors.write().expect("lock") = Some(text.join("\n\n"));
     shared.bump();
     false
+}
+
+/// Notes in `moved` the addresses of the article and category pages whose slug changed from
+/// `old` to `new`, by article (file and locale) and category, so that a browser showing one
+/// follows it: a writer who edits a slug keeps the page in view.
+fn moves(old: &Site, new: &Site, moved: &mut HashMap<String, String>) {
+    let mut now: HashMap<String, String> = HashMap::new();
+    let articles: HashMap<(&str, usize), &str> = old
+        .articles
+        .iter()
+        .map(|a| ((a.key.as_str(), a.locale), a.url.as_str()))
+        .collect();
+    for a in &new.articles {
+        match articles.get(&(a.key.as_str(), a.locale)) {
+            Some(&url) if url != a.url => {
+                now.insert(url.to_string(), a.url.clone());
+            }
+            _ => {}
+        }
+    }
+    let categories: HashMap<&str, &Vec<String>> = old
+        .categories
+        .iter()
+        .map(|c| (c.key.as_str(), &c.url))
+        .collect();
+    for c in &new.categories {
+        if let Some(urls) = categories.get(c.key.as_str()) {
+            let changed = urls.iter().zip(&c.url).filter(|(a, b)| a != b);
+            now.extend(changed.map(|(a, b)| (a.clone(), b.clone())));
+        }
+    }
+    // A page moved before and again now: its first address leads to the latest.
+    for to in moved.values_mut() {
+        if let Some(next) = now.get(to.as_str()) {
+            to.clone_from(next);
+        }
+    }
+    moved.extend(now);
+    // An address that is a page again (a slug changed back) is no move any more.
+    let live: std::collections::HashSet<&str> = new
+        .articles
+        .iter()
+        .map(|a| a.url.as_str())
+        .chain(
+            new.categories
+                .iter()
+                .flat_map(|c| c.url.iter().map(String::as_str)),
+        )
+        .collect();
+    moved.retain(|from, to| from != to && !live.contains(from.as_str()));
 }
 
 /// What an edit changed, between the previous model and the new one.
@@ -540,7 +614,8 @@ fn respond(shared: &Shared, request: tiny_http::Request) {
 }
 
 /// `/__kbgen/ws?h=FINGERPRINT&p=PATH`: a WebSocket that says `watching` while the page at PATH
-/// still matches FINGERPRINT, and `reload` as soon as a rebuild changes what it shows. A
+/// still matches FINGERPRINT, `reload` as soon as a rebuild changes what it shows, and
+/// `move /NEW/PATH/` once an edit has moved its page there. A
 /// WebSocket rather than a long poll: browsers open at most six HTTP connections to a host,
 /// and six open tabs each holding a poll stalled every other request to the preview.
 fn watch(shared: &Shared, request: tiny_http::Request, query: &str) {
@@ -579,6 +654,11 @@ fn watch(shared: &Shared, request: tiny_http::Request, query: &str) {
         let message = if !changed {
             // Also finds out when the tab has gone: writing to its closed socket fails.
             tungstenite::Message::Ping(Default::default())
+        } else if let Some(to) = shared.moved_to(&path) {
+            let _ = socket.send(tungstenite::Message::text(format!("move {to}")));
+            let _ = socket.close(None);
+            let _ = socket.flush();
+            break;
         } else if shared.page(&path).fingerprint != fingerprint {
             let _ = socket.send(tungstenite::Message::text("reload"));
             let _ = socket.close(None);
@@ -617,7 +697,7 @@ fn inject(html: &str, fingerprint: u64, errors: Option<&str>) -> String {
     });
     // Reconnects when the server restarts, and reloads only if the page changed meanwhile.
     let script = format!(
-        "<script>(()=>{{const c=()=>{{const w=new WebSocket('ws://'+location.host+'/__kbgen/ws?h={fingerprint}&p='+encodeURIComponent(location.pathname));w.onmessage=e=>{{if(e.data==='reload')location.reload()}};w.onclose=()=>setTimeout(c,1000)}};c()}})();</script>"
+        "<script>(()=>{{const c=()=>{{const w=new WebSocket('ws://'+location.host+'/__kbgen/ws?h={fingerprint}&p='+encodeURIComponent(location.pathname));w.onmessage=e=>{{if(e.data==='reload')location.reload();else if(e.data.startsWith('move /'))location.replace(e.data.slice(5)+location.hash)}};w.onclose=()=>setTimeout(c,1000)}};c()}})();</script>"
     );
     match html.rfind("</body>") {
         Some(i) => format!("{}{overlay}{script}{}", &html[..i], &html[i..]),

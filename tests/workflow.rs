@@ -526,6 +526,57 @@ fn serve_shows_a_title_edit_first_and_reloads_only_the_pages_it_changed() {
 }
 
 #[test]
+fn serve_moves_an_open_page_whose_slug_an_edit_changed() {
+    let site = copy_site();
+    let root = site.path();
+    let server = start_serve(root);
+    let ok = |b: &str| b.starts_with("HTTP/1.1 200") || b.starts_with("HTTP/1.0 200");
+    let article = get(server.port, SEED_SV_PAGE).unwrap();
+    let category = get(server.port, SEED_CATEGORY_PAGE).unwrap();
+    assert_eq!(watch_now(server.port, SEED_SV_PAGE, &article), "watching");
+
+    let slug = "slug: e-postprotokoll-imap-vs-pop3";
+    edit(root, SEED_SV, slug, "slug: imap-eller-pop3");
+    wait_for(&server, "/kb/imap-eller-pop3/", ok);
+    assert_eq!(
+        watch_now(server.port, SEED_SV_PAGE, &article),
+        "move /kb/imap-eller-pop3/"
+    );
+    // Moved twice: the first address leads to the latest.
+    edit(
+        root,
+        SEED_SV,
+        "slug: imap-eller-pop3",
+        "slug: imap-pop3-smtp",
+    );
+    wait_for(&server, "/kb/imap-pop3-smtp/", ok);
+    assert_eq!(
+        watch_now(server.port, SEED_SV_PAGE, &article),
+        "move /kb/imap-pop3-smtp/"
+    );
+    assert_eq!(
+        watch_now(server.port, "/kb/imap-eller-pop3/", &article),
+        "move /kb/imap-pop3-smtp/"
+    );
+
+    // A category's slug, in one language of its two.
+    let file = "content/email/basic-settings/_category.yaml";
+    edit(root, file, "sv: grundinstallningar", "sv: installningar");
+    wait_for(&server, "/e-post/installningar/", ok);
+    assert_eq!(
+        watch_now(server.port, SEED_CATEGORY_PAGE, &category),
+        "move /e-post/installningar/"
+    );
+
+    // Back to the first slug: that address is a page again, not a move.
+    edit(root, SEED_SV, "slug: imap-pop3-smtp", slug);
+    wait_for(&server, SEED_SV_PAGE, ok);
+    let again = get(server.port, SEED_SV_PAGE).unwrap();
+    assert_eq!(watch_now(server.port, SEED_SV_PAGE, &again), "watching");
+    assert_eq!(watch_now(server.port, SEED_SV_PAGE, &article), "reload");
+}
+
+#[test]
 fn serve_shows_template_and_locale_edits_even_after_an_error() {
     let site = copy_site();
     let root = site.path();
