@@ -1126,6 +1126,42 @@ fn message_missing_in_en_falls_back_to_sv_with_a_warning() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
+fn a_link_to_an_unknown_key_is_reported_with_the_nearest_key() {
+    let site = Site::built();
+    site.write(
+        ARTICLE,
+        article(&[
+            "---",
+            "title: Trasig",
+            "updated: 2021-12-20",
+            "---",
+            "",
+            "Se [protokollen](@/email/basic-settings/email-protocol).",
+            "Och [filen](@/email/basic-settings/email-protocols.sv.md).",
+            "Och [ingenting](@/nothing/like/it).",
+        ]),
+    );
+    let report = site.fails();
+    assert_eq!(
+        report.stderr,
+        format!(
+            "{ARTICLE}:6:4: error: no article has the key `email/basic-settings/email-protocol`\n\
+             \x20 |\n6 | Se [protokollen](@/email/basic-settings/email-protocol).\n  |    ^\n\
+             \x20 = hint: did you mean `@/email/basic-settings/email-protocols`?\n\
+             {ARTICLE}:7:5: error: no article has the key `email/basic-settings/email-protocols.sv.md`\n\
+             \x20 |\n7 | Och [filen](@/email/basic-settings/email-protocols.sv.md).\n  |     ^\n\
+             \x20 = hint: did you mean `@/email/basic-settings/email-protocols`?\n\
+             {ARTICLE}:8:5: error: no article has the key `nothing/like/it`\n\
+             \x20 |\n8 | Och [ingenting](@/nothing/like/it).\n  |     ^\n\
+             \x20 = hint: an `@/` link names an article by its path under content/, without \
+             language and `.md`: `@/email/basic-settings/imap`\n\
+             build failed with 3 errors; {} was left as it was\n",
+            site.public().display()
+        )
+    );
+}
+
+#[test]
 fn configuration_errors_say_what_to_type_and_where() {
     let site = Site::built();
     site.replace(

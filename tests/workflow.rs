@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{copy_site, ROOT};
+use common::{copy_site, sel, text, ROOT};
 const SEED_SV: &str = "content/email/basic-settings/email-protocols.sv.md";
 const SEED_EN: &str = "content/email/basic-settings/email-protocols.en.md";
 /// The Swedish seed's page, and its category's, as `kbgen serve` serves them.
@@ -322,6 +322,94 @@ fn new_writes_every_locale_and_the_site_builds() {
     assert!(
         stderr.contains("= hint: did you mean `email/webmail/x`?"),
         "{stderr}"
+    );
+}
+
+/// The links of a built page, as (text, href).
+fn links_of(root: &Path, page: &str) -> Vec<(String, String)> {
+    let html = std::fs::read_to_string(root.join("public").join(page)).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    doc.select(&sel(".article-body a"))
+        .map(|a| (text(a), a.value().attr("href").unwrap_or("").to_string()))
+        .collect()
+}
+
+#[test]
+fn links_by_key_go_to_the_article_in_the_page_language_and_follow_its_slug() {
+    let site = copy_site();
+    let root = site.path();
+    let (sv, en) = (
+        "content/account/billing/pay-invoice.sv.md",
+        "content/account/billing/pay-invoice.en.md",
+    );
+    append(
+        root,
+        sv,
+        "\nSe [protokollen](@/email/basic-settings/email-protocols#imap) och \
+         [OCR-numret](@/account/billing/ocr-number).\n",
+    );
+    append(
+        root,
+        en,
+        "\nSee [the protocols](@/email/basic-settings/email-protocols#imap) and \
+         [the OCR number](@/account/billing/ocr-number) (in Swedish only).\n",
+    );
+    assert!(kbgen(root, &["build"]).status.success());
+    let sv_links = links_of(root, "kb/betala-din-faktura/index.html");
+    let en_links = links_of(root, "en/kb/pay-your-invoice/index.html");
+    let href = |links: &[(String, String)], text: &str| {
+        links
+            .iter()
+            .find(|(t, _)| t == text)
+            .unwrap_or_else(|| panic!("no link {text:?} in {links:?}"))
+            .1
+            .clone()
+    };
+    assert_eq!(
+        href(&sv_links, "protokollen"),
+        "/kb/e-postprotokoll-imap-vs-pop3/#imap"
+    );
+    assert_eq!(
+        href(&en_links, "the protocols"),
+        "/en/kb/email-protocol-imap-vs-pop3/#imap"
+    );
+    // No English translation: the link goes to the Swedish article.
+    assert_eq!(
+        href(&en_links, "the OCR number"),
+        "/kb/vad-ar-ett-ocr-nummer/"
+    );
+    // `kbgen check` follows the links to their headings.
+    let (code, report) = check_json(root);
+    assert_eq!(code, 0, "{report}");
+
+    edit(
+        root,
+        SEED_EN,
+        "slug: email-protocol-imap-vs-pop3",
+        "slug: imap-or-pop3",
+    );
+    assert!(kbgen(root, &["build"]).status.success());
+    let en_links = links_of(root, "en/kb/pay-your-invoice/index.html");
+    assert_eq!(
+        href(&en_links, "the protocols"),
+        "/en/kb/imap-or-pop3/#imap"
+    );
+
+    edit(
+        root,
+        en,
+        "email-protocols#imap",
+        "email-protocols#imap-settings",
+    );
+    let (code, report) = check_json(root);
+    assert_eq!(code, 1);
+    let line = line_of(root, en, "See [the protocols]");
+    has(
+        &report,
+        "error",
+        en,
+        line,
+        "broken link: `/en/kb/imap-or-pop3/` has no heading `#imap-settings`",
     );
 }
 

@@ -160,6 +160,52 @@ impl Site {
         [self.config.base_url.as_str(), url].concat()
     }
 
+    /// Where an `@/<key>` link goes from an article in locale `l`: the article `key` (its path
+    /// under `content/` without language and `.md`, as in `@/email/basic-settings/imap`),
+    /// in `l`, or, with no translation there, in the first locale that has it; with the
+    /// link's `#fragment`. A link by key follows its article through slug changes, and one
+    /// link serves every language of an article. `Err` is a message and a hint.
+    pub fn article_link(&self, l: LocaleId, target: &str) -> Result<String, (String, String)> {
+        let (key, fragment) = match target.split_once('#') {
+            Some((k, f)) => (k, Some(f)),
+            None => (target, None),
+        };
+        // Articles are sorted by key, then locale.
+        let first = self.articles.partition_point(|a| a.key.as_str() < key);
+        let Some(found) = self.articles.get(first).filter(|a| a.key == key) else {
+            // The file's name written for the key: `email/x/imap.sv.md` is `email/x/imap`.
+            let meant = key
+                .strip_suffix(".md")
+                .map_or(key, |k| match k.rsplit_once('.') {
+                    Some((stem, code)) if self.locales.iter().any(|l| l.code == code) => stem,
+                    _ => k,
+                });
+            let best = self
+                .articles
+                .iter()
+                .map(|a| {
+                    (
+                        crate::load::frontmatter::edit_distance(meant, &a.key),
+                        &a.key,
+                    )
+                })
+                .min();
+            let hint = match best {
+                Some((d, k)) if d <= 3 => format!("did you mean `@/{k}`?"),
+                _ => "an `@/` link names an article by its path under content/, without \
+                      language and `.md`: `@/email/basic-settings/imap`"
+                    .into(),
+            };
+            return Err((format!("no article has the key `{key}`"), hint));
+        };
+        let to = found.translations[l].unwrap_or(first);
+        let url = &self.articles[to].url;
+        Ok(match fragment {
+            Some(f) => [url.as_str(), "#", f].concat(),
+            None => url.clone(),
+        })
+    }
+
     /// Categories from the root down to `c`, inclusive.
     pub fn category_path(&self, c: CategoryId) -> Vec<CategoryId> {
         let mut path = vec![c];

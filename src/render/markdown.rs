@@ -1,8 +1,9 @@
 //! Article bodies: Markdown to HTML, as a chain of pulldown-cmark event adapters.
 //!
 //! Each transform is one function over events: server-table directives become tables, images
-//! get their size and lazy loading, links and images are checked against the site, raw HTML
-//! follows the configured policy. Only heading ids need to see a heading's whole text, so that
+//! get their size and lazy loading, links by key (`@/email/x/imap`) become the article's URL in
+//! the page's language, links and images are checked against the site, raw HTML follows the
+//! configured policy. Only heading ids need to see a heading's whole text, so that
 //! pass collects. Problems are reported at their line and column in the article file.
 
 use crate::config::RawHtml;
@@ -221,13 +222,34 @@ impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'
                     self.text.space();
                     Some(Event::Html("</th>".into()))
                 }
-                Event::Start(Tag::Link { ref dest_url, .. }) => {
-                    if let Err((msg, hint)) = check_link(dest_url) {
-                        let e = self.error(&range, msg).hint(hint);
-                        self.errors.push(e);
-                    }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let checked = match dest_url.strip_prefix("@/") {
+                        Some(key) => self
+                            .site
+                            .article_link(self.article.locale, key)
+                            .map(CowStr::from),
+                        None => check_link(&dest_url).map(|()| dest_url.clone()),
+                    };
+                    let dest_url = match checked {
+                        Ok(dest) => dest,
+                        Err((msg, hint)) => {
+                            let e = self.error(&range, msg).hint(hint);
+                            self.errors.push(e);
+                            dest_url
+                        }
+                    };
                     self.links.push((dest_url.to_string(), range.start));
-                    Some(event)
+                    Some(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }))
                 }
                 Event::Html(_) | Event::InlineHtml(_) => match self.site.config.raw_html {
                     RawHtml::Allow => Some(event),
