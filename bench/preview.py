@@ -14,10 +14,12 @@ Environment (all optional):
   EDITS            saves timed per tool and size (default 20)
   TOOLS            which servers to time (default "kbgen hugo")
 
-Two kinds of save, each to a different article every time (both languages, spread over the
+Three kinds of save, each to a different article every time (both languages, spread over the
 corpus): a body edit appends a sentence with a unique marker (the common case, a writer fixing
 text); a title edit puts the marker in the title, which changes category pages and related
-lists too (kbgen renders the whole site again). The clock starts when the file is closed and
+lists too (kbgen renders the whole site again); and a body edit 0.35 s after a body edit to
+another article (a writer saving twice in quick succession, or an editor's autosave), timed
+from the second save, while the server may still be at work on the first. The clock starts when the file is closed and
 stops when a GET of that article's page returns HTML holding the marker; the page is polled
 every 5 ms. That is the whole wait a writer sees: the watcher's delay, the rebuild,
 and serving. After each save the benchmark waits for the server to go quiet (its CPU time
@@ -134,7 +136,7 @@ TOOL = {
 def edit(path, kind, marker):
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    if kind == "body":
+    if kind.startswith("body"):
         text = text.rstrip("\n") + f"\n\n{marker} was added.\n"
     elif 'title: "' in text:
         text = text.replace('title: "', f'title: "{marker} ', 1)
@@ -154,8 +156,9 @@ def run(tool, site, name):
     shutil.copytree(src, root, ignore=shutil.ignore_patterns("target", "node_modules", ".git",
                                                              "public", "bench"))
     arts = articles(os.path.join(root, "content"))
-    step = max(1, len(arts) // (2 * EDITS))
-    chosen = [arts[(i * step) % len(arts)] for i in range(2 * EDITS)]
+    step = max(1, len(arts) // (3 * EDITS))
+    chosen = [arts[(i * step) % len(arts)] for i in range(3 * EDITS)]
+    kinds = ["body"] * EDITS + ["title"] * EDITS + ["body after a save"] * EDITS
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -170,15 +173,20 @@ def run(tool, site, name):
             time.sleep(0.05)
         ready = time.monotonic() - start
         wait_quiet(server.pid)
-        waits = {"body": [], "title": []}
+        waits = {kind: [] for kind in kinds}
         for i, (path, locale, rel) in enumerate(chosen):
-            kind = "body" if i < EDITS else "title"
+            kind = kinds[i]
             url = base + spec["url"](path, locale, rel)
             status, html = get(url)
             if status != 200:
                 sys.exit(f"{tool}: {url} answered {status}")
             marker = f"Previewmarker{i}x{time.time_ns()}"
             assert marker not in html
+            if kind == "body after a save":
+                # The first save goes to the article half the corpus away.
+                other = chosen[(i + len(chosen) // 2) % len(chosen)][0]
+                edit(other, "body", f"Firstmarker{i}x{time.time_ns()}")
+                time.sleep(0.35)
             edit(path, kind, marker)
             t0 = time.monotonic()
             while True:

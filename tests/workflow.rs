@@ -713,6 +713,64 @@ fn serve_shows_template_and_locale_edits_even_after_an_error() {
     );
 }
 
+/// What an index build wrote, by file.
+#[derive(Default)]
+struct Files(std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
+
+impl kbgen::write::Sink for Files {
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), kbgen::diag::Diagnostic> {
+        self.0
+            .lock()
+            .unwrap()
+            .insert(rel.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+#[test]
+fn an_index_build_that_is_told_to_stop_writes_no_locale_by_halves() {
+    // `kbgen serve` stops the search index when a newer save comes in: the index then is
+    // either a locale's whole new files or its previous ones.
+    let i = kbgen::load(Path::new(ROOT)).unwrap();
+    let bodies = kbgen::render::bodies(&i.site, &i.l10n, &i.templates).unwrap();
+    let words = i.l10n.table_words();
+    let build = |stop: &(dyn Fn() -> bool + Sync)| {
+        let files = Files::default();
+        let all = kbgen::index::build_or_stop(&i.site, &bodies, &i.synonyms, &words, &files, stop)
+            .unwrap();
+        (all, files.0.into_inner().unwrap())
+    };
+    let whole = Files::default();
+    kbgen::index::build(&i.site, &bodies, &i.synonyms, &words, &whole).unwrap();
+    let whole = whole.0.into_inner().unwrap();
+    assert!(whole.keys().any(|f| f.starts_with("search-index/sv/")));
+    assert!(whole.keys().any(|f| f.starts_with("search-index/en/")));
+
+    assert_eq!(build(&|| false), (true, whole.clone()));
+    assert_eq!(build(&|| true), (false, Default::default()));
+    // Told to stop part of the way: each locale's files are all there or none are.
+    for after in 1..12 {
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let (all, files) =
+            build(&|| asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= after);
+        for locale in ["sv", "en"] {
+            let dir = format!("search-index/{locale}/");
+            let of = |m: &std::collections::BTreeMap<String, Vec<u8>>| -> Vec<(String, Vec<u8>)> {
+                m.iter()
+                    .filter(|(f, _)| f.starts_with(&dir))
+                    .map(|(f, b)| (f.clone(), b.clone()))
+                    .collect()
+            };
+            let written = of(&files);
+            assert!(
+                written.is_empty() || written == of(&whole),
+                "{locale}, stop after {after}"
+            );
+        }
+        assert_eq!(all, files == whole, "stop after {after}");
+    }
+}
+
 #[test]
 fn serve_on_a_port_in_use_says_so_with_a_hint() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -75,6 +75,21 @@ pub fn build(
     tables: &[TableWords],
     sink: &dyn Sink,
 ) -> Result<(), Diagnostics> {
+    build_or_stop(site, bodies, synonyms, tables, sink, &|| false).map(|_| ())
+}
+
+/// As `build`, but gives up as soon as `stop()` says so, between runs of documents and before
+/// a locale's files are written (once begun, a locale's files are all written): for `kbgen
+/// serve`, where a newer save makes the index being built out of date. Returns whether every
+/// locale's index was written.
+pub fn build_or_stop(
+    site: &Site,
+    bodies: &[Body],
+    synonyms: &Synonyms,
+    tables: &[TableWords],
+    sink: &dyn Sink,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<bool, Diagnostics> {
     let mut diags = Diagnostics::default();
     for code in synonyms.keys() {
         if !site.locales.iter().any(|l| &l.code == code) {
@@ -87,18 +102,27 @@ pub fn build(
     }
     diags.check()?;
     // Locales side by side: each has steps that run on one thread.
-    let errors: Vec<Diagnostic> = site
+    let written: Vec<Result<bool, Diagnostic>> = site
         .locales
         .par_iter()
         .enumerate()
         .zip(tables)
-        .filter_map(|((l, locale), words)| {
-            LocaleIndex::build(site, bodies, l, synonyms.get(&locale.code), words)
-                .write(sink)
-                .err()
+        .map(|((l, locale), words)| {
+            match LocaleIndex::build(site, bodies, l, synonyms.get(&locale.code), words, stop) {
+                Some(index) if !stop() => index.write(sink).map(|()| true),
+                _ => Ok(false),
+            }
         })
         .collect();
-    Diagnostics(errors).check().map(|_| ())
+    let mut all = true;
+    let mut errors = Diagnostics::default();
+    for w in written {
+        match w {
+            Ok(done) => all &= done,
+            Err(e) => errors.push(e),
+        }
+    }
+    errors.check().map(|_| all)
 }
 
 /// What a reader sees of a locale's server tables, so they can search for it: the column
@@ -368,7 +392,8 @@ impl<'a> LocaleIndex<'a> {
         l: LocaleId,
         synonyms: Option<&Vec<Vec<String>>>,
         words: &TableWords,
-    ) -> LocaleIndex<'a> {
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<LocaleIndex<'a>> {
         let analyzer = Analyzer::new(&site.locales[l].code);
         let ids: Vec<usize> = (0..site.articles.len())
             .filter(|&a| site.articles[a].locale == l)
@@ -378,8 +403,11 @@ impl<'a> LocaleIndex<'a> {
         // fixed runs of documents so the numbering never depends on the thread count.
         let chunks: Vec<Chunk> = ids
             .par_chunks(CHUNK_DOCS)
-            .map(|run| Chunk::of(run.iter().map(|&a| fields(site, bodies, a, words))))
-            .collect();
+            .map(|run| {
+                (!stop()).then(|| Chunk::of(run.iter().map(|&a| fields(site, bodies, a, words))))
+            })
+            .collect::<Option<_>>()
+            .filter(|_| !stop())?;
         // Raw tokens numbered across runs; `remaps[run][local id]` is the global id.
         let mut global: FxHashMap<&str, u32> = FxHashMap::default();
         let mut raws: Vec<&str> = Vec::new();
@@ -616,13 +644,13 @@ impl<'a> LocaleIndex<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        LocaleIndex {
+        Some(LocaleIndex {
             code: site.locales[l].code.clone(),
             docs,
             postings,
             aliases,
             synonyms,
-        }
+        })
     }
 
     fn write(self, sink: &dyn Sink) -> Result<(), Diagnostic> {
