@@ -230,7 +230,11 @@ fn check_reports_every_problem_with_file_and_line() {
         .find(|d| d["message"].as_str().unwrap().contains("no page at"))
         .unwrap()["hint"]
         .clone();
-    assert_eq!(hint, "did you mean `/kb/e-postprotokoll-imap-vs-pop3/`?");
+    assert_eq!(
+        hint,
+        "did you mean `/kb/e-postprotokoll-imap-vs-pop3/`? Linked by its key, \
+         `@/email/basic-settings/email-protocols`, it stays right when its slug changes"
+    );
 
     // The text format says the same for people, and the status.
     let out = kbgen(root, &["check"]);

@@ -145,11 +145,16 @@ fn nearest_article_hint(site: &Site, locale: usize, path: &str) -> String {
             (
                 crate::load::frontmatter::edit_distance(slug, &a.slug),
                 &a.url,
+                &a.key,
             )
         })
         .min();
     match best {
-        Some((d, url)) if d <= 3 => format!("did you mean `{url}`?"),
-        _ => "link to an article as /kb/<slug>/ (Swedish) or /en/kb/<slug>/ (English)".into(),
+        Some((d, url, key)) if d <= 3 => format!(
+            "did you mean `{url}`? Linked by its key, `@/{key}`, it stays right when its slug changes"
+        ),
+        _ => "link to an article by its key, `@/<folder>/<file name without language and .md>`, \
+              or as /kb/<slug>/ (Swedish) or /en/kb/<slug>/ (English)"
+            .into(),
     }
 }
