@@ -25,13 +25,9 @@ pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>,
         || !dir.join(CATEGORY_FILE).is_file()
     {
         let known = categories(root);
-        let nearest = known
-            .iter()
-            .map(|c| (crate::load::frontmatter::edit_distance(category, c), c))
-            .min();
-        let hint = match nearest {
-            Some((d, c)) if d <= 3 => format!("did you mean `{c}/{key}`?"),
-            _ => format!("the categories are: {}", known.join(", ")),
+        let hint = match crate::load::frontmatter::nearest(category, &known, |c| c, 3) {
+            Some(c) => format!("did you mean `{c}/{key}`?"),
+            None => format!("the categories are: {}", known.join(", ")),
         };
         return Err(arg(format!("`{category}` is not a category"))
             .hint(hint)

@@ -137,21 +137,11 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
 
 fn nearest_article_hint(site: &Site, locale: usize, path: &str) -> String {
     let slug = path.trim_matches('/').rsplit('/').next().unwrap_or("");
-    let best = site
-        .articles
-        .iter()
-        .filter(|a| a.locale == locale)
-        .map(|a| {
-            (
-                crate::load::frontmatter::edit_distance(slug, &a.slug),
-                &a.url,
-                &a.key,
-            )
-        })
-        .min();
-    match best {
-        Some((d, url, key)) if d <= 3 => format!(
-            "did you mean `{url}`? Linked by its key, `@/{key}`, it stays right when its slug changes"
+    let here = site.articles.iter().filter(|a| a.locale == locale);
+    match crate::load::frontmatter::nearest(slug, here, |a| &a.slug, 3) {
+        Some(a) => format!(
+            "did you mean `{}`? Linked by its key, `@/{}`, it stays right when its slug changes",
+            a.url, a.key
         ),
         _ => "link to an article by its key, `@/<folder>/<file name without language and .md>`, \
               or as /kb/<slug>/ (Swedish) or /en/kb/<slug>/ (English)"

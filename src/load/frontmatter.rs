@@ -331,15 +331,26 @@ fn hint_for(message: &str, file: &str) -> Option<String> {
     let unknown = message.strip_prefix("unknown field `")?;
     let (field, rest) = unknown.split_once('`')?;
     let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    let best = expected
-        .iter()
-        .map(|e| (edit_distance(field, e), *e))
-        .filter(|(d, _)| *d <= 2)
-        .min();
-    Some(match best {
-        Some((_, e)) => format!("did you mean `{e}`?"),
+    Some(match nearest(field, &expected, |e| e, 2) {
+        Some(e) => format!("did you mean `{e}`?"),
         None => format!("the fields are: {}", expected.join(", ")),
     })
+}
+
+/// Of `items`, the one whose `name` is nearest to `word` and at most `max` edits away (of
+/// equally near ones, the first name in order): what a "did you mean" hint names.
+pub fn nearest<T>(
+    word: &str,
+    items: impl IntoIterator<Item = T>,
+    name: impl Fn(&T) -> &str,
+    max: usize,
+) -> Option<T> {
+    items
+        .into_iter()
+        .map(|t| (edit_distance(word, name(&t)), t))
+        .filter(|(d, _)| *d <= max)
+        .min_by(|(da, a), (db, b)| da.cmp(db).then_with(|| name(a).cmp(name(b))))
+        .map(|(_, t)| t)
 }
 
 /// Levenshtein distance, for "did you mean" hints.

@@ -180,18 +180,9 @@ impl Site {
                     Some((stem, code)) if self.locales.iter().any(|l| l.code == code) => stem,
                     _ => k,
                 });
-            let best = self
-                .articles
-                .iter()
-                .map(|a| {
-                    (
-                        crate::load::frontmatter::edit_distance(meant, &a.key),
-                        &a.key,
-                    )
-                })
-                .min();
-            let hint = match best {
-                Some((d, k)) if d <= 3 => format!("did you mean `@/{k}`?"),
+            let near = crate::load::frontmatter::nearest(meant, &self.articles, |a| &a.key, 3);
+            let hint = match near {
+                Some(a) => format!("did you mean `@/{}`?", a.key),
                 _ => "an `@/` link names an article by its path under content/, without \
                       language and `.md`: `@/email/basic-settings/imap`"
                     .into(),
