@@ -13,13 +13,16 @@ Environment (all optional):
   KBGEN            the kbgen binary (default <repo>/target/release/kbgen)
   EDITS            saves timed per tool and size (default 20)
   TOOLS            which servers to time (default "kbgen hugo")
+  KINDS            which kinds of save, comma-separated (default all four, as named below)
 
-Three kinds of save, each to a different article every time (both languages, spread over the
-corpus): a body edit appends a sentence with a unique marker (the common case, a writer fixing
-text); a title edit puts the marker in the title, which changes category pages and related
-lists too (kbgen renders the whole site again); and a body edit 0.35 s after a body edit to
-another article (a writer saving twice in quick succession, or an editor's autosave), timed
-from the second save, while the server may still be at work on the first. The clock starts when the file is closed and
+Four kinds of save, each to a different article every time (both languages, spread over the
+corpus): "body", a body edit that appends a sentence with a unique marker (the common case, a
+writer fixing text); "title", a title edit that puts the marker in the title, which changes
+category pages and related lists too (kbgen renders the whole site again); "body after a save",
+a body edit 0.35 s after a body edit to another article (a writer saving twice in quick
+succession, or an editor's autosave); and "title after a title", a title edit 0.35 s after a
+title edit to another article, while the server may still be rendering the whole site for the
+first. The last two are timed from the second save. The clock starts when the file is closed and
 stops when a GET of that article's page returns HTML holding the marker; the page is polled
 every 5 ms. That is the whole wait a writer sees: the watcher's delay, the rebuild,
 and serving. After each save the benchmark waits for the server to go quiet (its CPU time
@@ -43,6 +46,9 @@ WORK = os.environ.get("KBGEN_BENCH_DIR", "/tmp/kbgen-bench")
 KBGEN = os.environ.get("KBGEN", os.path.join(REPO, "target", "release", "kbgen"))
 EDITS = int(os.environ.get("EDITS", "20"))
 TOOLS = os.environ.get("TOOLS", "kbgen hugo").split()
+KINDS = ["body", "title", "body after a save", "title after a title"]
+KINDS = [k.strip() for k in os.environ.get("KINDS", ",".join(KINDS)).split(",")
+         if k.strip() in KINDS or sys.exit(f"KINDS: unknown kind {k.strip()!r}, known: {KINDS}")]
 
 
 def free_port():
@@ -156,9 +162,9 @@ def run(tool, site, name):
     shutil.copytree(src, root, ignore=shutil.ignore_patterns("target", "node_modules", ".git",
                                                              "public", "bench"))
     arts = articles(os.path.join(root, "content"))
-    step = max(1, len(arts) // (3 * EDITS))
-    chosen = [arts[(i * step) % len(arts)] for i in range(3 * EDITS)]
-    kinds = ["body"] * EDITS + ["title"] * EDITS + ["body after a save"] * EDITS
+    step = max(1, len(arts) // (len(KINDS) * EDITS))
+    chosen = [arts[(i * step) % len(arts)] for i in range(len(KINDS) * EDITS)]
+    kinds = [kind for kind in KINDS for _ in range(EDITS)]
 
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -182,10 +188,10 @@ def run(tool, site, name):
                 sys.exit(f"{tool}: {url} answered {status}")
             marker = f"Previewmarker{i}x{time.time_ns()}"
             assert marker not in html
-            if kind == "body after a save":
+            if " after a " in kind:
                 # The first save goes to the article half the corpus away.
                 other = chosen[(i + len(chosen) // 2) % len(chosen)][0]
-                edit(other, "body", f"Firstmarker{i}x{time.time_ns()}")
+                edit(other, kind.split()[0], f"Firstmarker{i}x{time.time_ns()}")
                 time.sleep(0.35)
             edit(path, kind, marker)
             t0 = time.monotonic()
