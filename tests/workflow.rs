@@ -566,8 +566,9 @@ fn watch_now(port: u16, path: &str, page: &str) -> String {
     socket.read().unwrap().into_text().unwrap().to_string()
 }
 
+/// The page as served, without its headers (their date) and its reload script.
 fn without_script(page: &str) -> &str {
-    &page[..page.find("<script>(()=>{const c=").unwrap()]
+    &page[page.find("\r\n\r\n").unwrap()..page.find("<script>(()=>{const c=").unwrap()]
 }
 
 #[test]
