@@ -150,6 +150,17 @@ struct Built {
     bodies: Vec<Body>,
 }
 
+/// What the rebuild thread keeps from one rebuild to the next.
+#[derive(Default)]
+struct State {
+    /// The last whole build, which the next edit is compared with.
+    last: Option<Built>,
+    cache: crate::load::Cache,
+    /// The model of a whole-site render that a newer save stopped, while its pages are
+    /// served over the last whole site's: an address it moved is followed on from there.
+    stopped: Option<Site>,
+}
+
 pub fn serve(opts: &ServeOptions) -> Result<(), String> {
     let shared = Arc::new(Shared {
         files: RwLock::default(),
@@ -190,9 +201,8 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         notify::RecursiveMode::NonRecursive,
     )
     .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
-    let mut last = None;
-    let mut cache = crate::load::Cache::default();
-    rebuild(&opts.root, &shared, &mut last, &mut cache, true);
+    let mut state = State::default();
+    rebuild(&opts.root, &shared, &mut state, true);
     eprintln!(
         "serving {} at http://127.0.0.1:{}/ (Ctrl-C stops)",
         opts.root.display(),
@@ -230,14 +240,19 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         if !event.as_ref().is_ok_and(|e| relevant(&opts.root, e)) {
             continue;
         }
-        whole |= note(&mut cache, &event);
+        whole |= note(&mut state.cache, &event);
         // An editor's save is several events: wait until they stop.
         while let Ok(event) = rx.recv_timeout(Duration::from_millis(30)) {
-            whole |= note(&mut cache, &event);
+            whole |= note(&mut state.cache, &event);
         }
         shared.pending.store(false, Ordering::Relaxed);
-        let rendered_whole = rebuild(&opts.root, &shared, &mut last, &mut cache, whole);
-        whole &= !rendered_whole;
+        match rebuild(&opts.root, &shared, &mut state, whole) {
+            Rebuilt::Whole => whole = false,
+            // Pages of the stopped render are served over the last whole site: only a whole
+            // render replaces them all, whatever the next edit changes.
+            Rebuilt::Stopped => whole = true,
+            Rebuilt::Part | Rebuilt::Failed => {}
+        }
     }
     Ok(())
 }
@@ -277,17 +292,22 @@ fn watched(root: &Path, path: &Path) -> bool {
     }
 }
 
-/// Rebuilds after a change (`whole`: to a source other than the articles); returns whether it
-/// rendered the whole site.
-fn rebuild(
-    root: &Path,
-    shared: &Shared,
-    last: &mut Option<Built>,
-    cache: &mut crate::load::Cache,
-    whole: bool,
-) -> bool {
+/// How a rebuild ended.
+enum Rebuilt {
+    /// Every page rendered again, and the search index made (unless a newer change stopped it).
+    Whole,
+    /// Only the pages of articles whose bodies changed.
+    Part,
+    /// A newer change came in while the whole site rendered: some pages are new, some are not.
+    Stopped,
+    /// With errors, shown over the last good pages.
+    Failed,
+}
+
+/// Rebuilds after a change (`whole`: to a source other than the articles).
+fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebuilt {
     let start = Instant::now();
-    let inputs = match crate::load_cached(root, cache) {
+    let inputs = match crate::load_cached(root, &mut state.cache) {
         Ok(i) => i,
         Err(d) => {
             return failed(shared, &d);
@@ -296,11 +316,12 @@ fn rebuild(
     for w in &inputs.warnings {
         eprintln!("{w}");
     }
-    let changes = last
+    let changes = state
+        .last
         .as_ref()
         .map(|prev| changes(&prev.inputs.site, &inputs.site, whole));
     // Only bodies changed: render those articles into the pages already in memory.
-    if let (Some(prev), Some(Changes::Bodies(ids))) = (last.as_mut(), &changes) {
+    if let (Some(prev), Some(Changes::Bodies(ids))) = (state.last.as_mut(), &changes) {
         let files = Arc::clone(&shared.files.read().expect("lock").top);
         let result = crate::render::articles(
             &inputs.site,
@@ -319,16 +340,17 @@ fn rebuild(
         succeeded(shared, start, &plural(ids.len(), "article page"));
         drop(previous);
         reindex(shared, prev, &files);
-        return false;
+        return Rebuilt::Part;
     }
-    if let Some(prev) = last {
-        moves(
-            &prev.inputs.site,
-            &inputs.site,
-            &mut shared.moved.lock().expect("lock"),
-        );
+    let shown = (state.stopped.as_ref()).or(state.last.as_ref().map(|b| &b.inputs.site));
+    if let Some(shown) = shown {
+        moves(shown, &inputs.site, &mut shared.moved.lock().expect("lock"));
     }
-    let previous = shared.files.read().expect("lock").top.clone();
+    // The last whole site: under the pages of a render that a newer save stopped, if any.
+    let previous = {
+        let layers = shared.files.read().expect("lock");
+        Arc::clone(layers.under.as_ref().unwrap_or(&layers.top))
+    };
     let files = Arc::new(Memory::default());
     // The pages a writer is looking at, and those of the articles they just edited, first:
     // they are served over the previous pages while the whole site renders (at 10,000
@@ -355,14 +377,27 @@ fn rebuild(
             }
         }
     }
-    let rendered = match crate::render::site(&inputs.site, &inputs.l10n, &inputs.templates, &*files)
-    {
-        Ok(r) => r,
+    // A newer save stops the render of the whole site (not the first pages, nor the first
+    // build, which has nothing to show meanwhile): its rebuild comes sooner, and renders it all.
+    let can_stop = state.last.is_some();
+    let stop = || can_stop && shared.pending.load(Ordering::Relaxed);
+    let (site, l10n, templates) = (&inputs.site, &inputs.l10n, &inputs.templates);
+    let rendered = match crate::render::site_or_stop(site, l10n, templates, &*files, &stop) {
+        Ok(Some(r)) => r,
+        Ok(None) => {
+            eprintln!(
+                "stopped rendering the whole site after {:.0?}: a newer change came in",
+                start.elapsed()
+            );
+            state.stopped = Some(inputs.site);
+            return Rebuilt::Stopped;
+        }
         Err(d) => {
             *shared.files.write().expect("lock") = Layers {
                 top: previous,
                 under: None,
             };
+            state.stopped = None;
             return failed(shared, &d);
         }
     };
@@ -384,9 +419,10 @@ fn rebuild(
     };
     succeeded(shared, start, &plural(rendered.pages, "page"));
     drop(previous);
+    state.stopped = None;
     reindex(shared, &built, &files);
-    *last = Some(built);
-    true
+    state.last = Some(built);
+    Rebuilt::Whole
 }
 
 fn plural(n: usize, what: &str) -> String {
@@ -439,8 +475,8 @@ fn succeeded(shared: &Shared, start: Instant, what: &str) {
     eprintln!("rebuilt {what} in {:.0?}", start.elapsed());
 }
 
-/// Shows and prints the errors of a rebuild that failed; `false`, for `rebuild` to return.
-fn failed(shared: &Shared, d: &Diagnostics) -> bool {
+/// Shows and prints the errors of a rebuild that failed.
+fn failed(shared: &Shared, d: &Diagnostics) -> Rebuilt {
     let text: Vec<String> = d.0.iter().map(ToString::to_string).collect();
     for t in &text {
         eprintln!("{t}");
@@ -452,7 +488,7 @@ fn failed(shared: &Shared, d: &Diagnostics) -> bool {
     );
     *shared.errors.write().expect("lock") = Some(text.join("\n\n"));
     shared.bump();
-    false
+    Rebuilt::Failed
 }
 
 /// Notes in `moved` the addresses of the article and category pages whose slug changed from

@@ -606,16 +606,16 @@ fn serve_shows_a_title_edit_first_and_reloads_only_the_pages_it_changed() {
     let after = get(server.port, other).unwrap();
     assert_eq!(without_script(&after), without_script(&before[2]));
     assert_eq!(watch_now(server.port, other, &before[2]), "watching");
+    // The edited article's page (and those the test watched) came before the whole site.
+    wait_for_log(&server, |log| {
+        log.find(" first in ")
+            .is_some_and(|first| log[first..].contains(" pages in "))
+    });
 
     // An error shows on every page, so every page reloads.
     edit(root, SEED_SV, "level: beginner", "level: expert");
     wait_for(&server, other, |b| b.contains("kbgen-errors"));
     assert_eq!(watch_now(server.port, other, &after), "reload");
-
-    let stderr = stop(server);
-    // The edited article's page (and those the test watched) came before the whole site.
-    let first = stderr.find(" first in ").expect(&stderr);
-    assert!(stderr[first..].contains(" pages in "), "{stderr}");
 }
 
 #[test]
@@ -730,6 +730,107 @@ impl kbgen::write::Sink for Files {
             .insert(rel.to_string(), bytes.to_vec());
         Ok(())
     }
+}
+
+#[test]
+fn a_whole_site_render_that_is_told_to_stop_gives_way_with_only_finished_pages() {
+    // `kbgen serve` stops rendering the whole site when a newer save comes in.
+    let i = kbgen::load(Path::new(ROOT)).unwrap();
+    let render = |stop: &(dyn Fn() -> bool + Sync)| {
+        let files = Files::default();
+        let rendered = kbgen::render::site_or_stop(&i.site, &i.l10n, &i.templates, &files, stop)
+            .unwrap()
+            .map(|r| (r.pages, r.bodies.len()));
+        (rendered, files.0.into_inner().unwrap())
+    };
+    let whole = Files::default();
+    let all = kbgen::render::site(&i.site, &i.l10n, &i.templates, &whole).unwrap();
+    let whole = whole.0.into_inner().unwrap();
+    let article_pages = |m: &std::collections::BTreeMap<String, Vec<u8>>| {
+        i.site
+            .articles
+            .iter()
+            .filter(|a| m.contains_key(&kbgen::write::url_to_file(&a.url)))
+            .count()
+    };
+    assert_eq!(article_pages(&whole), i.site.articles.len());
+
+    let (rendered, files) = render(&|| false);
+    assert_eq!(rendered, Some((all.pages, i.site.articles.len())));
+    assert_eq!(files, whole);
+
+    let (rendered, files) = render(&|| true);
+    assert_eq!(rendered, None);
+    assert_eq!(article_pages(&files), 0);
+
+    // Told to stop part of the way: no bodies, fewer article pages, and each page written is
+    // the page a whole render writes, not a part of one.
+    for after in [1, 5, 20] {
+        let asked = std::sync::atomic::AtomicUsize::new(0);
+        let (rendered, files) =
+            render(&|| asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) >= after);
+        assert_eq!(rendered, None, "stop after {after}");
+        let n = article_pages(&files);
+        assert!(
+            n < i.site.articles.len(),
+            "stop after {after}: {n} article pages"
+        );
+        for (file, bytes) in &files {
+            assert!(whole.get(file) == Some(bytes), "stop after {after}: {file}");
+        }
+    }
+}
+
+#[test]
+fn serve_renders_the_whole_site_again_after_a_save_stopped_its_render() {
+    // Enough articles for the whole site to take a while to render (debug build), so that the
+    // second save comes in while it does.
+    let site = copy_site();
+    let root = site.path();
+    for n in 0..3000 {
+        std::fs::write(
+            root.join(format!("content/email/webmail/generated-{n}.sv.md")),
+            format!(
+                "---\ntitle: \"Genererad artikel {n}\"\nupdated: 2024-01-01\n---\n\n\
+                 Text nummer {n} om webbmejl.\n"
+            ),
+        )
+        .unwrap();
+    }
+    let server = start_serve(root);
+    let (old, new) = ("E-postprotokoll (IMAP vs POP3)", "Protokollen i korthet");
+    assert!(get(server.port, SEED_CATEGORY_PAGE).unwrap().contains(old));
+
+    edit(
+        root,
+        SEED_SV,
+        &format!("title: \"{old}\""),
+        &format!("title: \"{new}\""),
+    );
+    // The edited article's page comes first, then the whole site begins to render ...
+    wait_for(&server, SEED_SV_PAGE, |b| {
+        b.contains(&format!("<h1>{new}</h1>"))
+    });
+    // ... and the edit is taken back: that render stops, with some pages showing the title
+    // that is no longer there.
+    edit(
+        root,
+        SEED_SV,
+        &format!("title: \"{new}\""),
+        &format!("title: \"{old}\""),
+    );
+    wait_for_log(&server, |log| {
+        log.find("stopped rendering the whole site")
+            .is_some_and(|at| log[at..].contains(" pages in "))
+    });
+    // The next rebuild rendered every page again, though the articles are as they were
+    // before the first edit.
+    for page in [SEED_SV_PAGE, SEED_CATEGORY_PAGE] {
+        let body = get(server.port, page).unwrap();
+        assert!(body.contains(old) && !body.contains(new), "{page}: {body}");
+    }
+    let stderr = stop(server);
+    assert!(!stderr.contains("error"), "{stderr}");
 }
 
 #[test]

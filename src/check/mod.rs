@@ -42,7 +42,8 @@ pub fn check(root: &Path) -> Report {
     let mut diags = Diagnostics(inputs.warnings.clone());
     let (site, l10n, templates) = (&inputs.site, &inputs.l10n, &inputs.templates);
     // Every page, rendered into nothing, for the errors a build would hit.
-    let (rendered, errors) = crate::render::all(site, l10n, templates, &crate::write::Discard);
+    let (rendered, errors) =
+        crate::render::all(site, l10n, templates, &crate::write::Discard, &|| false);
     diags.extend(errors);
     if let Some(rendered) = &rendered {
         diags.extend(links(site, &rendered.bodies));
