@@ -29,14 +29,22 @@ function editDistanceAtMostOne(a, b) {
 const EXACT = 1, SYNONYM = 0.9, PREFIX = 0.7, STEM = 0.6, TYPO = 0.5;
 
 export class Index {
-  /** `fetchText(path)` returns a file of the index as text (fetch in a browser, fs in tests). */
+  /**
+   * `fetchText(path, version)` returns a file of the index as text (fetch in a browser, fs in
+   * tests). `version` is the index's, from `index.json`, for every other file: a browser asks
+   * for those as `path?v=version`, so that no cache mixes files of two builds of the site.
+   */
   constructor(fetchText) {
     this.fetchText = fetchText;
     this.cache = new Map();
   }
 
   load(path) {
-    if (!this.cache.has(path)) this.cache.set(path, this.fetchText(path));
+    if (!this.cache.has(path)) {
+      this.cache.set(path, path === "index.json"
+        ? this.fetchText(path)
+        : this.meta().then((meta) => this.fetchText(path, meta.version)));
+    }
     return this.cache.get(path);
   }
 
@@ -208,7 +216,12 @@ function ui() {
   const status = document.getElementById("search-status");
   if (!list || !input || !status) return;
   const d = list.dataset;
-  const index = new Index((path) => fetch(d.index + path).then((r) => {
+  // index.json is asked for again each time (a cheap 304 while the site is unchanged); the
+  // files it names are asked for by version, and can be cached for good.
+  const index = new Index((path, version) => fetch(
+    d.index + path + (version ? "?v=" + version : ""),
+    version ? {} : { cache: "no-cache" },
+  ).then((r) => {
     if (!r.ok) throw new Error(path);
     return r.text();
   }));

@@ -878,6 +878,45 @@ fn an_index_build_that_is_told_to_stop_writes_no_locale_by_halves() {
 }
 
 #[test]
+fn the_search_index_version_changes_with_the_files_it_names_and_only_then() {
+    // The search page asks for the index's files with `?v=<version>`: a version that stayed
+    // the same while a file changed would let caches serve the old file with the new index.
+    let versions = |root: &Path| -> Vec<String> {
+        let i = kbgen::load(root).unwrap();
+        let bodies = kbgen::render::bodies(&i.site, &i.l10n, &i.templates).unwrap();
+        let files = Files::default();
+        let words = i.l10n.table_words();
+        kbgen::index::build(&i.site, &bodies, &i.synonyms, &words, &files).unwrap();
+        let files = files.0.into_inner().unwrap();
+        ["sv", "en"]
+            .iter()
+            .map(|l| {
+                let meta: Value =
+                    serde_json::from_slice(&files[&format!("search-index/{l}/index.json")])
+                        .unwrap();
+                meta["version"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    let shipped = versions(Path::new(ROOT));
+    for v in &shipped {
+        assert!(
+            v.len() == 16 && v.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{v}"
+        );
+    }
+    assert_ne!(shipped[0], shipped[1]);
+    let site = copy_site();
+    let root = site.path();
+    assert_eq!(versions(root), shipped);
+    // A Swedish article's text: the Swedish index changes, the English one does not.
+    append(root, SEED_SV, "\nEn ny mening om brevlådor.\n");
+    let edited = versions(root);
+    assert_ne!(edited[0], shipped[0]);
+    assert_eq!(edited[1], shipped[1]);
+}
+
+#[test]
 fn serve_on_a_port_in_use_says_so_with_a_hint() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = taken.local_addr().unwrap().port();

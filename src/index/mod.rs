@@ -27,6 +27,7 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use text::{each_raw_token, fold, split_joined, tokens, Analyzer};
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 pub const SYNONYMS_FILE: &str = "synonyms.yaml";
 pub const INDEX_DIR: &str = "search-index";
@@ -719,12 +720,31 @@ impl<'a> LocaleIndex<'a> {
         for (c, keys) in vocab {
             files.push((format!("{dir}/v{:x}.txt", c as u32), keys));
         }
-        self.docs
+        let records: Vec<u64> = self
+            .docs
             .par_chunks(DOCS_PER_FILE)
             .enumerate()
-            .try_for_each(|(i, d)| sink.write(&format!("{dir}/d/{i}.json"), &records_json(d)))?;
+            .map(|(i, d)| {
+                let json = records_json(d);
+                sink.write(&format!("{dir}/d/{i}.json"), &json)?;
+                Ok(xxh3_64(&json))
+            })
+            .collect::<Result<_, Diagnostic>>()?;
+        // The other files' names and bytes, hashed: the search page asks for them with
+        // `?v=<version>`, so that no browser or CDN cache mixes files of two deploys (document
+        // numbers and shard boundaries change with the content) while `index.json` itself is
+        // asked for again each time.
+        let mut version = Xxh3::new();
+        for (path, text) in &files {
+            version.update(path.as_bytes());
+            version.update(&xxh3_64(text.as_bytes()).to_le_bytes());
+        }
+        records
+            .iter()
+            .for_each(|h| version.update(&h.to_le_bytes()));
         let meta = serde_json::json!({
             "v": 2,
+            "version": format!("{:016x}", version.digest()),
             "docs": self.docs.len(),
             "docs_per_file": DOCS_PER_FILE,
             "shards": first_keys,

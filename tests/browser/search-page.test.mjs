@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { buildSite, launch, serve, write } from "./site.mjs";
+import { buildSite, launch, rebuildSite, serve, write } from "./site.mjs";
 
 let browser, site, hostile;
 const external = [];
@@ -157,6 +157,38 @@ test("index text is never inserted as HTML", async () => {
   await page.waitForTimeout(200);
   assert.deepEqual(dialogs, []);
   await page.close();
+});
+
+test("after a deploy, a browser that cached the old index finds what the new site holds", async () => {
+  // A host that caches everything but HTML for a year, as a CDN may be set to.
+  const out = buildSite();
+  const host = await serve(out, (file) => file.endsWith(".html") ? "no-cache" : "max-age=31536000");
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const results = () => page.$$eval("#search-results > li > a",
+    (as) => as.map((a) => [a.textContent, new URL(a.href).pathname]));
+  const inBuilt = async (pairs) => {
+    for (const [title, path] of pairs) {
+      const html = await (await fetch(host.url + path)).text();
+      const h1 = html.match(/<h1>(.*?)<\/h1>/)[1].replace(/&#x27;/g, "'").replace(/&quot;/g, '"')
+        .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+      assert.equal(h1, title, path);
+    }
+  };
+  await page.goto(host.url + "/sok/");
+  await typeQuery(page, "imap");
+  const before = await results();
+  await inBuilt(before);
+  // A new article whose key comes first: every other document's number moves up by one.
+  rebuildSite(out, (root) => write(root, "content/account/aaa-ny-imap-guide.sv.md",
+    "---\ntitle: \"Ny IMAP-guide\"\nupdated: 2024-01-01\ntags: [imap]\n---\n\nIMAP och port 993.\n"));
+  await page.goto(host.url + "/sok/");
+  await typeQuery(page, "imap");
+  const now = await results();
+  assert.ok(now.some(([t]) => t === "Ny IMAP-guide"), JSON.stringify(now));
+  await inBuilt(now);
+  await context.close();
+  await host.close();
 });
 
 test("no request goes to another host", () => {

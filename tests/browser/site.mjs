@@ -5,7 +5,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
+import { dirname, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const REPO = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -17,18 +17,27 @@ export function buildSite(edit) {
   for (const item of ["kbgen.yaml", "synonyms.yaml", "content", "locales", "templates", "static"]) {
     if (existsSync(join(REPO, item))) cpSync(join(REPO, item), join(root, item), { recursive: true });
   }
+  return rebuildSite(join(root, "public"), edit);
+}
+
+/** Builds the site whose output is `out` again, after `edit(root)` changed it. */
+export function rebuildSite(out, edit) {
+  const root = dirname(out);
   if (edit) edit(root);
   if (!existsSync(BIN)) throw new Error(`no kbgen binary at ${BIN}: run cargo build first`);
-  execFileSync(BIN, ["build", "--root", root, "--output", join(root, "public")], { stdio: "pipe" });
-  return join(root, "public");
+  execFileSync(BIN, ["build", "--root", root, "--output", out], { stdio: "pipe" });
+  return out;
 }
 
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
   ".json": "application/json", ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml",
   ".png": "image/png", ".xml": "application/xml" };
 
-/** Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. */
-export function serve(dir) {
+/**
+ * Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. `cacheFor(path)` may
+ * give a file's Cache-Control header, as a host or CDN would.
+ */
+export function serve(dir, cacheFor = () => undefined) {
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     path = normalize(path).replace(/^(\.\.[/\\])+/, "");
@@ -39,7 +48,9 @@ export function serve(dir) {
       res.end(readFileSync(join(dir, path.startsWith("/en/") ? "en/404.html" : "404.html")));
       return;
     }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" });
+    const cache = cacheFor(file);
+    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream",
+      ...(cache ? { "cache-control": cache } : {}) });
     res.end(readFileSync(file));
   });
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok({
