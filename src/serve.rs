@@ -342,7 +342,10 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
         reindex(shared, prev, &files);
         return Rebuilt::Part;
     }
-    let shown = (state.stopped.as_ref()).or(state.last.as_ref().map(|b| &b.inputs.site));
+    let shown = state
+        .stopped
+        .as_ref()
+        .or(state.last.as_ref().map(|b| &b.inputs.site));
     if let Some(shown) = shown {
         moves(shown, &inputs.site, &mut shared.moved.lock().expect("lock"));
     }

@@ -739,9 +739,9 @@ impl<'a> LocaleIndex<'a> {
             version.update(path.as_bytes());
             version.update(&xxh3_64(text.as_bytes()).to_le_bytes());
         }
-        records
-            .iter()
-            .for_each(|h| version.update(&h.to_le_bytes()));
+        for h in records {
+            version.update(&h.to_le_bytes());
+        }
         let meta = serde_json::json!({
             "v": 2,
             "version": format!("{:016x}", version.digest()),
