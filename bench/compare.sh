@@ -45,6 +45,8 @@ for n in "${SIZES[@]}"; do
 done
 
 log() { printf '\n== %s\n' "$*" >&2; }
+# start_trash and fresh_prepare: the empty-output protocol described above.
+source "$BENCH/lib.sh"
 
 # --- Tools -----------------------------------------------------------------------------------
 missing=()
@@ -72,19 +74,7 @@ cp "$REPO/target/release/kbgen" "$WORK/kbgen"
 cp "$REPO/target/release/examples/floor" "$WORK/floor"
 KBGEN="$WORK/kbgen"
 FLOOR="$WORK/floor"
-TRASH="$WORK/trash"
-if [ -d "$TRASH" ]; then
-  log "deleting the trash of an earlier run, then waiting a minute (see the top)"
-  rm -rf "$TRASH"; sync
-  # Where allowed, the freed inodes' metadata also leaves the cache, which the kernel
-  # then does not consult.
-  (echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null || true
-  sleep 65
-fi
-mkdir -p "$TRASH"
-trap 'rm -rf "$TRASH"; sync' EXIT
-# Everything written or deleted before the benchmark goes to disk first.
-sync
+start_trash
 
 # --- Helpers ---------------------------------------------------------------------------------
 # Fields of `/usr/bin/time -v` output: cpu seconds (user+sys) and peak RSS in MiB.
@@ -102,15 +92,6 @@ for r in json.load(open(sys.argv[1]))["results"]:
     if r["command"] == sys.argv[2]:
         print("%.3f %.3f" % (r["mean"], r["stddev"] or 0.0))
 PY
-}
-# The --prepare of an empty-output run: move the output aside (see the top) and write the
-# moves out to disk; then every run of every tool starts from the same kernel caches: dropped
-# where allowed (root), with the tool's inputs and program read back in. Without the drop, the
-# cached inodes and directory entries of the trash grow run after run, and a tool measured
-# later in the hyperfine run (kbgen, after Hugo's fourteen builds) creates its files among
-# more of them: five kbgen builds in a row went from 1.9 s to 2.5 s that way.
-fresh_prepare() { # fresh_prepare OUTPUT INPUTS PROGRAM_RUN
-  echo "if [ -e $1 ]; then mv $1 $TRASH/\$(date +%s%N); fi && sync && { (echo 3 >/proc/sys/vm/drop_caches) 2>/dev/null || true; } && find $2 -type f -exec cat {} + >/dev/null && { $3 >/dev/null 2>&1 || true; }"
 }
 timed() { # timed LOGFILE CMD... : one run under /usr/bin/time -v, output of the command kept
   local out="$1"; shift
