@@ -42,6 +42,18 @@ pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>,
                 .join(format!("{key}.{}.md", l.code))
         })
         .collect();
+    let content = root.join(CONTENT_DIR);
+    if let Some(f) = files
+        .iter()
+        .find(|f| !crate::paths::is_inside(&content, &root.join(f)))
+    {
+        return Err(arg(format!(
+            "{} would be written outside {CONTENT_DIR}/ (a folder on its way is a symbolic link)",
+            display_path(f)
+        ))
+        .hint("kbgen writes articles only inside the site's content/ folder")
+        .into());
+    }
     let existing: Vec<Diagnostic> = files
         .iter()
         .filter(|f| root.join(f).exists())

@@ -150,13 +150,17 @@ impl BuildArgs {
                 root.display()
             ));
         }
+        // Resolved as the kernel will follow it, so the checks below and the build see the
+        // same folder whatever `..`, `.` or symbolic links the argument holds.
         let output = match &self.output {
-            Some(o) => cwd.join(o),
+            Some(o) => crate::paths::resolve(cwd, o),
             None => root.join("public"),
         };
-        if root.starts_with(&output) {
+        if let Some(why) = crate::paths::output_conflict(&root, &output) {
             return Err(format!(
-                "the output folder {} would hold the site root; choose another --output",
+                "the output folder {} {why}: a build replaces its output, so it may not be \
+                 the site root, a folder above it, or content/, locales/, templates/, static/ \
+                 or a folder in them; choose another --output, such as public",
                 output.display()
             ));
         }

@@ -104,6 +104,12 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// `n` and an English noun, plural when `n` is not 1: "1 error", "2 errors". For kbgen's
+/// own messages to writers and the terminal; readers' words are Fluent's.
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
+}
+
 /// Paths in messages always use `/`, whatever the platform.
 pub fn display_path(p: &Path) -> String {
     let s = p.to_string_lossy();

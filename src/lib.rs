@@ -24,6 +24,7 @@ pub mod index;
 pub mod load;
 pub mod localise;
 pub mod model;
+pub mod paths;
 pub mod render;
 mod scan;
 pub mod serve;
@@ -112,13 +113,21 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut timings = Timings::default();
+    if let Some(why) = paths::output_conflict(&opts.root, &opts.output) {
+        return Err(Diagnostic::error(
+            &opts.output,
+            diag::Pos::START,
+            format!("the output folder {} {why}", opts.output.display()),
+        )
+        .into());
+    }
     let output = write::Output::lock(&opts.output)?;
     let Inputs {
         mut site,
         l10n,
         templates,
         synonyms,
-        warnings,
+        mut warnings,
     } = load(&opts.root)?;
     timings.lap("load and model");
 
@@ -137,7 +146,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     timings.lap("build and write search index");
     staging.copy_static(&opts.root, &site.statics.files, &site.statics.hashed)?;
     timings.lap("copy static files");
-    staging.publish()?;
+    warnings.extend(staging.publish()?);
     timings.lap("publish");
 
     let report = BuildReport {

@@ -58,11 +58,8 @@ fn report_failure(diags: &kbgen::diag::Diagnostics, what: &str, tail: &str) -> E
     for d in &diags.0 {
         eprintln!("{d}");
     }
-    let n = diags.errors().count();
-    eprintln!(
-        "{what} failed with {n} error{}{tail}",
-        if n == 1 { "" } else { "s" }
-    );
+    let n = kbgen::diag::count(diags.errors().count(), "error");
+    eprintln!("{what} failed with {n}{tail}");
     ExitCode::FAILURE
 }
 
@@ -84,9 +81,9 @@ fn check(args: &CheckArgs, cwd: &Path) -> ExitCode {
             let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
             let warnings = report.diagnostics.len() - errors;
             eprintln!(
-                "{errors} error{}, {warnings} warning{}",
-                if errors == 1 { "" } else { "s" },
-                if warnings == 1 { "" } else { "s" }
+                "{}, {}",
+                kbgen::diag::count(errors, "error"),
+                kbgen::diag::count(warnings, "warning")
             );
         }
     }
@@ -116,7 +113,12 @@ fn translated(args: &TranslatedArgs, cwd: &Path) -> ExitCode {
     let Some(root) = site_root(&args.root, cwd) else {
         return ExitCode::FAILURE;
     };
-    let files: Vec<_> = args.files.iter().map(|f| cwd.join(f)).collect();
+    // Resolved as the root is, so a path through a symbolic link names the same article.
+    let files: Vec<_> = args
+        .files
+        .iter()
+        .map(|f| kbgen::paths::resolve(cwd, f))
+        .collect();
     match kbgen::author::mark_translated(&root, &files) {
         Ok(done) => {
             for (f, hash) in done {

@@ -3,8 +3,15 @@
 //! only once everything succeeded. A failed or interrupted build leaves the previous output
 //! exactly as it was. The site before last is kept as the next build's folder, with a
 //! manifest, so a rebuild writes only the files whose bytes changed.
+//!
+//! Nothing kbgen did not write is moved or deleted. A folder is kbgen's when a manifest beside
+//! it names it by its identity on disk (device and inode, which follow a folder through
+//! renames and differ for a folder made anew under the same name); only such a folder, or an
+//! empty one, is replaced, kept as the spare or swept, and a sweep deletes only files that a
+//! manifest says kbgen wrote. Any other existing output stops the build before it writes.
 
 use crate::diag::{Diagnostic, Pos};
+use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -14,7 +21,52 @@ pub struct Output {
     path: PathBuf,
     parent: PathBuf,
     name: String,
-    _lock: std::fs::File,
+    _lock: Option<std::fs::File>,
+    /// What the build should tell: folders and files left alone because kbgen did not write
+    /// them.
+    warnings: Vec<Diagnostic>,
+}
+
+/// What is at an output's path.
+enum Found {
+    Missing,
+    Empty,
+    /// A folder that a manifest beside it names.
+    Ours,
+    /// Anything else, and why it is not to be replaced.
+    Foreign(&'static str),
+}
+
+/// A folder's identity on disk: its device and inode.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Identity {
+    dev: u64,
+    ino: u64,
+}
+
+impl Identity {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Option<Identity> {
+        use std::os::unix::fs::MetadataExt;
+        Some(Identity {
+            dev: meta.dev(),
+            ino: meta.ino(),
+        })
+    }
+
+    /// Where the platform gives no inode, no folder can be shown to be kbgen's: only new
+    /// and empty outputs are built into.
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Option<Identity> {
+        None
+    }
+
+    fn of_path(path: &Path) -> Option<Identity> {
+        std::fs::symlink_metadata(path)
+            .ok()
+            .filter(|m| m.is_dir())
+            .and_then(|m| Identity::of(&m))
+    }
 }
 
 impl Output {
@@ -23,13 +75,23 @@ impl Output {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(|e| io_error(&parent, "cannot create", e))?;
         let name = output
             .file_name()
             .unwrap_or_default()
             .to_string_lossy()
             .into_owned();
-        let lock_path = parent.join(format!(".{name}.kbgen-lock"));
+        let mut out = Output {
+            path: output.to_path_buf(),
+            parent,
+            name,
+            _lock: None,
+            warnings: Vec::new(),
+        };
+        // Before anything is written, not even the lock file.
+        out.refuse_foreign()?;
+        std::fs::create_dir_all(&out.parent)
+            .map_err(|e| io_error(&out.parent, "cannot create", e))?;
+        let lock_path = out.beside("lock");
         let lock = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
@@ -44,39 +106,108 @@ impl Output {
             )
             .hint("wait for it to finish, or build into another --output"));
         }
-        recover(&parent, &name, output)?;
-        Ok(Output {
-            path: output.to_path_buf(),
-            parent,
-            name,
-            _lock: lock,
-        })
+        out._lock = Some(lock);
+        out.recover()?;
+        // A site that a killed build had moved aside is back: check again what is there now.
+        out.refuse_foreign()?;
+        Ok(out)
+    }
+
+    /// What is at the output's path, as far as replacing it goes.
+    fn found(&self, path: &Path) -> Found {
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            return Found::Missing;
+        };
+        if meta.file_type().is_symlink() {
+            return Found::Foreign("is a symbolic link that leads nowhere");
+        }
+        if !meta.is_dir() {
+            return Found::Foreign("is a file, not a folder");
+        }
+        let id = Identity::of(&meta);
+        if id.is_some() && self.manifests().iter().any(|m| Manifest::identity(m) == id) {
+            return Found::Ours;
+        }
+        match std::fs::read_dir(path).map(|mut entries| entries.next().is_none()) {
+            Ok(true) => Found::Empty,
+            _ => Found::Foreign("holds files that kbgen did not write"),
+        }
+    }
+
+    /// Stops the build when the output exists and is neither kbgen's nor empty.
+    fn refuse_foreign(&self) -> Result<(), Diagnostic> {
+        match self.found(&self.path) {
+            Found::Foreign(why) => Err(Diagnostic::error(
+                &self.path,
+                Pos::START,
+                format!(
+                    "the output folder {} {why}: kbgen replaces its output whole, so it builds \
+                     only into a new or empty folder, or one that it made",
+                    self.path.display()
+                ),
+            )
+            .hint(format!(
+                "choose a new or empty folder with --output DIR, or move or remove {} yourself",
+                self.path.display()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    /// `.<name>.kbgen-<what>` beside the output: every name kbgen uses there.
+    fn beside(&self, what: &str) -> PathBuf {
+        self.parent.join(format!(".{}.kbgen-{what}", self.name))
+    }
+
+    /// The manifest beside the output that names the folder `id`.
+    fn manifest_of(&self, id: Identity) -> Option<Manifest> {
+        let path = self
+            .manifests()
+            .into_iter()
+            .find(|m| Manifest::identity(m) == Some(id))?;
+        Some(Manifest::read(&path))
+    }
+
+    /// Every manifest that may name a folder of this output: the output's, the spare's, and
+    /// the one a build writes for its new site before swapping it in.
+    fn manifests(&self) -> [PathBuf; 3] {
+        [
+            self.manifest(OUTPUT),
+            self.manifest(SPARE),
+            self.manifest(NEXT),
+        ]
     }
 
     /// The folder to build into, next to the output (same file system, so the final rename
     /// is cheap): the site of the build before last when one was kept — then files that did
     /// not change are neither written nor deleted — or else a fresh folder.
-    pub fn staging(self) -> Result<Staging, Diagnostic> {
+    pub fn staging(mut self) -> Result<Staging, Diagnostic> {
         let spare = self.spare();
-        let dir = if spare.is_dir() && self.path.is_dir() {
-            Dir::Reused(spare)
-        } else {
-            let _ = std::fs::remove_dir_all(&spare);
-            Dir::Fresh(
-                tempfile::Builder::new()
+        let spare_id = Identity::of_path(&spare);
+        // The spare's manifest is whichever names it: after a crash in `publish` it may
+        // still be the output's.
+        let known = spare_id.and_then(|id| self.manifest_of(id));
+        let dir = match known {
+            Some(_) => Dir::Reused(spare),
+            None => {
+                if spare_id.is_some() {
+                    self.warnings.push(foreign_spare(&spare));
+                }
+                let dir = tempfile::Builder::new()
                     .prefix(&format!(".{}.kbgen-", self.name))
                     .tempdir_in(&self.parent)
-                    .map_err(|e| io_error(&self.parent, "cannot create a staging folder in", e))?,
-            )
-        };
-        let known = match dir {
-            Dir::Reused(_) => Manifest::read(&self.manifest(SPARE)),
-            Dir::Fresh(_) => Manifest::default(),
+                    .map_err(|e| io_error(&self.parent, "cannot create a staging folder in", e))?;
+                let mark = dir.path().join(STAGING_MARK);
+                std::fs::write(&mark, "").map_err(|e| io_error(&mark, "cannot write", e))?;
+                Dir::Fresh(dir)
+            }
         };
         Ok(Staging {
+            known: known
+                .filter(|_| matches!(dir, Dir::Reused(_)))
+                .unwrap_or_default(),
             dir,
             output: self,
-            known,
             written: std::sync::Mutex::new(Manifest::default()),
             folders: std::sync::Mutex::new(rustc_hash::FxHashSet::default()),
         })
@@ -84,13 +215,12 @@ impl Output {
 
     /// The manifest of the output (`which` = `OUTPUT`) or of the spare site (`SPARE`).
     fn manifest(&self, which: &str) -> PathBuf {
-        self.parent
-            .join(format!(".{}.kbgen-{which}manifest", self.name))
+        self.beside(&format!("{which}manifest"))
     }
 
     /// The previous site, kept after a swap as the base of the next build.
     fn spare(&self) -> PathBuf {
-        self.parent.join(format!(".{}.kbgen-spare", self.name))
+        self.beside("spare")
     }
 }
 
@@ -146,6 +276,23 @@ pub struct Staging {
 
 const OUTPUT: &str = "";
 const SPARE: &str = "spare-";
+/// The manifest of a staged site, written before it is swapped in, so that a crash during the
+/// swap leaves both folders named by a manifest.
+const NEXT: &str = "next-";
+
+/// The warning for a spare folder that no manifest names (an older kbgen could move a
+/// foreign output there): it is never reused or removed.
+fn foreign_spare(spare: &Path) -> Diagnostic {
+    Diagnostic::warning(
+        spare,
+        Pos::START,
+        format!(
+            "{} was not made by this kbgen (no manifest beside it names it), so it is left as it is",
+            spare.display()
+        ),
+    )
+    .hint("look inside: move out anything of yours, then remove the folder; builds meanwhile start from nothing")
+}
 
 /// What a build knows of the files of a site it made: size, modification time and a hash of
 /// the bytes, kept beside the output (`.<name>.kbgen-manifest`, not in it). A build that
@@ -154,7 +301,12 @@ const SPARE: &str = "spare-";
 /// describing the other folder by a crash) is read and compared instead: a stale manifest
 /// costs time, never a wrong page.
 #[derive(Default)]
-struct Manifest(rustc_hash::FxHashMap<PathBuf, Entry>);
+struct Manifest {
+    files: rustc_hash::FxHashMap<PathBuf, Entry>,
+}
+
+/// The first line of a manifest: `kbgen-manifest <device> <inode>`.
+const MANIFEST_HEADER: &str = "kbgen-manifest";
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Entry {
@@ -198,31 +350,61 @@ impl Entry {
 }
 
 impl Manifest {
-    /// A missing or unreadable manifest is an empty one: every file is then compared.
+    /// A missing or unreadable manifest is an empty one that names no folder: every file is
+    /// then compared, and no folder is taken for kbgen's.
     fn read(path: &Path) -> Manifest {
         let text = std::fs::read_to_string(path).unwrap_or_default();
-        let entries = text.lines().filter_map(|line| {
+        // The first line names the folder (see `identity`); an older kbgen wrote none.
+        let body = match text.split_once('\n') {
+            Some((first, rest)) if first.starts_with(MANIFEST_HEADER) => rest,
+            _ => text.as_str(),
+        };
+        let files = body.lines().filter_map(|line| {
             let mut f = line.splitn(4, ' ');
             let hash = u64::from_str_radix(f.next()?, 16).ok()?;
             let len = f.next()?.parse().ok()?;
             let mtime = f.next()?.parse().ok()?;
             Some((PathBuf::from(f.next()?), Entry { len, mtime, hash }))
         });
-        Manifest(entries.collect())
+        Manifest {
+            files: files.collect(),
+        }
     }
 
-    /// Writes the manifest whole or not at all.
-    fn write(&self, path: &Path) -> std::io::Result<()> {
+    /// The folder the manifest at `path` names, from its first line alone.
+    fn identity(path: &Path) -> Option<Identity> {
+        use std::io::BufRead;
+        let mut first = String::new();
+        std::io::BufReader::new(std::fs::File::open(path).ok()?)
+            .read_line(&mut first)
+            .ok()?;
+        parse_header(first.trim_end())
+    }
+
+    /// Writes the manifest of the folder `of` whole or not at all.
+    fn write(&self, path: &Path, of: Option<Identity>) -> std::io::Result<()> {
         use rayon::prelude::*;
         // Tens of thousands of lines, made and sorted on all threads: this is the last step
         // of a build, which nothing else overlaps.
-        let mut lines: Vec<String> = self.0.par_iter().map(|(p, e)| e.line(p)).collect();
+        let mut lines: Vec<String> = self.files.par_iter().map(|(p, e)| e.line(p)).collect();
         lines.par_sort_unstable();
+        let header = match of {
+            Some(id) => format!("{MANIFEST_HEADER} {} {}", id.dev, id.ino),
+            None => MANIFEST_HEADER.to_string(),
+        };
         let mut tmp = path.as_os_str().to_owned();
         tmp.push(".tmp");
-        std::fs::write(&tmp, lines.join("\n"))?;
+        std::fs::write(&tmp, header + "\n" + &lines.join("\n"))?;
         std::fs::rename(&tmp, path)
     }
+}
+
+fn parse_header(line: &str) -> Option<Identity> {
+    let mut f = line.strip_prefix(MANIFEST_HEADER)?.split_whitespace();
+    Some(Identity {
+        dev: f.next()?.parse().ok()?,
+        ino: f.next()?.parse().ok()?,
+    })
 }
 
 enum Dir {
@@ -258,10 +440,17 @@ impl Staging {
         let mut f = std::fs::File::create(&path).map_err(|e| io_error(&path, "cannot write", e))?;
         f.write_all(bytes)
             .map_err(|e| io_error(&path, "cannot write", e))?;
-        // A failed stat only leaves the entry stale, which the next build notices.
-        if let Ok(meta) = f.metadata() {
-            self.record(rel, Entry::of(&meta, hash));
-        }
+        // A failed stat leaves the entry without a time, which the next build notices; the
+        // file is recorded all the same, as one kbgen wrote.
+        let entry = match f.metadata() {
+            Ok(meta) => Entry::of(&meta, hash),
+            Err(_) => Entry {
+                len: bytes.len() as u64,
+                mtime: -1,
+                hash,
+            },
+        };
+        self.record(rel, entry);
         Ok(())
     }
 
@@ -292,7 +481,7 @@ impl Staging {
             return None;
         }
         let now = Entry::of(&meta, hash);
-        let same = match self.known.0.get(rel) {
+        let same = match self.known.files.get(rel) {
             Some(known) if known.len == now.len && known.mtime == now.mtime => known.hash == hash,
             _ => std::fs::read(path).is_ok_and(|old| old == bytes),
         };
@@ -303,7 +492,7 @@ impl Staging {
         self.written
             .lock()
             .expect("no panic while held")
-            .0
+            .files
             .insert(rel, entry);
     }
 
@@ -327,48 +516,105 @@ impl Staging {
     }
 
     /// Replaces the output with the staged site in one step: readers and a killed process
-    /// see either the old site or the new one, never a mix or nothing.
+    /// see either the old site or the new one, never a mix or nothing. Returns the warnings
+    /// of the build's disk side (folders and files left alone).
     ///
-    /// The manifests follow their folders: the output's becomes the spare's, and this build's
-    /// is written as the output's. A crash between these steps leaves a manifest that does not
-    /// match its folder's files, which the next build notices file by file (see `Manifest`).
-    pub fn publish(self) -> Result<(), Diagnostic> {
+    /// The new site's manifest is written before the swap, so at every moment each folder is
+    /// named by a manifest: the output's becomes the spare's, and the new one the output's.
+    pub fn publish(self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let written = self.written.into_inner().expect("no panic while held");
+        let mut output = self.output;
         let staged = match self.dir {
             Dir::Fresh(t) => t.keep(),
             Dir::Reused(p) => {
-                sweep(&p, &p, &written.0);
+                let left = sweep(&p, &written.files, &self.known.files);
+                output.warnings.extend(left_alone(&p, left));
                 p
             }
         };
-        let output = &self.output.path;
-        let (ours, spares) = (self.output.manifest(OUTPUT), self.output.manifest(SPARE));
-        if !output.exists() {
-            std::fs::rename(&staged, output).map_err(|e| io_error(output, "cannot create", e))?;
-            let _ = written.write(&ours);
-            return Ok(());
-        }
-        match exchange(&staged, output) {
-            // `staged` now holds the previous site: it is kept as the next build's base.
-            Ok(()) => {
-                let spare = self.output.spare();
-                if staged == spare || std::fs::rename(&staged, &spare).is_ok() {
-                    let _ = std::fs::rename(&ours, &spares);
-                } else {
-                    remove_dir_parallel(&staged);
-                }
+        let path = output.path.clone();
+        let (ours, spares, next) = (
+            output.manifest(OUTPUT),
+            output.manifest(SPARE),
+            output.manifest(NEXT),
+        );
+        written
+            .write(&next, Identity::of_path(&staged))
+            .map_err(|e| io_error(&next, "cannot write the manifest", e))?;
+        // Named by a manifest now, the staged folder needs its mark no more.
+        let _ = std::fs::remove_file(staged.join(STAGING_MARK));
+        match output.found(&path) {
+            Found::Missing => {
+                std::fs::rename(&staged, &path).map_err(|e| io_error(&path, "cannot create", e))?
             }
-            Err(_) => swap_by_two_renames(&staged, output)?,
+            // Only an empty folder is removed here, whatever came into it since the start.
+            Found::Empty => std::fs::remove_dir(&path)
+                .and_then(|()| std::fs::rename(&staged, &path))
+                .map_err(|e| io_error(&path, "cannot replace the empty folder", e))?,
+            Found::Ours => match exchange(&staged, &path) {
+                // `staged` now holds the previous site: it is kept as the next build's base.
+                Ok(()) => {
+                    let spare = output.spare();
+                    if staged == spare || std::fs::rename(&staged, &spare).is_ok() {
+                        let _ = std::fs::rename(&ours, &spares);
+                    } else {
+                        // The spare's name is taken by a folder that is not kbgen's.
+                        let old = Manifest::read(&ours);
+                        output.warnings.extend(remove_known(&staged, &old.files));
+                    }
+                }
+                Err(_) => {
+                    let old = Manifest::read(&ours);
+                    let left = swap_by_two_renames(&staged, &path, &old)?;
+                    output.warnings.extend(left);
+                }
+            },
+            Found::Foreign(why) => {
+                return Err(Diagnostic::error(
+                    &path,
+                    Pos::START,
+                    format!(
+                        "the output folder {} {why} (it changed during the build)",
+                        path.display()
+                    ),
+                )
+                .hint("build again once nothing else writes there"));
+            }
         }
-        let _ = written.write(&ours);
-        Ok(())
+        std::fs::rename(&next, &ours)
+            .map_err(|e| io_error(&ours, "cannot write the manifest", e))?;
+        Ok(output.warnings)
     }
 }
 
-/// Removes what a reused folder holds that this build did not write: pages of articles that
-/// are gone. Folders left empty go too. Folders are swept in parallel (a site's `kb/` holds
-/// a folder per article).
-fn sweep(root: &Path, dir: &Path, keep: &rustc_hash::FxHashMap<PathBuf, Entry>) -> bool {
+/// A fresh staging folder holds this file until it is published, so that `recover` can tell
+/// what a killed build left from anything else.
+const STAGING_MARK: &str = ".kbgen-staging";
+
+/// Removes what a folder of kbgen's holds that it no longer needs: files that `known` (its
+/// manifest) says kbgen wrote and that are not in `keep` (this build's). Files that neither
+/// names were not written by kbgen and stay, and are returned; folders left empty go. Folders
+/// are swept in parallel (a site's `kb/` holds a folder per article).
+fn sweep(
+    root: &Path,
+    keep: &FxHashMap<PathBuf, Entry>,
+    known: &FxHashMap<PathBuf, Entry>,
+) -> Vec<PathBuf> {
+    let left = std::sync::Mutex::new(Vec::new());
+    sweep_in(root, root, keep, known, &left);
+    let mut left = left.into_inner().expect("no panic while held");
+    left.sort();
+    left
+}
+
+/// Whether `dir` is now empty (and may go).
+fn sweep_in(
+    root: &Path,
+    dir: &Path,
+    keep: &FxHashMap<PathBuf, Entry>,
+    known: &FxHashMap<PathBuf, Entry>,
+    left: &std::sync::Mutex<Vec<PathBuf>>,
+) -> bool {
     use rayon::prelude::*;
     let Ok(entries) = std::fs::read_dir(dir) else {
         return false;
@@ -379,19 +625,54 @@ fn sweep(root: &Path, dir: &Path, keep: &rustc_hash::FxHashMap<PathBuf, Entry>) 
         .par_iter()
         .map(|e| {
             let path = e.path();
+            let rel = path.strip_prefix(root).unwrap_or(&path);
             if e.file_type().is_ok_and(|t| t.is_dir()) {
-                sweep(root, &path, keep) && std::fs::remove_dir(&path).is_ok()
-            } else if path
-                .strip_prefix(root)
-                .is_ok_and(|rel| keep.contains_key(rel))
-            {
+                sweep_in(root, &path, keep, known, left) && std::fs::remove_dir(&path).is_ok()
+            } else if keep.contains_key(rel) {
                 false
-            } else {
+            } else if known.contains_key(rel) {
                 std::fs::remove_file(&path).is_ok()
+            } else {
+                left.lock()
+                    .expect("no panic while held")
+                    .push(rel.to_path_buf());
+                false
             }
         })
         .collect();
     gone.iter().all(|g| *g)
+}
+
+/// Removes a folder of kbgen's that is no longer needed, all but the files that its manifest
+/// `known` does not list: those stay, with a warning.
+fn remove_known(dir: &Path, known: &FxHashMap<PathBuf, Entry>) -> Option<Diagnostic> {
+    let left = sweep(dir, &FxHashMap::default(), known);
+    if left.is_empty() {
+        let _ = std::fs::remove_dir(dir);
+    }
+    left_alone(dir, left)
+}
+
+/// The warning for files a sweep left in `dir` because kbgen did not write them.
+fn left_alone(dir: &Path, files: Vec<PathBuf>) -> Option<Diagnostic> {
+    let first = files.first()?;
+    let what = match files.len() {
+        1 => format!(
+            "`{}` in {} was not written by kbgen: it is left where it is",
+            first.display(),
+            dir.display()
+        ),
+        n => format!(
+            "`{}` and {} in {} were not written by kbgen: they are left where they are",
+            first.display(),
+            crate::diag::count(n - 1, "more file"),
+            dir.display()
+        ),
+    };
+    Some(
+        Diagnostic::warning(dir.join(first), Pos::START, what)
+        .hint("move them out: kbgen's output and its spare (the previous site, beside it) take turns as the published site"),
+    )
 }
 
 #[cfg(target_os = "linux")]
@@ -406,48 +687,65 @@ fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
 }
 
 /// Where the file system cannot exchange two folders: move the old site aside under a name
-/// `recover` knows, then move the new one in. A build killed between the two renames is
-/// repaired by the next one.
-fn swap_by_two_renames(staged: &Path, output: &Path) -> Result<(), Diagnostic> {
+/// `recover` knows, then move the new one in, then sweep the old site by its manifest `old`.
+/// A build killed between the two renames is repaired by the next one.
+fn swap_by_two_renames(
+    staged: &Path,
+    output: &Path,
+    old_files: &Manifest,
+) -> Result<Option<Diagnostic>, Diagnostic> {
     let parent = staged.parent().unwrap_or(Path::new("."));
     let name = output.file_name().unwrap_or_default().to_string_lossy();
     let old = parent.join(format!(".{name}.kbgen-old"));
-    let _ = std::fs::remove_dir_all(&old);
     std::fs::rename(output, &old).map_err(|e| io_error(output, "cannot move aside", e))?;
     if let Err(e) = std::fs::rename(staged, output) {
         let _ = std::fs::rename(&old, output);
-        let _ = std::fs::remove_dir_all(staged);
         return Err(io_error(output, "cannot replace", e));
     }
-    let _ = std::fs::remove_dir_all(&old);
-    Ok(())
+    Ok(remove_known(&old, &old_files.files))
 }
 
-/// Cleans up after a build that was killed: staging folders are removed, and a previous site
-/// that was moved aside but never replaced is put back. Runs under the output's lock.
-fn recover(parent: &Path, name: &str, output: &Path) -> Result<(), Diagnostic> {
-    let old = parent.join(format!(".{name}.kbgen-old"));
-    if old.is_dir() {
-        if output.exists() {
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            std::fs::rename(&old, output).map_err(|e| io_error(&old, "cannot restore", e))?;
+impl Output {
+    /// Cleans up after a build that was killed: a previous site that was moved aside but never
+    /// replaced is put back, and what killed builds left beside the output goes — wholly
+    /// where it is a staging folder (it holds `STAGING_MARK`), else only the files that a
+    /// manifest naming it lists. Runs under the output's lock.
+    fn recover(&mut self) -> Result<(), Diagnostic> {
+        let old = self.beside("old");
+        if old.is_dir() && !self.path.exists() {
+            std::fs::rename(&old, &self.path).map_err(|e| io_error(&old, "cannot restore", e))?;
         }
-    }
-    let prefix = format!(".{name}.kbgen-");
-    if let Ok(entries) = std::fs::read_dir(parent) {
-        for e in entries.flatten() {
-            let n = e.file_name().to_string_lossy().into_owned();
-            let kept = n == format!("{prefix}lock") || n == format!("{prefix}spare");
-            if n.starts_with(&prefix) && !kept && e.path().is_dir() {
-                let _ = std::fs::remove_dir_all(e.path());
-            } else if n.starts_with(&prefix) && n.ends_with(".tmp") {
+        let prefix = format!(".{}.kbgen-", self.name);
+        let (lock, spare) = (self.beside("lock"), self.spare());
+        let Ok(entries) = std::fs::read_dir(&self.parent) else {
+            return Ok(());
+        };
+        let mut names: Vec<_> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|e| e.path())
+            .collect();
+        names.sort();
+        for path in names {
+            if path == lock || path == spare {
+                continue;
+            }
+            if path.to_string_lossy().ends_with(".tmp") && path.is_file() {
                 // A manifest whose writing was cut short.
-                let _ = std::fs::remove_file(e.path());
+                let _ = std::fs::remove_file(&path);
+            } else if path.join(STAGING_MARK).is_file() {
+                remove_dir_parallel(&path);
+            } else if let Some(id) = Identity::of_path(&path) {
+                match self.manifest_of(id) {
+                    Some(m) => self.warnings.extend(remove_known(&path, &m.files)),
+                    // An empty folder holds nothing to lose.
+                    None if std::fs::remove_dir(&path).is_ok() => {}
+                    None => self.warnings.push(foreign_spare(&path)),
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Removes a folder tree using every core: a site has tens of thousands of files, and

@@ -622,3 +622,33 @@ fn an_unknown_locale_is_an_error() {
         stderr(&out)
     );
 }
+
+/// The map names a category folder that is a symbolic link out of content/: nothing is
+/// written there.
+#[test]
+fn an_import_never_writes_outside_content() {
+    let site = site("categories: { 400: linked }\ntags: { 399: e-post }\n");
+    let root = site.path();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("_category.yaml"),
+        "title: { sv: Ute, en: Out }\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("content/linked")).unwrap();
+    let out = kbgen(root, &["import", "wordpress", "wp/seed-21799.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "content/linked/email-protocol-imap-vs-pop3.sv.md:1:1: error: \
+         content/linked/email-protocol-imap-vs-pop3.sv.md would be written outside content/ \
+         (a folder on its way is a symbolic link)\n  = hint: kbgen imports articles only into \
+         the site's content/ folder\nimport failed with 1 error; nothing was written\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(outside.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["_category.yaml"]);
+}

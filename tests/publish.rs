@@ -285,12 +285,14 @@ fn a_spare_file_edited_by_hand_is_caught_even_at_the_same_size() {
     assert_eq!(text.len(), edited.len());
     std::thread::sleep(Duration::from_millis(20));
     std::fs::write(&spare_page, edited).unwrap();
-    // And a stale manifest: the spare's manifest is replaced by the output's.
-    std::fs::copy(
-        root.join(".public.kbgen-manifest"),
-        root.join(".public.kbgen-spare-manifest"),
-    )
-    .unwrap();
+    // And a stale manifest: the spare's file list is replaced by the output's (its first
+    // line, which names the folder it describes, stays).
+    let spare_manifest = root.join(".public.kbgen-spare-manifest");
+    let header = std::fs::read_to_string(&spare_manifest).unwrap();
+    let header = header.lines().next().unwrap();
+    let output_manifest = std::fs::read_to_string(root.join(".public.kbgen-manifest")).unwrap();
+    let (_, files) = output_manifest.split_once('\n').unwrap();
+    std::fs::write(&spare_manifest, format!("{header}\n{files}")).unwrap();
     assert!(kbgen(root).status().unwrap().success());
     assert!(snapshot(&root.join("public")) == fresh_build_of(root));
 }
@@ -305,4 +307,226 @@ fn a_manifest_cut_short_by_a_crash_is_cleaned_up() {
     assert!(kbgen(root).status().unwrap().success());
     assert!(!partial.exists());
     assert!(root.join(".public.kbgen-manifest").is_file());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nothing kbgen did not write is moved or deleted.
+// ---------------------------------------------------------------------------------------------
+
+/// Every file under `dir`, folders and hidden files included, with its bytes.
+fn everything(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walk_all(dir, dir)
+}
+
+fn walk_all(base: &Path, dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let rel = p.strip_prefix(base).unwrap().to_path_buf();
+        let meta = std::fs::symlink_metadata(&p).unwrap();
+        if meta.is_dir() {
+            out.insert(rel.join(""), Vec::new());
+            out.extend(walk_all(base, &p));
+        } else if meta.file_type().is_symlink() {
+            out.insert(
+                rel,
+                std::fs::read_link(&p)
+                    .unwrap()
+                    .into_os_string()
+                    .into_encoded_bytes(),
+            );
+        } else {
+            out.insert(rel, std::fs::read(&p).unwrap());
+        }
+    }
+    out
+}
+
+/// `kbgen build ARGS` run in `cwd`.
+fn build_in(cwd: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .arg("build")
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A folder of someone's own beside the site: the issue's `docs/` with a thesis in it.
+#[test]
+fn an_output_that_kbgen_did_not_make_is_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let root = base.join("site");
+    std::fs::create_dir_all(&root).unwrap();
+    for item in common::SITE {
+        common::copy(&Path::new(common::ROOT).join(item), &root.join(item));
+    }
+    std::fs::create_dir(base.join("docs")).unwrap();
+    std::fs::write(base.join("docs/thesis.txt"), "four years of work").unwrap();
+    let before = everything(&base);
+    for _ in 0..2 {
+        let out = build_in(&root, &["--output", "../docs"]);
+        assert_eq!(out.status.code(), Some(1));
+        let docs = base.join("docs");
+        let d = docs.display();
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "{d}:1:1: error: the output folder {d} holds files that kbgen did not write: \
+                 kbgen replaces its output whole, so it builds only into a new or empty folder, \
+                 or one that it made\n  = hint: choose a new or empty folder with --output DIR, \
+                 or move or remove {d} yourself\nbuild failed with 1 error; {d} was left as it was\n"
+            )
+        );
+        // Not even a lock file beside it.
+        assert!(everything(&base) == before, "a file changed, came or went");
+    }
+}
+
+#[test]
+fn a_public_folder_that_another_tool_made_is_refused() {
+    let site = common::copy_site();
+    let root = site.path();
+    // What `hugo` leaves in the site root.
+    std::fs::create_dir(root.join("public")).unwrap();
+    std::fs::write(root.join("public/index.html"), "<p>Hugo's site</p>").unwrap();
+    let before = everything(root);
+    let out = build_in(root, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("holds files that kbgen did not write"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(everything(root) == before);
+}
+
+#[test]
+fn an_empty_output_folder_is_built_into_and_then_is_kbgens() {
+    let site = common::copy_site();
+    let root = site.path();
+    std::fs::create_dir(root.join("out")).unwrap();
+    for _ in 0..3 {
+        let out = build_in(root, &["--output", "out"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    assert!(root.join("out/index.html").is_file());
+    assert!(snapshot(&root.join("out")) == fresh_build_of(root));
+}
+
+/// The issue's `kb/site/` layout: each `--output` below is, or holds, the site's sources.
+#[test]
+fn an_output_that_is_or_holds_the_sources_is_refused_however_it_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let base = tmp.path().canonicalize().unwrap();
+    let root = base.join("kb/site");
+    std::fs::create_dir_all(&root).unwrap();
+    for item in common::SITE {
+        common::copy(&Path::new(common::ROOT).join(item), &root.join(item));
+    }
+    std::os::unix::fs::symlink(&root, base.join("link")).unwrap();
+    let before = everything(&base);
+    let abs = |p: &Path| p.to_string_lossy().into_owned();
+    let cases: Vec<(String, PathBuf, &str)> = vec![
+        ("../../kb".into(), base.join("kb"), "holds the site root"),
+        ("../site".into(), root.clone(), "is the site root"),
+        (".".into(), root.clone(), "is the site root"),
+        ("./".into(), root.clone(), "is the site root"),
+        ("..".into(), base.join("kb"), "holds the site root"),
+        (
+            "content".into(),
+            root.join("content"),
+            "is the site's content/ folder",
+        ),
+        (
+            "./static/../content".into(),
+            root.join("content"),
+            "is the site's content/ folder",
+        ),
+        (
+            "templates/new".into(),
+            root.join("templates/new"),
+            "is inside the site's templates/ folder",
+        ),
+        // Through a symbolic link to the site root, relative and absolute.
+        (
+            "../../link/locales".into(),
+            root.join("locales"),
+            "is the site's locales/ folder",
+        ),
+        (abs(&base.join("link")), root.clone(), "is the site root"),
+        (
+            abs(&root.join("static")),
+            root.join("static"),
+            "is the site's static/ folder",
+        ),
+        (abs(&base), base.clone(), "holds the site root"),
+    ];
+    for (arg, resolved, why) in cases {
+        let out = build_in(&root, &["--output", &arg]);
+        assert_eq!(out.status.code(), Some(1), "--output {arg}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: the output folder {} {why}: a build replaces its output, so it may not be \
+                 the site root, a folder above it, or content/, locales/, templates/, static/ or \
+                 a folder in them; choose another --output, such as public\n",
+                resolved.display()
+            ),
+            "--output {arg}"
+        );
+        assert!(everything(&base) == before, "--output {arg} changed a file");
+    }
+}
+
+#[test]
+fn a_file_put_into_the_output_by_hand_is_never_deleted() {
+    let site = common::copy_site();
+    let root = site.path();
+    assert!(build_in(root, &[]).status.success());
+    std::fs::write(root.join("public/notes.txt"), "mine").unwrap();
+    let mut warned = false;
+    for _ in 0..3 {
+        let out = build_in(root, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        warned |= stderr(&out).contains("`notes.txt` in ");
+        let kept = [
+            root.join("public/notes.txt"),
+            root.join(".public.kbgen-spare/notes.txt"),
+        ];
+        assert!(
+            kept.iter()
+                .any(|k| std::fs::read_to_string(k).is_ok_and(|t| t == "mine")),
+            "notes.txt is gone"
+        );
+    }
+    assert!(warned, "the build never said it left notes.txt alone");
+}
+
+/// An older kbgen moved a foreign output aside as its spare: it must never be reused or swept.
+#[test]
+fn a_spare_folder_that_no_manifest_names_is_left_alone() {
+    let site = common::copy_site();
+    let root = site.path();
+    std::fs::create_dir(root.join(".public.kbgen-spare")).unwrap();
+    std::fs::write(root.join(".public.kbgen-spare/thesis.txt"), "four years").unwrap();
+    for _ in 0..3 {
+        let out = build_in(root, &[]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("was not made by this kbgen"),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(
+            everything(&root.join(".public.kbgen-spare")),
+            BTreeMap::from([(PathBuf::from("thesis.txt"), b"four years".to_vec())])
+        );
+    }
+    assert!(snapshot(&root.join("public")) == fresh_build_of(root));
 }

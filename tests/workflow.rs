@@ -976,3 +976,31 @@ fn a_cached_load_reads_again_only_what_changed() {
     assert!(!edited.articles.iter().any(|a| a.file == Path::new(SEED_EN)));
     assert_eq!(articles(edited), articles(content(root, &config).unwrap()));
 }
+
+/// A category folder in content/ that is a symbolic link to elsewhere: `new` writes nothing
+/// there (the build does not follow such links either).
+#[test]
+fn new_never_writes_outside_content() {
+    let site = copy_site();
+    let root = site.path();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("_category.yaml"),
+        "title: { sv: Ute, en: Out }\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("content/linked")).unwrap();
+    let out = kbgen(root, &["new", "linked/x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "content/linked/x:1:1: error: content/linked/x.sv.md would be written outside content/ \
+         (a folder on its way is a symbolic link)\n  = hint: kbgen writes articles only inside \
+         the site's content/ folder\nkbgen new failed with 1 error\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(outside.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["_category.yaml"]);
+}

@@ -126,12 +126,14 @@ impl fmt::Display for ImportReport {
         let notes = self.notes();
         write!(
             f,
-            "imported {n} article{}; {}",
-            if n == 1 { "" } else { "s" },
+            "imported {}; {}",
+            crate::diag::count(n, "article"),
             match notes {
                 0 => "nothing to finish by hand".to_string(),
-                1 => "1 thing to finish by hand (listed above)".to_string(),
-                n => format!("{n} things to finish by hand (listed above)"),
+                n => format!(
+                    "{} to finish by hand (listed above)",
+                    crate::diag::count(n, "thing")
+                ),
             }
         )
     }
@@ -259,6 +261,21 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
                 )
                 .hint("two WordPress articles have the same slug; import them in separate runs or change one slug"),
             );
+        }
+        let content = opts.root.join(crate::load::CONTENT_DIR);
+        if !crate::paths::is_inside(&content, &opts.root.join(&p.file)) {
+            diags.push(
+                Diagnostic::error(
+                    &p.file,
+                    Pos::START,
+                    format!(
+                        "{} would be written outside content/ (a folder on its way is a symbolic link)",
+                        display_path(&p.file)
+                    ),
+                )
+                .hint("kbgen imports articles only into the site's content/ folder"),
+            );
+            continue;
         }
         if !opts.force && opts.root.join(&p.file).exists() {
             diags.push(
