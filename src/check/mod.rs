@@ -71,8 +71,9 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
     let files: BTreeSet<String> = site.statics.files.iter().map(|f| format!("/{f}")).collect();
     let mut out = Vec::new();
     for (i, (a, body)) in site.articles.iter().zip(bodies).enumerate() {
-        for (dest, offset) in &body.links {
-            let pos = Pos::of_offset(a.body(), *offset).below(a.body_line);
+        for link in &body.links {
+            let dest = &link.dest;
+            let pos = Pos::of_offset(a.body(), link.offset).below(a.body_line);
             let (path, fragment) = dest
                 .split_once('#')
                 .map_or((dest.as_str(), None), |(p, f)| (p, Some(f)));
@@ -89,14 +90,18 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
                     Some(t) => Some(*t),
                     None if files.contains(path) => Some(None),
                     None => {
+                        let msg = match &link.relative {
+                            Some(written) => format!(
+                                "broken link: no page at `{path}`, where `{written}` leads \
+                                 from `{}`",
+                                a.url
+                            ),
+                            None => format!("broken link: no page at `{path}`"),
+                        };
                         out.push(
-                            Diagnostic::error(
-                                &a.file,
-                                pos,
-                                format!("broken link: no page at `{path}`"),
-                            )
-                            .with_source(&a.source())
-                            .hint(nearest_article_hint(site, a.locale, path)),
+                            Diagnostic::error(&a.file, pos, msg)
+                                .with_source(&a.source())
+                                .hint(nearest_article_hint(site, a.locale, path)),
                         );
                         None
                     }

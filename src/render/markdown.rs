@@ -1,8 +1,9 @@
 //! Article bodies: Markdown to HTML, as a chain of pulldown-cmark event adapters.
 //!
 //! Each transform is one function over events: server-table directives become tables, images
-//! get their size and lazy loading, links by key (`@/email/x/imap`) become the article's URL in
-//! the page's language, links and images are checked against the site, raw HTML follows the
+//! get their size and lazy loading, links by key (`@/email/x/imap`) and to articles' files
+//! (`../x/imap.sv.md`) become the article's URL in the page's language, relative URLs become
+//! the site paths they lead to, links and images are checked against the site, raw HTML follows the
 //! configured policy. Only heading ids need to see a heading's whole text, so that
 //! pass collects. Problems are reported at their line and column in the article file.
 
@@ -10,7 +11,7 @@ use crate::config::RawHtml;
 use crate::diag::{Diagnostic, Pos};
 use crate::model::{Article, Site};
 use pulldown_cmark::{
-    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -22,9 +23,20 @@ pub struct Body {
     pub headings: Vec<(u8, String, String)>,
     /// The body as plain text (no markup), for search snippets.
     pub text: String,
-    /// Every link's destination with its byte offset in the body, for `kbgen check` (a
-    /// build never reports a position, so none is worked out).
-    pub links: Vec<(String, usize)>,
+    /// Every link, for `kbgen check` (a build never reports a position, so none is worked
+    /// out).
+    pub links: Vec<Link>,
+}
+
+/// A link of a body, as published.
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The `href`: as written, or the URL a link by key, to a file or relative resolves to.
+    pub dest: String,
+    /// Its byte offset in the body.
+    pub offset: usize,
+    /// A relative URL as written, which messages about `dest` show: the writer wrote that.
+    pub relative: Option<String>,
 }
 
 /// Renders a server table for a directive; supplied by the caller, which owns the templates.
@@ -90,7 +102,7 @@ struct Transform<'a, I> {
     events: I,
     errors: Vec<Diagnostic>,
     placed: BTreeSet<String>,
-    links: Vec<(String, usize)>,
+    links: Vec<Link>,
     text: Words,
     /// The alignments of the table at hand, and which header cell comes next.
     alignments: Vec<Alignment>,
@@ -158,6 +170,79 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
         }
     }
 
+    /// Where a link goes: links by key and to articles' files become the article's URL in
+    /// the page's language, relative URLs the site path they lead to from this page (so the
+    /// path checked is the path published, and a body reads the same wherever it is shown).
+    fn link_dest(&self, link_type: LinkType, dest: &str) -> Result<Dest, (String, String)> {
+        let locale = self.article.locale;
+        if link_type == LinkType::Email {
+            // `<a@b.se>`: the HTML writer adds the `mailto:`.
+            return Ok(Dest::AsWritten);
+        }
+        if let Some(key) = dest.strip_prefix("@/") {
+            return self.site.article_link(locale, key).map(Dest::Article);
+        }
+        check_link(dest)?;
+        let (path, rest) = split_path(dest);
+        // A link to an article's file, as GitHub's and editors' previews follow it: relative
+        // to the linking file, or from the site root, which holds content/.
+        if path.ends_with(".md") && (is_relative(dest) || path.starts_with("/content/")) {
+            let names_no_article = |why: String| {
+                (
+                    format!("the link `{dest}` names no article: {why}"),
+                    "link to an article by its file under content/, or by its key, \
+                     `@/<folder>/<file name without language and .md>`"
+                        .to_string(),
+                )
+            };
+            let file = match path.strip_prefix('/') {
+                Some(_) => path.to_string(),
+                None => resolve(&format!("/content/{}", self.article.key), path)
+                    .ok_or_else(|| names_no_article("it climbs above the site root".into()))?,
+            };
+            let Some(stem) = file
+                .strip_prefix("/content/")
+                .and_then(|f| f.strip_suffix(".md"))
+            else {
+                return Err(names_no_article(format!(
+                    "`{}` is not under content/",
+                    &file[1..]
+                )));
+            };
+            let key = match stem.rsplit_once('.') {
+                Some((key, code)) if self.site.locales.iter().any(|l| l.code == code) => key,
+                _ => stem,
+            };
+            let target = match rest.split_once('#') {
+                Some((_, fragment)) => [key, "#", fragment].concat(),
+                None => key.to_string(),
+            };
+            return self
+                .site
+                .article_link(locale, &target)
+                .map(Dest::Article)
+                .map_err(|(msg, hint)| {
+                    (format!("the link `{dest}` names no article: {msg}"), hint)
+                });
+        }
+        if !is_relative(dest) {
+            return Ok(Dest::AsWritten);
+        }
+        match resolve(&self.article.url, path) {
+            Some(resolved) => Ok(Dest::Resolved(resolved + rest)),
+            None => Err((
+                format!(
+                    "the link `{dest}` climbs above the site root from `{}`",
+                    self.article.url
+                ),
+                "link to a page of this site by its key, `@/<folder>/<file name without \
+                 language and .md>`, or by its path from the site root; other sites by their \
+                 http(s) URL"
+                    .into(),
+            )),
+        }
+    }
+
     /// An image as HTML, with its alt text taken from the events up to its end.
     fn image(&mut self, dest: &str, title: &str, range: &Range<usize>) -> Option<Event<'e>> {
         let mut alt = String::new();
@@ -168,7 +253,7 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
                 _ => {}
             }
         }
-        match image_html(self.site, dest, title, &alt) {
+        match image_html(self.site, &self.article.url, dest, title, &alt) {
             Ok(html) => Some(Event::Html(html.into())),
             Err((msg, hint)) => {
                 let e = self.error(range, msg).hint(hint);
@@ -228,12 +313,15 @@ impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'
                     title,
                     id,
                 }) => {
-                    let checked = match dest_url.strip_prefix("@/") {
-                        Some(key) => self
-                            .site
-                            .article_link(self.article.locale, key)
-                            .map(CowStr::from),
-                        None => check_link(&dest_url).map(|()| dest_url.clone()),
+                    let mut relative = None;
+                    let checked = match self.link_dest(link_type, &dest_url) {
+                        Ok(Dest::AsWritten) => Ok(dest_url.clone()),
+                        Ok(Dest::Article(url)) => Ok(url.into()),
+                        Ok(Dest::Resolved(url)) => {
+                            relative = Some(dest_url.to_string());
+                            Ok(url.into())
+                        }
+                        Err(e) => Err(e),
                     };
                     let dest_url = match checked {
                         Ok(dest) => dest,
@@ -243,7 +331,11 @@ impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'
                             dest_url
                         }
                     };
-                    self.links.push((dest_url.to_string(), range.start));
+                    self.links.push(Link {
+                        dest: dest_url.to_string(),
+                        offset: range.start,
+                        relative,
+                    });
                     Some(Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -455,15 +547,52 @@ fn heading_number(l: HeadingLevel) -> u8 {
     l as u8
 }
 
-/// Local images must exist in static/; they get their pixel size and lazy loading.
-fn image_html(site: &Site, src: &str, title: &str, alt: &str) -> Result<String, (String, String)> {
+/// Local images must exist in static/; they get their pixel size and lazy loading. A relative
+/// `src` is published as the site path it leads to from `page`.
+fn image_html(
+    site: &Site,
+    page: &str,
+    src: &str,
+    title: &str,
+    alt: &str,
+) -> Result<String, (String, String)> {
     let mut attrs = String::new();
+    let written = src;
+    let resolved;
+    let src = if is_relative(src) {
+        let (path, rest) = split_path(src);
+        resolved = resolve(page, path).ok_or_else(|| {
+            (
+                format!("the image `{src}` climbs above the site root from `{page}`"),
+                "put images in static/img/ and write `/img/name.png`".to_string(),
+            )
+        })? + rest;
+        &resolved
+    } else {
+        src
+    };
     if let Some(path) = src.strip_prefix('/') {
         let path = path.split(['?', '#']).next().unwrap_or(path);
         if !site.statics.contains(path) {
+            if written == src {
+                return Err((
+                    format!("the image `{src}` does not exist"),
+                    format!("put the file at static/{path}"),
+                ));
+            }
+            // Written as if from the site root (`img/x.png`), the usual slip.
+            let mut meant = split_path(written).0;
+            while let Some(rest) = meant.strip_prefix("./").or(meant.strip_prefix("../")) {
+                meant = rest;
+            }
+            let hint = if site.statics.contains(meant) {
+                format!("did you mean `/{meant}`?")
+            } else {
+                format!("put the file at static/{path}, or write its path from the site root")
+            };
             return Err((
-                format!("the image `{src}` does not exist"),
-                format!("put the file at static/{path}"),
+                format!("the image `{written}` does not exist: from `{page}` it is `/{path}`"),
+                hint,
             ));
         }
         if let Some((w, h)) = site.statics.image_sizes.get(path) {
@@ -487,17 +616,72 @@ fn image_html(site: &Site, src: &str, title: &str, alt: &str) -> Result<String, 
     ))
 }
 
+/// Where a link goes, when it is not as written.
+enum Dest {
+    AsWritten,
+    /// An article's URL, for a link by key or to its file.
+    Article(String),
+    /// The site path of a relative URL.
+    Resolved(String),
+}
+
+/// A URL with no scheme that is not a path from the site root, an anchor or a link by key:
+/// the browser resolves it against the page's URL.
+fn is_relative(dest: &str) -> bool {
+    !dest.is_empty()
+        && !dest.starts_with(['/', '#'])
+        && !dest.starts_with("@/")
+        && !has_scheme(dest)
+}
+
+/// `dest`'s path, and its query and fragment (`?a=b#c`, or `""`).
+fn split_path(dest: &str) -> (&str, &str) {
+    dest.split_at(dest.find(['?', '#']).unwrap_or(dest.len()))
+}
+
+/// The relative path `rel` resolved against the page path `base` as a browser does (RFC 3986,
+/// 5.2.2–5.2.4); `None` when its `..` climb above the root, which a browser ignores but which
+/// means the writer had another site in mind.
+fn resolve(base: &str, rel: &str) -> Option<String> {
+    if rel.is_empty() {
+        return Some(base.to_string());
+    }
+    let dir = &base[..base.rfind('/').map_or(0, |i| i + 1)];
+    // `/kb/x/` → ["", "kb", "x"]: the root's empty segment stays first.
+    let mut out: Vec<&str> = dir.split('/').collect();
+    out.pop();
+    let segments: Vec<&str> = rel.split('/').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        match *segment {
+            "." => {}
+            ".." if out.len() <= 1 => return None,
+            ".." => {
+                out.pop();
+            }
+            s => out.push(s),
+        }
+        // A last `.` or `..` names a folder: `..` from /kb/x/ is /kb/.
+        if i + 1 == segments.len() && matches!(*segment, "." | "..") {
+            out.push("");
+        }
+    }
+    Some(out.join("/"))
+}
+
+fn has_scheme(dest: &str) -> bool {
+    let scheme_end = dest.find(':');
+    let path_start = dest.find(['/', '?', '#']);
+    matches!((scheme_end, path_start), (Some(c), Some(p)) if c < p)
+        || (scheme_end.is_some() && path_start.is_none())
+}
+
 /// Links may go to pages of this site, anchors, http(s), mailto: and tel:, nothing else:
 /// a `javascript:` link in an article would run in every reader's browser.
 fn check_link(dest: &str) -> Result<(), (String, String)> {
-    let scheme_end = dest.find(':');
-    let path_start = dest.find(['/', '?', '#']);
-    let has_scheme = matches!((scheme_end, path_start), (Some(c), Some(p)) if c < p)
-        || (scheme_end.is_some() && path_start.is_none());
-    if !has_scheme {
+    if !has_scheme(dest) {
         return Ok(());
     }
-    let scheme = dest[..scheme_end.unwrap_or(0)].to_ascii_lowercase();
+    let scheme = dest[..dest.find(':').unwrap_or(0)].to_ascii_lowercase();
     if ["http", "https", "mailto", "tel"].contains(&scheme.as_str()) {
         Ok(())
     } else {
@@ -530,6 +714,38 @@ mod tests {
         assert!(check_link("javascript:alert(1)").is_err());
         assert!(check_link("JavaScript:alert(1)").is_err());
         assert!(check_link("data:text/html,x").is_err());
+    }
+
+    #[test]
+    fn relative_paths_resolve_as_in_a_browser() {
+        let page = "/kb/x/";
+        assert_eq!(resolve(page, "../y/").as_deref(), Some("/kb/y/"));
+        assert_eq!(
+            resolve(page, "img/a.png").as_deref(),
+            Some("/kb/x/img/a.png")
+        );
+        assert_eq!(
+            resolve(page, "./../../img/a.png").as_deref(),
+            Some("/img/a.png")
+        );
+        assert_eq!(resolve(page, "..").as_deref(), Some("/kb/"));
+        assert_eq!(resolve(page, ".").as_deref(), Some("/kb/x/"));
+        assert_eq!(resolve(page, "").as_deref(), Some("/kb/x/"));
+        assert_eq!(resolve(page, "a//b").as_deref(), Some("/kb/x/a//b"));
+        assert_eq!(
+            resolve("/content/a/b", "c.sv.md").as_deref(),
+            Some("/content/a/c.sv.md")
+        );
+        assert_eq!(resolve(page, "../../.."), None);
+        assert_eq!(resolve(page, "../../../kb/x/"), None);
+        assert_eq!(split_path("a/b?c=d#e"), ("a/b", "?c=d#e"));
+        assert!(is_relative("ch03-02-data-types.html"));
+        assert!(is_relative("?page=2"));
+        assert!(!is_relative("/kb/x/"));
+        assert!(!is_relative("#imap"));
+        assert!(!is_relative("@/email/x"));
+        assert!(!is_relative("mailto:a@b.se"));
+        assert!(!is_relative("https://x.se/"));
     }
 }
 
