@@ -491,6 +491,12 @@ fn get(port: u16, path: &str) -> Option<String> {
     Some(out)
 }
 
+/// The HTTP status a request for `path` gets.
+fn status(port: u16, path: &str) -> u16 {
+    let response = get(port, path).unwrap();
+    response.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
 /// Polls `path` until `ok(body)` holds; returns how long it took.
 fn wait_for(server: &Server, path: &str, ok: impl Fn(&str) -> bool) -> Duration {
     let start = Instant::now();
@@ -635,6 +641,8 @@ fn serve_moves_an_open_page_whose_slug_an_edit_changed() {
         watch_now(server.port, SEED_SV_PAGE, &article),
         "move /kb/imap-eller-pop3/"
     );
+    // The served pages agree with the socket: the old address is no page any more.
+    assert_eq!(status(server.port, SEED_SV_PAGE), 404);
     // Moved twice: the first address leads to the latest.
     edit(
         root,
@@ -660,6 +668,7 @@ fn serve_moves_an_open_page_whose_slug_an_edit_changed() {
         watch_now(server.port, SEED_CATEGORY_PAGE, &category),
         "move /e-post/installningar/"
     );
+    assert_eq!(status(server.port, SEED_CATEGORY_PAGE), 404);
 
     // Back to the first slug: that address is a page again, not a move.
     edit(root, SEED_SV, "slug: imap-pop3-smtp", slug);
