@@ -422,7 +422,13 @@ struct Server {
     port: u16,
     /// What the server has printed so far (read as it prints).
     log: std::sync::Arc<std::sync::Mutex<String>>,
+    /// The thread that reads it, which ends at the end of the output.
+    reader: Option<std::thread::JoinHandle<()>>,
 }
+
+/// How long a serve test waits for what it expects before it fails: long, so that a loaded
+/// machine is slow rather than failing, since the tests wait for events, not for time.
+const PATIENCE: Duration = Duration::from_secs(60);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -445,14 +451,19 @@ fn start_serve(root: &Path) -> Server {
         .unwrap();
     let log: std::sync::Arc<std::sync::Mutex<String>> = std::sync::Arc::default();
     let (mut stderr, into) = (child.stderr.take().unwrap(), std::sync::Arc::clone(&log));
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         let mut chunk = [0; 4096];
         while let Ok(n @ 1..) = stderr.read(&mut chunk) {
             let mut log = into.lock().unwrap();
             log.push_str(&String::from_utf8_lossy(&chunk[..n]));
         }
     });
-    let server = Server { child, port, log };
+    let server = Server {
+        child,
+        port,
+        log,
+        reader: Some(reader),
+    };
     wait_for(&server, "/", |body| body.contains("<html"));
     server
 }
@@ -461,8 +472,9 @@ fn start_serve(root: &Path) -> Server {
 fn stop(mut server: Server) -> String {
     let _ = server.child.kill();
     let _ = server.child.wait();
-    // The reading thread ends at the end of the output, a moment after the exit.
-    std::thread::sleep(Duration::from_millis(50));
+    if let Some(reader) = server.reader.take() {
+        reader.join().unwrap();
+    }
     let log = server.log.lock().unwrap().clone();
     log
 }
@@ -470,7 +482,7 @@ fn stop(mut server: Server) -> String {
 /// Waits until what the server printed satisfies `ok`.
 fn wait_for_log(server: &Server, ok: impl Fn(&str) -> bool) {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
+    while start.elapsed() < PATIENCE {
         if ok(&server.log.lock().unwrap()) {
             return;
         }
@@ -484,7 +496,7 @@ fn wait_for_log(server: &Server, ok: impl Fn(&str) -> bool) {
 
 fn get(port: u16, path: &str) -> Option<String> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    s.set_read_timeout(Some(PATIENCE)).ok()?;
     write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
     let mut out = String::new();
     s.read_to_string(&mut out).ok()?;
@@ -500,7 +512,7 @@ fn status(port: u16, path: &str) -> u16 {
 /// Polls `path` until `ok(body)` holds; returns how long it took.
 fn wait_for(server: &Server, path: &str, ok: impl Fn(&str) -> bool) -> Duration {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
+    while start.elapsed() < PATIENCE {
         if get(server.port, path).is_some_and(|b| ok(&b)) {
             return start.elapsed();
         }
@@ -567,7 +579,7 @@ fn watch_now(port: u16, path: &str, page: &str) -> String {
     let url = format!("ws://127.0.0.1:{port}/__kbgen/ws?h={h}&p={path}");
     let (mut socket, _) = tungstenite::connect(url).unwrap();
     if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
     }
     socket.read().unwrap().into_text().unwrap().to_string()
 }
@@ -698,13 +710,16 @@ fn serve_shows_template_and_locale_edits_even_after_an_error() {
     // the last save touched only the article.
     edit(root, SEED_SV, "level: beginner", "level: expert");
     wait_for(&server, article, |b| b.contains("kbgen-errors"));
+    let failures = |log: &str| log.matches("rebuild failed with").count();
+    let before = failures(&server.log.lock().unwrap());
     edit(
         root,
         "templates/category.html",
         "<h1>{{ title }}</h1>",
         "<h1 class=\"edited\">{{ title }}</h1>",
     );
-    std::thread::sleep(Duration::from_millis(300));
+    // Its own rebuild, which fails for the article, before the article's fix.
+    wait_for_log(&server, |log| failures(log) > before);
     edit(root, SEED_SV, "level: expert", "level: beginner");
     wait_for(&server, category, |b| {
         !b.contains("kbgen-errors") && b.contains("<h1 class=\"edited\">")
