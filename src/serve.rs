@@ -416,7 +416,17 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
     let can_stop = state.last.is_some();
     let stop = || can_stop && shared.pending.load(Ordering::Relaxed);
     let (site, l10n, templates) = (&inputs.site, &inputs.l10n, &inputs.templates);
-    let rendered = match crate::render::site_or_stop(site, l10n, templates, &*files, &stop) {
+    let rendered =
+        crate::render::site_or_stop(site, l10n, templates, &*files, &stop).and_then(|r| {
+            // As in a build: a static file that cannot be read fails the rebuild.
+            if r.is_some() {
+                let statics = &inputs.site.statics;
+                crate::write::copy_static(&*files, root, &statics.files, &statics.hashed)
+                    .map_err(Diagnostics::from)?;
+            }
+            Ok(r)
+        });
+    let rendered = match rendered {
         Ok(Some(r)) => r,
         Ok(None) => {
             eprintln!(
@@ -435,14 +445,6 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
             return failed(shared, &d);
         }
     };
-    for f in &inputs.site.statics.files {
-        if let Ok(bytes) = std::fs::read(root.join(crate::load::STATIC_DIR).join(f)) {
-            if let Some(hashed) = inputs.site.statics.hashed.get(f) {
-                let _ = files.write(hashed, &bytes);
-            }
-            let _ = files.write(f, &bytes);
-        }
-    }
     let built = Built {
         inputs,
         bodies: rendered.bodies,

@@ -742,6 +742,35 @@ fn serve_shows_template_and_locale_edits_even_after_an_error() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn serve_fails_on_a_static_file_it_cannot_copy_as_a_build_does() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = copy_site();
+    let root = site.path();
+    let server = start_serve(root);
+    // A name that is not UTF-8 is listed, but not found again under its lossy name: reading it
+    // fails (the tests run as root, so a file's permissions cannot make a read fail).
+    let name = std::ffi::OsStr::from_bytes(b"static/caf\xe9.txt");
+    std::fs::write(root.join(name), "x").unwrap();
+    let build = kbgen(
+        root,
+        &["build", "--output", &root.join("out").to_string_lossy()],
+    );
+    assert_eq!(build.status.code(), Some(1));
+    let error = String::from_utf8(build.stderr).unwrap();
+    let error = error.lines().next().unwrap();
+    assert!(error.contains(": error: cannot copy "), "{error}");
+
+    wait_for(&server, SEED_SV_PAGE, |b| b.contains("kbgen-errors"));
+    let page = get(server.port, SEED_SV_PAGE).unwrap();
+    assert!(page.contains(&kbgen::render::escape(error)), "{page}");
+    std::fs::remove_file(root.join(name)).unwrap();
+    wait_for(&server, SEED_SV_PAGE, |b| !b.contains("kbgen-errors"));
+    let log = stop(server);
+    assert!(log.contains(error), "{log}");
+}
+
 /// What an index build wrote, by file.
 #[derive(Default)]
 struct Files(std::sync::Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
