@@ -360,10 +360,24 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
         if let Err(d) = result {
             return failed(shared, &d);
         }
+        succeeded(shared, start, &plural(ids.len(), "article page"));
+        // The translation status follows the article pages (working it out hashes every
+        // source), and only when a translation's state changed: a source's text, or
+        // `kbgen translated`, which changes only a translation's front matter.
+        if status_changed(&prev.inputs.site, &inputs.site) {
+            let i = &inputs;
+            let pages: Vec<String> = (0..i.site.locales.len())
+                .map(|l| url_to_file(&i.site.translations_url(l)))
+                .collect();
+            match crate::render::only(&i.site, &i.l10n, &i.templates, &*files, &pages) {
+                Ok(n) => succeeded(shared, start, &plural(n, "translation status page")),
+                // The model stays the previous one, so the next rebuild tries them again.
+                Err(d) => return failed(shared, &d),
+            }
+        }
         // The previous model is freed after the pages are served (20 ms at 10,000
         // articles per language).
         let previous = std::mem::replace(&mut prev.inputs, inputs);
-        succeeded(shared, start, &plural(ids.len(), "article page"));
         drop(previous);
         reindex(shared, prev, &files);
         return Rebuilt::Part;
@@ -585,6 +599,26 @@ fn moves(old: &Site, new: &Site, moved: &mut HashMap<String, String>) {
         )
         .collect();
     moved.retain(|from, to| from != to && !live.contains(from.as_str()));
+}
+
+/// Whether a translation's state (`status::mark`) differs between `old` and `new`, models
+/// with the same articles in the same order (an edit of bodies only). Only the articles whose
+/// text changed are compared.
+fn status_changed(old: &Site, new: &Site) -> bool {
+    let pair = |site: &Site, source: ArticleId, translation: ArticleId| {
+        crate::status::mark(&site.articles[source], &site.articles[translation])
+    };
+    let changed = |i: ArticleId| {
+        let source = new.articles[i].translations[0]?;
+        let translations = new.articles[source].translations.iter().skip(1).flatten();
+        translations
+            .filter(|&&t| source == i || t == i)
+            .any(|&t| pair(old, source, t) != pair(new, source, t))
+            .then_some(())
+    };
+    (0..new.articles.len())
+        .filter(|&i| !old.articles[i].text.same(&new.articles[i].text))
+        .any(|i| changed(i).is_some())
 }
 
 /// What an edit changed, between the previous model and the new one.

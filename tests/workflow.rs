@@ -691,6 +691,56 @@ fn serve_moves_an_open_page_whose_slug_an_edit_changed() {
 }
 
 #[test]
+fn serve_shows_a_translation_made_stale_by_a_body_edit_and_marked_translated_again() {
+    let site = copy_site();
+    let root = site.path();
+    let server = start_serve(root);
+    let listed = format!("<code>{SEED_EN}</code>");
+    // Each status page, and how it words a count of stale translations.
+    let pages = [
+        ("/_translations/", "inaktuella"),
+        ("/en/_translations/", "stale"),
+    ];
+    let shows = |body: &str, word: &str, n: usize| {
+        body.contains(&format!(", {n} {word},")) && body.contains(&listed) == (n == 1)
+    };
+    for (page, word) in pages {
+        let body = get(server.port, page).unwrap();
+        assert!(shows(&body, word, 0), "{body}");
+    }
+
+    // The Swedish source's text changes: its English translation is stale.
+    edit(
+        root,
+        SEED_SV,
+        "Står du i valet och kvalet",
+        "Funderar du på",
+    );
+    for (page, word) in pages {
+        wait_for(&server, page, |b| shows(b, word, 1));
+    }
+    // The article's page came the fast way, only the pages that changed.
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .contains("rebuilt 1 article page in"),
+        "{}",
+        server.log.lock().unwrap()
+    );
+
+    // A translator marks it translated: only its front matter changes.
+    let out = kbgen(root, &["translated", &root.join(SEED_EN).to_string_lossy()]);
+    assert!(out.status.success());
+    for (page, word) in pages {
+        wait_for(&server, page, |b| shows(b, word, 0));
+    }
+    let log = stop(server);
+    assert!(log.contains("rebuilt 0 article pages in"), "{log}");
+}
+
+#[test]
 fn serve_shows_template_and_locale_edits_even_after_an_error() {
     let site = copy_site();
     let root = site.path();
