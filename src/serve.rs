@@ -49,10 +49,17 @@ impl Sink for Memory {
 
 /// The pages being served: a whole-site rebuild first puts the pages it rendered ahead of
 /// the others on `top`, over the previous build's pages `under`, until it has them all.
+///
+/// The addresses that edits moved belong to the same value as the pages, and are swapped in
+/// with them: a moved address answers 404 at the same moment as its socket says `move`, and
+/// a page at an address that is a page again is never followed elsewhere.
 #[derive(Clone, Default)]
 struct Layers {
     top: Arc<Memory>,
     under: Option<Arc<Memory>>,
+    /// Addresses that edits moved (a slug changed) and where their pages are in the model
+    /// that `top` is rendered from.
+    moved: Arc<HashMap<String, String>>,
 }
 
 impl Layers {
@@ -68,20 +75,46 @@ impl Layers {
             .any(|m| m.0.read().expect("lock").contains_key(key))
     }
 
-    /// The file a request for `path` gets, with its status: a folder's `index.html`, or the
-    /// locale's 404 page.
-    fn resolve(&self, path: &str) -> (u16, String) {
+    /// Where the page at `path` went: while its new address is not rendered yet, the
+    /// previous page is served there instead, and a page rendered at the old address (an
+    /// alias's redirect) is no move.
+    fn moved_to(&self, path: &str) -> Option<String> {
+        let to = self.moved.get(path)?;
+        let here = self
+            .top
+            .0
+            .read()
+            .expect("lock")
+            .contains_key(&url_to_file(path));
+        (!here && self.has(&url_to_file(to))).then(|| to.clone())
+    }
+
+    /// What a request for `path` gets: a folder's `index.html` with status 200, or the
+    /// locale's 404 page, with the address the page moved to if it did (then always 404:
+    /// the previous build's page `under` is not the page there any more).
+    fn resolve(&self, path: &str) -> (u16, String, Option<String>) {
+        let not_found = || {
+            let page = if path.starts_with("/en/") {
+                "en/404.html"
+            } else {
+                "404.html"
+            };
+            (404, page.to_string())
+        };
+        if let Some(to) = self.moved_to(path) {
+            let (status, key) = not_found();
+            return (status, key, Some(to));
+        }
         let mut key = url_to_file(path);
         if !self.has(&key) && !path.ends_with('/') && self.has(&format!("{key}/index.html")) {
             key = format!("{key}/index.html");
         }
-        if self.has(&key) {
+        let (status, key) = if self.has(&key) {
             (200, key)
-        } else if path.starts_with("/en/") {
-            (404, "en/404.html".to_string())
         } else {
-            (404, "404.html".to_string())
-        }
+            not_found()
+        };
+        (status, key, None)
     }
 }
 
@@ -94,30 +127,22 @@ struct Shared {
     changed: Condvar,
     /// The paths browsers are showing (watching through `/__kbgen/ws`), with how many of each.
     open: Mutex<HashMap<String, usize>>,
-    /// Addresses that edits moved (a slug changed) and where their pages are now.
-    moved: Mutex<HashMap<String, String>>,
     /// A change came in that the rebuild under way has not seen: the search index being
     /// built for it is already out of date, and gives way to the next rebuild.
     pending: AtomicBool,
 }
 
 impl Shared {
-    /// Where the page at `path` went, once its new address is served.
-    fn moved_to(&self, path: &str) -> Option<String> {
-        let to = self.moved.lock().expect("lock").get(path).cloned()?;
-        let files = self.files.read().expect("lock").clone();
-        files.has(&url_to_file(&to)).then_some(to)
-    }
-
     fn bump(&self) {
         *self.version.lock().expect("lock") += 1;
         self.changed.notify_all();
     }
 
-    /// What a request for `path` gets now.
+    /// What a request for `path` gets now, and what its socket is told: one reading of the
+    /// pages, so that the two agree.
     fn page(&self, path: &str) -> Served {
         let files = self.files.read().expect("lock").clone();
-        let (status, key) = files.resolve(path);
+        let (status, key, moved) = files.resolve(path);
         let bytes = files.get(&key);
         let errors = self.errors.read().expect("lock").clone();
         let mut h = xxhash_rust::xxh3::Xxh3::new();
@@ -130,18 +155,20 @@ impl Shared {
             bytes,
             errors,
             fingerprint: h.digest(),
+            moved,
         }
     }
 }
 
 /// A page as served: status, file, bytes (before the reload script), the errors shown over
-/// it, and the fingerprint of both, which its reload socket compares.
+/// it, the fingerprint of both, which its reload socket compares, and where it moved.
 struct Served {
     status: u16,
     key: String,
     bytes: Option<Vec<u8>>,
     errors: Option<String>,
     fingerprint: u64,
+    moved: Option<String>,
 }
 
 /// The last good build, kept to rebuild incrementally.
@@ -168,7 +195,6 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         version: Mutex::new(0),
         changed: Condvar::new(),
         open: Mutex::default(),
-        moved: Mutex::default(),
         pending: AtomicBool::new(false),
     });
     let server = tiny_http::Server::http(("127.0.0.1", opts.port)).map_err(|e| {
@@ -334,10 +360,24 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
         if let Err(d) = result {
             return failed(shared, &d);
         }
+        succeeded(shared, start, &plural(ids.len(), "article page"));
+        // The translation status follows the article pages (working it out hashes every
+        // source), and only when a translation's state changed: a source's text, or
+        // `kbgen translated`, which changes only a translation's front matter.
+        if status_changed(&prev.inputs.site, &inputs.site) {
+            let i = &inputs;
+            let pages: Vec<String> = (0..i.site.locales.len())
+                .map(|l| url_to_file(&i.site.translations_url(l)))
+                .collect();
+            match crate::render::only(&i.site, &i.l10n, &i.templates, &*files, &pages) {
+                Ok(n) => succeeded(shared, start, &plural(n, "translation status page")),
+                // The model stays the previous one, so the next rebuild tries them again.
+                Err(d) => return failed(shared, &d),
+            }
+        }
         // The previous model is freed after the pages are served (20 ms at 10,000
         // articles per language).
         let previous = std::mem::replace(&mut prev.inputs, inputs);
-        succeeded(shared, start, &plural(ids.len(), "article page"));
         drop(previous);
         reindex(shared, prev, &files);
         return Rebuilt::Part;
@@ -346,20 +386,23 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
         .stopped
         .as_ref()
         .or(state.last.as_ref().map(|b| &b.inputs.site));
+    // What is served now: kept as it is if this rebuild fails.
+    let served = shared.files.read().expect("lock").clone();
+    let mut moved = (*served.moved).clone();
     if let Some(shown) = shown {
-        moves(shown, &inputs.site, &mut shared.moved.lock().expect("lock"));
+        moves(shown, &inputs.site, &mut moved);
     }
+    let moved = Arc::new(moved);
     // The last whole site: under the pages of a render that a newer save stopped, if any.
-    let previous = {
-        let layers = shared.files.read().expect("lock");
-        Arc::clone(layers.under.as_ref().unwrap_or(&layers.top))
-    };
+    let previous = Arc::clone(served.under.as_ref().unwrap_or(&served.top));
     let files = Arc::new(Memory::default());
+    // Whether the pages of this render are served yet (with its moves).
+    let mut shown_first = false;
     // The pages a writer is looking at, and those of the articles they just edited, first:
     // they are served over the previous pages while the whole site renders (at 10,000
     // articles per language, a title edit's page in 0.2 s rather than 0.8).
     if let Some(Changes::Articles(edited)) = &changes {
-        let first = first_pages(shared, &inputs.site, edited);
+        let first = first_pages(shared, &inputs.site, edited, &moved);
         match crate::render::only(
             &inputs.site,
             &inputs.l10n,
@@ -372,7 +415,9 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
                 *shared.files.write().expect("lock") = Layers {
                     top: Arc::clone(&files),
                     under: Some(Arc::clone(&previous)),
+                    moved: Arc::clone(&moved),
                 };
+                shown_first = true;
                 succeeded(shared, start, &format!("{} first", plural(n, "page")));
             }
             Err(d) => {
@@ -385,33 +430,35 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
     let can_stop = state.last.is_some();
     let stop = || can_stop && shared.pending.load(Ordering::Relaxed);
     let (site, l10n, templates) = (&inputs.site, &inputs.l10n, &inputs.templates);
-    let rendered = match crate::render::site_or_stop(site, l10n, templates, &*files, &stop) {
+    let rendered =
+        crate::render::site_or_stop(site, l10n, templates, &*files, &stop).and_then(|r| {
+            // As in a build: a static file that cannot be read fails the rebuild.
+            if r.is_some() {
+                let statics = &inputs.site.statics;
+                crate::write::copy_static(&*files, root, &statics.files, &statics.hashed)
+                    .map_err(Diagnostics::from)?;
+            }
+            Ok(r)
+        });
+    let rendered = match rendered {
         Ok(Some(r)) => r,
         Ok(None) => {
             eprintln!(
                 "stopped rendering the whole site after {:.0?}: a newer change came in",
                 start.elapsed()
             );
-            state.stopped = Some(inputs.site);
+            // Unless its first pages are served, the pages shown are still those of the
+            // model shown before.
+            if shown_first {
+                state.stopped = Some(inputs.site);
+            }
             return Rebuilt::Stopped;
         }
         Err(d) => {
-            *shared.files.write().expect("lock") = Layers {
-                top: previous,
-                under: None,
-            };
-            state.stopped = None;
+            *shared.files.write().expect("lock") = served;
             return failed(shared, &d);
         }
     };
-    for f in &inputs.site.statics.files {
-        if let Ok(bytes) = std::fs::read(root.join(crate::load::STATIC_DIR).join(f)) {
-            if let Some(hashed) = inputs.site.statics.hashed.get(f) {
-                let _ = files.write(hashed, &bytes);
-            }
-            let _ = files.write(f, &bytes);
-        }
-    }
     let built = Built {
         inputs,
         bodies: rendered.bodies,
@@ -419,9 +466,11 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
     *shared.files.write().expect("lock") = Layers {
         top: Arc::clone(&files),
         under: None,
+        moved,
     };
     succeeded(shared, start, &plural(rendered.pages, "page"));
     drop(previous);
+    drop(served);
     state.stopped = None;
     reindex(shared, &built, &files);
     state.last = Some(built);
@@ -436,9 +485,17 @@ fn plural(n: usize, what: &str) -> String {
 /// new address if an edit moved them), and those of the articles that changed (when only a
 /// few did: a checkout of another branch changes many, and then every page is as likely to
 /// be looked at next).
-fn first_pages(shared: &Shared, site: &Site, edited: &[ArticleId]) -> Vec<String> {
-    let files = shared.files.read().expect("lock").clone();
-    let moved = shared.moved.lock().expect("lock");
+fn first_pages(
+    shared: &Shared,
+    site: &Site,
+    edited: &[ArticleId],
+    moved: &HashMap<String, String>,
+) -> Vec<String> {
+    // Resolved as in the new model: an address it moved back is a page again.
+    let files = Layers {
+        moved: Arc::default(),
+        ..shared.files.read().expect("lock").clone()
+    };
     let mut first: Vec<String> = shared
         .open
         .lock()
@@ -542,6 +599,26 @@ fn moves(old: &Site, new: &Site, moved: &mut HashMap<String, String>) {
         )
         .collect();
     moved.retain(|from, to| from != to && !live.contains(from.as_str()));
+}
+
+/// Whether a translation's state (`status::mark`) differs between `old` and `new`, models
+/// with the same articles in the same order (an edit of bodies only). Only the articles whose
+/// text changed are compared.
+fn status_changed(old: &Site, new: &Site) -> bool {
+    let pair = |site: &Site, source: ArticleId, translation: ArticleId| {
+        crate::status::mark(&site.articles[source], &site.articles[translation])
+    };
+    let changed = |i: ArticleId| {
+        let source = new.articles[i].translations[0]?;
+        let translations = new.articles[source].translations.iter().skip(1).flatten();
+        translations
+            .filter(|&&t| source == i || t == i)
+            .any(|&t| pair(old, source, t) != pair(new, source, t))
+            .then_some(())
+    };
+    (0..new.articles.len())
+        .filter(|&i| !old.articles[i].text.same(&new.articles[i].text))
+        .any(|i| changed(i).is_some())
 }
 
 /// What an edit changed, between the previous model and the new one.
@@ -652,6 +729,7 @@ fn respond(shared: &Shared, request: tiny_http::Request) {
         bytes,
         errors,
         fingerprint,
+        moved: _,
     } = shared.page(&path);
     let body = match bytes {
         Some(bytes) if key.ends_with(".html") => inject(&String::from_utf8_lossy(&bytes), fingerprint, errors.as_deref()).into_bytes(),
@@ -712,17 +790,19 @@ fn watch(shared: &Shared, request: tiny_http::Request, query: &str) {
         let message = if !changed {
             // Also finds out when the tab has gone: writing to its closed socket fails.
             tungstenite::Message::Ping(Default::default())
-        } else if let Some(to) = shared.moved_to(&path) {
-            let _ = socket.send(tungstenite::Message::text(format!("move {to}")));
-            let _ = socket.close(None);
-            let _ = socket.flush();
-            break;
-        } else if shared.page(&path).fingerprint != fingerprint {
-            let _ = socket.send(tungstenite::Message::text("reload"));
-            let _ = socket.close(None);
-            let _ = socket.flush();
-            break;
         } else {
+            let served = shared.page(&path);
+            let last = match served.moved {
+                Some(to) => format!("move {to}"),
+                None if served.fingerprint != fingerprint => "reload".to_string(),
+                None => String::new(),
+            };
+            if !last.is_empty() {
+                let _ = socket.send(tungstenite::Message::text(last));
+                let _ = socket.close(None);
+                let _ = socket.flush();
+                break;
+            }
             tungstenite::Message::text("watching")
         };
         if socket.send(message).is_err() {

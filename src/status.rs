@@ -3,7 +3,7 @@
 
 use crate::diag::{display_path, Diagnostic, Pos};
 use crate::localise::L10n;
-use crate::model::Site;
+use crate::model::{Article, Site};
 use serde::Serialize;
 
 /// How far one locale's translation has come, against the default locale.
@@ -79,12 +79,12 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
                 continue;
             };
             let tr = &site.articles[t];
-            match &tr.source_hash {
-                None => {
+            match mark(source, tr) {
+                Mark::NotMarked => {
                     s.articles.untracked += 1;
                     s.untracked_articles.push(display_path(&tr.file));
                 }
-                Some(h) if *h != source.content_hash() => {
+                Mark::Stale => {
                     s.articles.stale += 1;
                     s.stale_articles.push(display_path(&tr.file));
                     let pos = crate::load::field_pos(tr.yaml(), "source_hash", 1);
@@ -104,7 +104,7 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
                         )),
                     );
                 }
-                Some(_) => s.articles.translated += 1,
+                Mark::Translated => s.articles.translated += 1,
             }
             out.extend(crate::check::servers::rows_differ(site, src, t));
         }
@@ -122,6 +122,25 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
         status.push(s);
     }
     (out, status)
+}
+
+/// Where a translation stands against its source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// Never marked with `kbgen translated`.
+    NotMarked,
+    /// The source changed after the translation was marked.
+    Stale,
+    Translated,
+}
+
+/// Where `translation` stands against `source`: what the status shows of the pair.
+pub fn mark(source: &Article, translation: &Article) -> Mark {
+    match &translation.source_hash {
+        None => Mark::NotMarked,
+        Some(h) if *h != source.content_hash() => Mark::Stale,
+        Some(_) => Mark::Translated,
+    }
 }
 
 /// Where the `to` translation of `source` belongs: `x/y.sv.md` → `x/y.en.md`.

@@ -496,23 +496,14 @@ impl Staging {
             .insert(rel, entry);
     }
 
-    /// Copies `static/` into the output root.
-    /// Stylesheets and scripts are also written under their content-hashed names.
+    /// Copies `static/` into the output root (see `copy_static`).
     pub fn copy_static(
         &self,
         root: &Path,
         files: &[String],
         hashed: &std::collections::BTreeMap<String, String>,
     ) -> Result<(), Diagnostic> {
-        for f in files {
-            let from = root.join(crate::load::STATIC_DIR).join(f);
-            let bytes = std::fs::read(&from).map_err(|e| io_error(&from, "cannot copy", e))?;
-            self.write(f, &bytes)?;
-            if let Some(hashed) = hashed.get(f) {
-                self.write(hashed, &bytes)?;
-            }
-        }
-        Ok(())
+        copy_static(self, root, files, hashed)
     }
 
     /// Replaces the output with the staged site in one step: readers and a killed process
@@ -777,6 +768,26 @@ fn safe_relative(rel: &str) -> Result<PathBuf, Diagnostic> {
             "refusing to write outside the output folder",
         ))
     }
+}
+
+/// Copies the files of `static/` into `sink`: a build's staging folder, or `kbgen serve`'s
+/// memory, so that the preview fails on a file that cannot be read as a build does.
+/// Stylesheets and scripts are also written under their content-hashed names.
+pub fn copy_static(
+    sink: &dyn Sink,
+    root: &Path,
+    files: &[String],
+    hashed: &std::collections::BTreeMap<String, String>,
+) -> Result<(), Diagnostic> {
+    for f in files {
+        let from = root.join(crate::load::STATIC_DIR).join(f);
+        let bytes = std::fs::read(&from).map_err(|e| io_error(&from, "cannot copy", e))?;
+        sink.write(f, &bytes)?;
+        if let Some(hashed) = hashed.get(f) {
+            sink.write(hashed, &bytes)?;
+        }
+    }
+    Ok(())
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {

@@ -422,7 +422,13 @@ struct Server {
     port: u16,
     /// What the server has printed so far (read as it prints).
     log: std::sync::Arc<std::sync::Mutex<String>>,
+    /// The thread that reads it, which ends at the end of the output.
+    reader: Option<std::thread::JoinHandle<()>>,
 }
+
+/// How long a serve test waits for what it expects before it fails: long, so that a loaded
+/// machine is slow rather than failing, since the tests wait for events, not for time.
+const PATIENCE: Duration = Duration::from_secs(60);
 
 impl Drop for Server {
     fn drop(&mut self) {
@@ -445,14 +451,19 @@ fn start_serve(root: &Path) -> Server {
         .unwrap();
     let log: std::sync::Arc<std::sync::Mutex<String>> = std::sync::Arc::default();
     let (mut stderr, into) = (child.stderr.take().unwrap(), std::sync::Arc::clone(&log));
-    std::thread::spawn(move || {
+    let reader = std::thread::spawn(move || {
         let mut chunk = [0; 4096];
         while let Ok(n @ 1..) = stderr.read(&mut chunk) {
             let mut log = into.lock().unwrap();
             log.push_str(&String::from_utf8_lossy(&chunk[..n]));
         }
     });
-    let server = Server { child, port, log };
+    let server = Server {
+        child,
+        port,
+        log,
+        reader: Some(reader),
+    };
     wait_for(&server, "/", |body| body.contains("<html"));
     server
 }
@@ -461,8 +472,9 @@ fn start_serve(root: &Path) -> Server {
 fn stop(mut server: Server) -> String {
     let _ = server.child.kill();
     let _ = server.child.wait();
-    // The reading thread ends at the end of the output, a moment after the exit.
-    std::thread::sleep(Duration::from_millis(50));
+    if let Some(reader) = server.reader.take() {
+        reader.join().unwrap();
+    }
     let log = server.log.lock().unwrap().clone();
     log
 }
@@ -470,7 +482,7 @@ fn stop(mut server: Server) -> String {
 /// Waits until what the server printed satisfies `ok`.
 fn wait_for_log(server: &Server, ok: impl Fn(&str) -> bool) {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
+    while start.elapsed() < PATIENCE {
         if ok(&server.log.lock().unwrap()) {
             return;
         }
@@ -484,17 +496,23 @@ fn wait_for_log(server: &Server, ok: impl Fn(&str) -> bool) {
 
 fn get(port: u16, path: &str) -> Option<String> {
     let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
+    s.set_read_timeout(Some(PATIENCE)).ok()?;
     write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").ok()?;
     let mut out = String::new();
     s.read_to_string(&mut out).ok()?;
     Some(out)
 }
 
+/// The HTTP status a request for `path` gets.
+fn status(port: u16, path: &str) -> u16 {
+    let response = get(port, path).unwrap();
+    response.split(' ').nth(1).unwrap().parse().unwrap()
+}
+
 /// Polls `path` until `ok(body)` holds; returns how long it took.
 fn wait_for(server: &Server, path: &str, ok: impl Fn(&str) -> bool) -> Duration {
     let start = Instant::now();
-    while start.elapsed() < Duration::from_secs(20) {
+    while start.elapsed() < PATIENCE {
         if get(server.port, path).is_some_and(|b| ok(&b)) {
             return start.elapsed();
         }
@@ -561,7 +579,7 @@ fn watch_now(port: u16, path: &str, page: &str) -> String {
     let url = format!("ws://127.0.0.1:{port}/__kbgen/ws?h={h}&p={path}");
     let (mut socket, _) = tungstenite::connect(url).unwrap();
     if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_mut() {
-        s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
     }
     socket.read().unwrap().into_text().unwrap().to_string()
 }
@@ -635,6 +653,8 @@ fn serve_moves_an_open_page_whose_slug_an_edit_changed() {
         watch_now(server.port, SEED_SV_PAGE, &article),
         "move /kb/imap-eller-pop3/"
     );
+    // The served pages agree with the socket: the old address is no page any more.
+    assert_eq!(status(server.port, SEED_SV_PAGE), 404);
     // Moved twice: the first address leads to the latest.
     edit(
         root,
@@ -660,6 +680,7 @@ fn serve_moves_an_open_page_whose_slug_an_edit_changed() {
         watch_now(server.port, SEED_CATEGORY_PAGE, &category),
         "move /e-post/installningar/"
     );
+    assert_eq!(status(server.port, SEED_CATEGORY_PAGE), 404);
 
     // Back to the first slug: that address is a page again, not a move.
     edit(root, SEED_SV, "slug: imap-pop3-smtp", slug);
@@ -667,6 +688,56 @@ fn serve_moves_an_open_page_whose_slug_an_edit_changed() {
     let again = get(server.port, SEED_SV_PAGE).unwrap();
     assert_eq!(watch_now(server.port, SEED_SV_PAGE, &again), "watching");
     assert_eq!(watch_now(server.port, SEED_SV_PAGE, &article), "reload");
+}
+
+#[test]
+fn serve_shows_a_translation_made_stale_by_a_body_edit_and_marked_translated_again() {
+    let site = copy_site();
+    let root = site.path();
+    let server = start_serve(root);
+    let listed = format!("<code>{SEED_EN}</code>");
+    // Each status page, and how it words a count of stale translations.
+    let pages = [
+        ("/_translations/", "inaktuella"),
+        ("/en/_translations/", "stale"),
+    ];
+    let shows = |body: &str, word: &str, n: usize| {
+        body.contains(&format!(", {n} {word},")) && body.contains(&listed) == (n == 1)
+    };
+    for (page, word) in pages {
+        let body = get(server.port, page).unwrap();
+        assert!(shows(&body, word, 0), "{body}");
+    }
+
+    // The Swedish source's text changes: its English translation is stale.
+    edit(
+        root,
+        SEED_SV,
+        "Står du i valet och kvalet",
+        "Funderar du på",
+    );
+    for (page, word) in pages {
+        wait_for(&server, page, |b| shows(b, word, 1));
+    }
+    // The article's page came the fast way, only the pages that changed.
+    assert!(
+        server
+            .log
+            .lock()
+            .unwrap()
+            .contains("rebuilt 1 article page in"),
+        "{}",
+        server.log.lock().unwrap()
+    );
+
+    // A translator marks it translated: only its front matter changes.
+    let out = kbgen(root, &["translated", &root.join(SEED_EN).to_string_lossy()]);
+    assert!(out.status.success());
+    for (page, word) in pages {
+        wait_for(&server, page, |b| shows(b, word, 0));
+    }
+    let log = stop(server);
+    assert!(log.contains("rebuilt 0 article pages in"), "{log}");
 }
 
 #[test]
@@ -689,13 +760,16 @@ fn serve_shows_template_and_locale_edits_even_after_an_error() {
     // the last save touched only the article.
     edit(root, SEED_SV, "level: beginner", "level: expert");
     wait_for(&server, article, |b| b.contains("kbgen-errors"));
+    let failures = |log: &str| log.matches("rebuild failed with").count();
+    let before = failures(&server.log.lock().unwrap());
     edit(
         root,
         "templates/category.html",
         "<h1>{{ title }}</h1>",
         "<h1 class=\"edited\">{{ title }}</h1>",
     );
-    std::thread::sleep(Duration::from_millis(300));
+    // Its own rebuild, which fails for the article, before the article's fix.
+    wait_for_log(&server, |log| failures(log) > before);
     edit(root, SEED_SV, "level: expert", "level: beginner");
     wait_for(&server, category, |b| {
         !b.contains("kbgen-errors") && b.contains("<h1 class=\"edited\">")
@@ -716,6 +790,35 @@ fn serve_shows_template_and_locale_edits_even_after_an_error() {
         rebuilt.starts_with("rebuilt 0 article pages in"),
         "{rebuilt}"
     );
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_fails_on_a_static_file_it_cannot_copy_as_a_build_does() {
+    use std::os::unix::ffi::OsStrExt;
+    let site = copy_site();
+    let root = site.path();
+    let server = start_serve(root);
+    // A name that is not UTF-8 is listed, but not found again under its lossy name: reading it
+    // fails (the tests run as root, so a file's permissions cannot make a read fail).
+    let name = std::ffi::OsStr::from_bytes(b"static/caf\xe9.txt");
+    std::fs::write(root.join(name), "x").unwrap();
+    let build = kbgen(
+        root,
+        &["build", "--output", &root.join("out").to_string_lossy()],
+    );
+    assert_eq!(build.status.code(), Some(1));
+    let error = String::from_utf8(build.stderr).unwrap();
+    let error = error.lines().next().unwrap();
+    assert!(error.contains(": error: cannot copy "), "{error}");
+
+    wait_for(&server, SEED_SV_PAGE, |b| b.contains("kbgen-errors"));
+    let page = get(server.port, SEED_SV_PAGE).unwrap();
+    assert!(page.contains(&kbgen::render::escape(error)), "{page}");
+    std::fs::remove_file(root.join(name)).unwrap();
+    wait_for(&server, SEED_SV_PAGE, |b| !b.contains("kbgen-errors"));
+    let log = stop(server);
+    assert!(log.contains(error), "{log}");
 }
 
 /// What an index build wrote, by file.

@@ -95,6 +95,11 @@ impl Text {
         &self.all[self.body..]
     }
 
+    /// Whether the whole texts are the same: at once when both are the same loaded text.
+    pub fn same(&self, other: &Text) -> bool {
+        Arc::ptr_eq(&self.all, &other.all) || self.all == other.all
+    }
+
     /// Whether the bodies are the same: at once when both are the same loaded text.
     pub fn same_body(&self, other: &Text) -> bool {
         (Arc::ptr_eq(&self.all, &other.all) && self.body == other.body)
