@@ -2,7 +2,7 @@
 //! it has and the switches that change what is published. UI words are not here: they are
 //! translators' and live in `locales/`.
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{yaml, Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::yaml_error;
 use serde::Deserialize;
 use std::path::Path;
@@ -67,7 +67,7 @@ impl LocaleConfig {
     }
 }
 
-pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
         Diagnostic::error(CONFIG_FILE, Pos::START, format!("cannot read the configuration: {e}"))
@@ -75,26 +75,29 @@ pub fn load(root: &Path) -> Result<Config, Diagnostic> {
     })?;
     let config: Config =
         serde_yaml::from_str(&text).map_err(|e| yaml_error(CONFIG_FILE, &text, 0, &e))?;
-    config.validate(&text)?;
+    Diagnostics(config.validate(&text)).check()?;
     Ok(config)
 }
 
+/// Whether `code` can be a locale code: lower-case letters, digits and dashes, starting with a
+/// letter and not ending with a dash (`sv`, `pt-br`), since it is a path segment, part of
+/// article file names (`x.pt-br.md`) and `<html lang>`.
+pub fn is_locale_code(code: &str) -> bool {
+    code.starts_with(|c: char| c.is_ascii_lowercase()) && crate::model::is_slug(code)
+}
+
 impl Config {
-    fn validate(&self, text: &str) -> Result<(), Diagnostic> {
-        let at = |key: &str| {
-            let line = text
-                .lines()
-                .position(|l| l.trim_start().trim_start_matches("- ").starts_with(key))
-                .map_or(1, |i| i + 1);
-            Pos::new(line, 1)
-        };
+    /// Every problem of the configuration, each at the line of its key.
+    fn validate(&self, text: &str) -> Vec<Diagnostic> {
         let err =
-            |key: &str, msg: String| Diagnostic::error(CONFIG_FILE, at(key), msg).with_source(text);
+            |pos: Pos, msg: String| Diagnostic::error(CONFIG_FILE, pos, msg).with_source(text);
+        let top = |key: &str| yaml::key_pos(text, key, 1, None).unwrap_or(Pos::START);
+        let mut out = Vec::new();
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))
             || self.base_url.ends_with('/')
         {
-            return Err(err(
-                "base_url",
+            out.push(err(
+                top("base_url"),
                 format!(
                     "base_url `{}` must be an absolute http(s) URL without a trailing slash",
                     self.base_url
@@ -104,43 +107,45 @@ impl Config {
         if let Some(url) = &self.feedback_url {
             if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
             {
-                return Err(err(
-                    "feedback_url",
+                out.push(err(
+                    top("feedback_url"),
                     format!("feedback_url `{url}` must be an http(s) URL or a path on the site"),
                 ));
             }
         }
         if self.locales.is_empty() {
-            return Err(err("locales", "at least one locale is needed".into()));
+            out.push(err(top("locales"), "at least one locale is needed".into()));
         }
-        let mut seen = Vec::new();
-        for l in &self.locales {
-            if !crate::model::is_slug(&l.code) || seen.contains(&&l.code) {
-                return Err(err(
-                    "code",
-                    format!(
-                        "locale code `{}` must be unique and lower-case letters",
-                        l.code
+        for (i, l) in self.locales.iter().enumerate() {
+            let at = |key: &str| yaml::item_key_pos(text, "locales", i, key);
+            if !is_locale_code(&l.code) {
+                out.push(
+                    err(at("code"), format!("`{}` cannot be a locale code", l.code)).hint(
+                        "a locale code is lower-case letters, digits and dashes, starting with a letter, such as `sv` or `pt-br`",
                     ),
+                );
+            } else if self.locales[..i].iter().any(|o| o.code == l.code) {
+                out.push(err(
+                    at("code"),
+                    format!("the locale `{}` is configured twice", l.code),
                 ));
             }
             if l.tag().parse::<unic_langid::LanguageIdentifier>().is_err() {
-                return Err(err(
-                    "tag",
+                out.push(err(
+                    at(if l.tag.is_some() { "tag" } else { "code" }),
                     format!("`{}` is not a BCP 47 language tag", l.tag()),
                 ));
             }
             if !crate::model::is_slug(&l.search_path) {
-                return Err(err(
-                    "search_path",
+                out.push(err(
+                    at("search_path"),
                     format!(
                         "search_path `{}` must be one path segment of a-z, 0-9 and dashes",
                         l.search_path
                     ),
                 ));
             }
-            seen.push(&l.code);
         }
-        Ok(())
+        out
     }
 }

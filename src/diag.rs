@@ -161,6 +161,82 @@ impl Pos {
     }
 }
 
+/// Where things are written in a YAML file, for messages about values that serde gives without
+/// a position. One reading of the text for every caller: a key is `key:` at the start of a
+/// line, after its indentation or a list item's `- `.
+pub mod yaml {
+    use super::Pos;
+
+    /// Where `key:` is first written on lines `from..until` (1-based, `until` excluded).
+    pub fn key_pos(text: &str, key: &str, from: usize, until: Option<usize>) -> Option<Pos> {
+        text.lines()
+            .enumerate()
+            .skip(from.saturating_sub(1))
+            .take_while(|(i, _)| until.is_none_or(|u| i + 1 < u))
+            .find_map(|(i, l)| {
+                let rest = l.trim_start();
+                let rest = rest.strip_prefix("- ").map_or(rest, str::trim_start);
+                let column = l[..l.len() - rest.len()].chars().count() + 1;
+                rest.strip_prefix(key)?
+                    .starts_with(':')
+                    .then_some(Pos::new(i + 1, column))
+            })
+    }
+
+    /// The lines on which the items of the block list under the top-level `key:` start.
+    pub fn item_lines(text: &str, key: &str) -> Vec<usize> {
+        let Some(list) = key_pos(text, key, 1, None) else {
+            return Vec::new();
+        };
+        let mut lines = Vec::new();
+        let mut indent = None;
+        for (i, l) in text.lines().enumerate().skip(list.line) {
+            let rest = l.trim_start();
+            if rest.is_empty() || rest.starts_with('#') {
+                continue;
+            }
+            let at = l.len() - rest.len();
+            // The list ends at the next top-level key.
+            if at == 0 && !rest.starts_with('-') {
+                break;
+            }
+            if (rest.starts_with("- ") || rest == "-") && *indent.get_or_insert(at) == at {
+                lines.push(i + 1);
+            }
+        }
+        lines
+    }
+
+    /// Where `key:` is written in the `n`th item (from 0) of the list under `list:`; else
+    /// where the list is.
+    pub fn item_key_pos(text: &str, list: &str, n: usize, key: &str) -> Pos {
+        let items = item_lines(text, list);
+        items
+            .get(n)
+            .and_then(|&from| key_pos(text, key, from, items.get(n + 1).copied()))
+            .or_else(|| key_pos(text, list, 1, None))
+            .unwrap_or(Pos::START)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        const CONFIG: &str = "base_url: x\nlocales:\n  - code: sv\n    tag: sv-SE\n  - code: en\n    search_path: search\nraw_html: allow\n";
+
+        #[test]
+        fn keys_are_found_in_their_own_list_item() {
+            assert_eq!(item_lines(CONFIG, "locales"), [3, 5]);
+            assert_eq!(item_key_pos(CONFIG, "locales", 1, "code"), Pos::new(5, 5));
+            assert_eq!(item_key_pos(CONFIG, "locales", 0, "tag"), Pos::new(4, 5));
+            // Not in the second item: the list's line, not the first item's `tag`.
+            assert_eq!(item_key_pos(CONFIG, "locales", 1, "tag"), Pos::new(2, 1));
+            assert_eq!(key_pos(CONFIG, "raw_html", 1, None), Some(Pos::new(7, 1)));
+            assert_eq!(key_pos(CONFIG, "raw", 1, None), None);
+        }
+    }
+}
+
 fn floor_char_boundary(s: &str, mut i: usize) -> usize {
     while i > 0 && !s.is_char_boundary(i) {
         i -= 1;

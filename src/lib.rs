@@ -79,7 +79,7 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         Some(cache) => load::content_cached(root, &config, cache),
         None => load::content(root, &config),
     };
-    let synonyms = index::load_synonyms(root).map_err(Diagnostics::from);
+    let synonyms = index::load_synonyms(root, &config);
     let l10n = localise::L10n::load(root, &config);
     // Templates parse without locales, so a broken locale never hides a template error.
     let templates = render::templates::Parsed::load(root).and_then(|t| match &l10n {

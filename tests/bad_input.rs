@@ -147,7 +147,32 @@ impl Site {
         let after = snapshot(&self.public());
         assert_same_files(&self.before, &after);
         assert_no_staging_left(self.root());
+        self.check_reports_the_same(&report);
         report
+    }
+
+    /// `kbgen check` must report every error the build reported, word for word, and fail.
+    fn check_reports_the_same(&self, build: &Report) {
+        let out = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+            .arg("check")
+            .arg("--root")
+            .arg(self.root())
+            .output()
+            .expect("run kbgen check");
+        let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
+        assert!(
+            !stderr.contains("panicked"),
+            "kbgen check panicked:\n{stderr}"
+        );
+        assert_eq!(out.status.code(), Some(1), "check must fail too:\n{stderr}");
+        let checked: Vec<String> = parse_diags(&stderr).into_iter().map(|d| d.text).collect();
+        for d in build.diags.iter().filter(|d| d.severity == "error") {
+            assert!(
+                checked.contains(&d.text),
+                "build reported\n{}\nbut check did not; check said:\n{stderr}",
+                d.text
+            );
+        }
     }
 }
 
@@ -359,12 +384,21 @@ impl Diag {
 }
 
 /// Splits stderr into diagnostics: a block starts at a `path:line:col: severity: …` line.
+/// `kbgen check`'s closing line: `2 errors, 1 warning`.
+fn is_check_summary(line: &str) -> bool {
+    line.starts_with(|c: char| c.is_ascii_digit())
+        && (line.ends_with(" warning") || line.ends_with(" warnings"))
+}
+
 fn parse_diags(stderr: &str) -> Vec<Diag> {
     let mut blocks: Vec<Vec<&str>> = Vec::new();
     for line in stderr.lines() {
         if parse_header(line).is_some() {
             blocks.push(vec![line]);
-        } else if line.starts_with("build failed with ") || line.starts_with("built ") {
+        } else if line.starts_with("build failed with ")
+            || line.starts_with("built ")
+            || is_check_summary(line)
+        {
             break;
         } else if let Some(b) = blocks.last_mut() {
             b.push(line);
@@ -1252,4 +1286,61 @@ fn failed_first_build_leaves_no_output_and_no_staging_folder() {
         !site.public().exists(),
         "a failed first build created public/"
     );
+}
+
+/// `synonyms.yaml` is read with the other inputs: a locale it names that `kbgen.yaml` does
+/// not configure fails the build and `kbgen check` alike, at its line.
+#[test]
+fn a_synonym_group_of_an_unknown_locale_is_reported_at_its_line() {
+    let site = Site::built();
+    site.write(
+        "synonyms.yaml",
+        "sv:\n  - [mejl, e-post]\nde:\n  - [mail, e-mail]\n",
+    );
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error("synonyms.yaml", 3, 1, "`de` is not a configured locale")
+        .source("de:")
+        .hint("the locales of kbgen.yaml are: sv, en");
+}
+
+/// Each problem of the second locale is reported at its own line, not the first locale's, and
+/// all of them in one run.
+#[test]
+fn every_bad_field_of_the_second_locale_is_reported_at_its_own_line() {
+    let site = Site::built();
+    site.replace(
+        "kbgen.yaml",
+        "  - code: en\n    tag: en-GB\n    search_path: search\n",
+        "  - code: En_1\n    tag: \"e n\"\n    search_path: Sök\n",
+    );
+    let report = site.fails();
+    report.error_count(3);
+    report
+        .error("kbgen.yaml", 8, 5, "`En_1` cannot be a locale code")
+        .source("  - code: En_1")
+        .hint("a locale code is lower-case letters, digits and dashes, starting with a letter, such as `sv` or `pt-br`");
+    report
+        .error("kbgen.yaml", 9, 5, "`e n` is not a BCP 47 language tag")
+        .source("    tag: \"e n\"");
+    report
+        .error(
+            "kbgen.yaml",
+            10,
+            5,
+            "search_path `Sök` must be one path segment of a-z, 0-9 and dashes",
+        )
+        .source("    search_path: Sök");
+}
+
+#[test]
+fn a_locale_configured_twice_is_reported_at_the_second() {
+    let site = Site::built();
+    site.replace("kbgen.yaml", "  - code: en\n", "  - code: sv\n");
+    let report = site.fails();
+    report.error_count(1);
+    report
+        .error("kbgen.yaml", 8, 5, "the locale `sv` is configured twice")
+        .source("  - code: sv");
 }

@@ -16,6 +16,7 @@
 
 pub mod text;
 
+use crate::config::Config;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::yaml_error;
 use crate::model::{LocaleId, Site};
@@ -59,13 +60,32 @@ const DOCS_PER_FILE: usize = 2;
 /// Synonym groups per locale, from `synonyms.yaml` in the site root.
 pub type Synonyms = BTreeMap<String, Vec<Vec<String>>>;
 
-pub fn load_synonyms(root: &Path) -> Result<Synonyms, Diagnostic> {
+pub fn load_synonyms(root: &Path, config: &Config) -> Result<Synonyms, Diagnostics> {
     let path = root.join(SYNONYMS_FILE);
     if !path.is_file() {
         return Ok(Synonyms::new());
     }
     let text = crate::load::read_text(root, Path::new(SYNONYMS_FILE))?;
-    serde_yaml::from_str(&text).map_err(|e| yaml_error(SYNONYMS_FILE, &text, 0, &e))
+    let synonyms: Synonyms =
+        serde_yaml::from_str(&text).map_err(|e| yaml_error(SYNONYMS_FILE, &text, 0, &e))?;
+    let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
+    let mut diags = Diagnostics::default();
+    for code in synonyms.keys().filter(|c| !codes.contains(&c.as_str())) {
+        let pos = crate::diag::yaml::key_pos(&text, code, 1, None).unwrap_or(Pos::START);
+        diags.push(
+            Diagnostic::error(
+                SYNONYMS_FILE,
+                pos,
+                format!("`{code}` is not a configured locale"),
+            )
+            .with_source(&text)
+            .hint(format!(
+                "the locales of kbgen.yaml are: {}",
+                codes.join(", ")
+            )),
+        );
+    }
+    diags.check().map(|_| synonyms)
 }
 
 /// Builds every locale's index and writes its files into `sink`, each as soon as it is made.
@@ -91,17 +111,6 @@ pub fn build_or_stop(
     sink: &dyn Sink,
     stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<bool, Diagnostics> {
-    let mut diags = Diagnostics::default();
-    for code in synonyms.keys() {
-        if !site.locales.iter().any(|l| &l.code == code) {
-            diags.push(Diagnostic::error(
-                SYNONYMS_FILE,
-                Pos::START,
-                format!("`{code}` is not a configured locale"),
-            ));
-        }
-    }
-    diags.check()?;
     // Locales side by side: each has steps that run on one thread.
     let written: Vec<Result<bool, Diagnostic>> = site
         .locales

@@ -109,14 +109,9 @@ impl Text {
 
 /// The file line where `field:` starts in `yaml`, or the first YAML line.
 pub fn field_pos(yaml: &str, field: &str, line_offset: usize) -> Pos {
-    let prefix = format!("{field}:");
-    yaml.lines()
-        .position(|l| l.trim_start().starts_with(&prefix))
-        .map_or(Pos::new(1 + line_offset, 1), |i| {
-            let l = yaml.lines().nth(i).unwrap_or("");
-            let col = l.len() - l.trim_start().len() + 1;
-            Pos::new(i + 1 + line_offset, col)
-        })
+    crate::diag::yaml::key_pos(yaml, field, 1, None)
+        .unwrap_or(Pos::START)
+        .below(line_offset)
 }
 
 /// Every file under `static/`, with the pixel size of the images among them.
