@@ -100,7 +100,8 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         };
     let mut warnings = content.warnings.clone();
     warnings.extend(l10n_warnings);
-    let site = model::Site::new(config, content)?;
+    let (site, model_warnings) = model::Site::new(config, content)?;
+    warnings.extend(model_warnings);
     let templates = templates.with_assets(site.statics.hashed.clone());
     Ok(Inputs {
         site,

@@ -19,6 +19,8 @@ pub struct LocaleStatus {
     /// Translations never marked with `kbgen translated`.
     pub untracked_articles: Vec<String>,
     pub missing_messages: Vec<String>,
+    /// `_category.yaml` files with no title in this locale, which show the default locale's.
+    pub untitled_categories: Vec<String>,
 }
 
 /// UI messages: translated or missing (a message's staleness is not tracked).
@@ -59,6 +61,12 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
             stale_articles: Vec::new(),
             untracked_articles: Vec::new(),
             missing_messages: Vec::new(),
+            untitled_categories: site
+                .categories
+                .iter()
+                .filter(|c| c.untitled[l])
+                .map(|c| display_path(&c.file))
+                .collect(),
         };
         for &src in &sources {
             let source = &site.articles[src];
@@ -173,6 +181,7 @@ pub fn status_text(status: &[LocaleStatus]) -> String {
             ("stale", &s.stale_articles),
             ("not marked translated", &s.untracked_articles),
             ("missing message", &s.missing_messages),
+            ("category without a title", &s.untitled_categories),
         ] {
             for item in list {
                 out.push_str(&format!("  {label}: {item}\n"));

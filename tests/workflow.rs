@@ -1107,3 +1107,60 @@ fn new_never_writes_outside_content() {
         .collect();
     assert_eq!(names, ["_category.yaml"]);
 }
+
+/// A site grows a language step by step: a locale added to kbgen.yaml, with no Fluent folder
+/// and no category titles yet, builds with warnings; its pages show the default locale's text
+/// and its status page lists the categories still to title.
+#[test]
+fn a_new_locale_builds_before_anything_is_translated() {
+    let site = copy_site();
+    let root = site.path();
+    edit(
+        root,
+        "kbgen.yaml",
+        "    search_path: search\n",
+        "    search_path: search\n  - code: pt-br\n    tag: pt-BR\n    search_path: busca\n",
+    );
+    let out = kbgen(root, &["build"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("locales/pt-br:1:1: warning: there is no locales/pt-br/ folder: pt-br pages show the default locale's interface text"),
+        "{stderr}"
+    );
+    let mut categories: Vec<String> = walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.ends_with("_category.yaml"))
+        .map(|p| p.strip_prefix(root).unwrap().to_string_lossy().into_owned())
+        .collect();
+    categories.sort();
+    for c in &categories {
+        assert!(
+            stderr.contains(&format!(
+                "{c}:1:1: warning: the category has no `pt-br` title: its `sv` title is shown"
+            )),
+            "no warning for {c}:\n{stderr}"
+        );
+    }
+    let home = std::fs::read_to_string(root.join("public/pt-br/index.html")).unwrap();
+    let home = scraper::Html::parse_document(&home);
+    let html = home.select(&sel("html")).next().unwrap();
+    assert_eq!(html.value().attr("lang"), Some("pt-br"));
+    let status =
+        std::fs::read_to_string(root.join("public/pt-br/_translations/index.html")).unwrap();
+    let status = scraper::Html::parse_document(&status);
+    let section = status
+        .select(&sel("section[aria-labelledby='status-pt-br']"))
+        .next()
+        .unwrap();
+    let mut listed: Vec<String> = section
+        .select(&sel("li > code"))
+        .map(text)
+        .filter(|t| t.ends_with("_category.yaml"))
+        .collect();
+    listed.sort();
+    assert_eq!(listed, categories);
+    // Warnings only: check passes too.
+    assert!(kbgen(root, &["check"]).status.success());
+}

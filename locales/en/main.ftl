@@ -99,3 +99,4 @@ translations-missing-articles = Articles with no translation
 translations-stale-articles = Stale translations (the source changed)
 translations-untracked-articles = Not marked as translated (run kbgen translated)
 translations-missing-messages = Missing interface text
+translations-untitled-categories = Categories without a title in this language (the default language's title is shown)

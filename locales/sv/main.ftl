@@ -100,3 +100,4 @@ translations-missing-articles = Artiklar utan översättning
 translations-stale-articles = Inaktuella översättningar (källan har ändrats)
 translations-untracked-articles = Inte markerade som översatta (kör kbgen translated)
 translations-missing-messages = Saknade gränssnittstexter
+translations-untitled-categories = Kategorier utan titel på det här språket (standardspråkets titel visas)

@@ -46,6 +46,9 @@ pub struct LocaleText {
     /// The text of each file, for source lines in diagnostics and `kbgen check`.
     pub sources: BTreeMap<PathBuf, String>,
     dates: FixedCalendarDateTimeFormatter<Gregorian, YMD>,
+    /// The locale has no folder in `locales/` yet: every message is the default locale's, and
+    /// one warning says so rather than one per message.
+    no_folder: bool,
 }
 
 impl L10n {
@@ -53,8 +56,8 @@ impl L10n {
     pub fn load(root: &Path, config: &Config) -> Result<(Arc<L10n>, Vec<Diagnostic>), Diagnostics> {
         let mut diags = Diagnostics::default();
         let mut locales = Vec::new();
-        for l in &config.locales {
-            match LocaleText::load(root, &l.code, l.tag(), &mut diags) {
+        for (i, l) in config.locales.iter().enumerate() {
+            match LocaleText::load(root, &l.code, l.tag(), i == 0, &mut diags) {
                 Some(t) => locales.push(t),
                 None => continue,
             }
@@ -85,7 +88,7 @@ impl L10n {
     fn fallback_warnings(&self) -> Vec<Diagnostic> {
         let default = &self.locales[0];
         let mut out = Vec::new();
-        for other in &self.locales[1..] {
+        for other in self.locales[1..].iter().filter(|l| !l.no_folder) {
             for (id, (file, pos)) in &default.messages {
                 if !other.messages.contains_key(id) {
                     out.push(
@@ -170,7 +173,13 @@ impl L10n {
 }
 
 impl LocaleText {
-    fn load(root: &Path, code: &str, tag: &str, diags: &mut Diagnostics) -> Option<LocaleText> {
+    fn load(
+        root: &Path,
+        code: &str,
+        tag: &str,
+        default: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<LocaleText> {
         let dir = root.join(LOCALES_DIR).join(code);
         let rel_dir = format!("{LOCALES_DIR}/{code}");
         let langid: unic_langid::LanguageIdentifier = tag.parse().ok()?;
@@ -178,12 +187,26 @@ impl LocaleText {
         bundle.set_use_isolating(false);
         let mut messages: BTreeMap<String, (PathBuf, Pos)> = BTreeMap::new();
         let mut sources = BTreeMap::new();
+        let mut no_folder = false;
         let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
             Ok(rd) => rd
                 .filter_map(Result::ok)
                 .map(|e| e.path())
                 .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
                 .collect(),
+            // A language being added: its pages show the default locale's text meanwhile.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !default => {
+                diags.push(
+                    Diagnostic::warning(
+                        &rel_dir,
+                        Pos::START,
+                        format!("there is no {rel_dir}/ folder: {code} pages show the default locale's interface text"),
+                    )
+                    .hint(format!("copy the default locale's .ftl files into {rel_dir}/ and translate them")),
+                );
+                no_folder = true;
+                Vec::new()
+            }
             Err(e) => {
                 diags.push(
                     Diagnostic::error(
@@ -260,6 +283,7 @@ impl LocaleText {
             messages,
             sources,
             dates,
+            no_folder,
         })
     }
 

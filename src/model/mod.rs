@@ -48,8 +48,10 @@ pub struct Category {
     pub children: Vec<CategoryId>,
     pub depth: usize,
     pub order: Option<i64>,
-    /// Per locale.
+    /// Per locale; the default locale's where `_category.yaml` has none for a locale.
     pub title: Vec<String>,
+    /// Per locale: whether `title` is the default locale's, for want of one of its own.
+    pub untitled: Vec<bool>,
     pub description: Vec<Option<String>>,
     pub url: Vec<String>,
     /// Per locale: the category's own articles in that locale, in display order.
@@ -209,7 +211,8 @@ impl Site {
         path
     }
 
-    pub fn new(config: Config, content: Content) -> Result<Site, Diagnostics> {
+    /// The model, with the warnings of building it (problems that do not stop a build).
+    pub fn new(config: Config, content: Content) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
         let mut diags = Diagnostics::default();
         let locales: Vec<Locale> = config
             .locales
@@ -242,8 +245,8 @@ impl Site {
         fill_categories(&mut site);
         compute_related(&mut site);
         check_urls(&site, &mut diags);
-        diags.check()?;
-        Ok(site)
+        let warnings = diags.check()?;
+        Ok((site, warnings.0))
     }
 
     /// Every URL the site publishes, with who owns it, for collision checks.
@@ -397,12 +400,23 @@ fn build_categories(
         let err = |field: &str, msg: String| {
             Diagnostic::error(&c.file, pos(field), msg).with_source(&c.text)
         };
-        for code in &codes {
+        // A site grows a language step by step: a locale without a title of its own shows the
+        // default locale's, as UI messages do, until a translator adds one.
+        for (i, code) in codes.iter().enumerate() {
             if !c.data.title.contains_key(*code) {
-                diags.push(
-                    err("title", format!("the category has no `{code}` title"))
-                        .hint(format!("add `{code}: …` under `title:`")),
-                );
+                let message = match i {
+                    0 => err("title", format!("the category has no `{code}` title")),
+                    _ => Diagnostic::warning(
+                        &c.file,
+                        pos("title"),
+                        format!(
+                            "the category has no `{code}` title: its `{}` title is shown",
+                            codes[0]
+                        ),
+                    )
+                    .with_source(&c.text),
+                };
+                diags.push(message.hint(format!("add `{code}: …` under `title:`")));
             }
         }
         for (field, map) in [
@@ -477,9 +491,18 @@ fn build_categories(
     }
     visit("", None, &children, &mut order);
     for (id, (raw, parent)) in order.iter().enumerate() {
+        let untitled: Vec<bool> = codes
+            .iter()
+            .map(|code| !raw.data.title.contains_key(*code))
+            .collect();
         let title: Vec<String> = codes
             .iter()
-            .map(|code| raw.data.title.get(*code).cloned().unwrap_or_default())
+            .map(|code| {
+                let own = raw.data.title.get(*code);
+                own.or_else(|| raw.data.title.get(codes[0]))
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .collect();
         let slugs: Vec<String> = codes
             .iter()
@@ -512,6 +535,7 @@ fn build_categories(
             depth,
             order: raw.data.order,
             title,
+            untitled,
             description: codes
                 .iter()
                 .map(|c| raw.data.description.get(*c).cloned())
