@@ -16,7 +16,7 @@
 //! page whose address an edit changed (an article's or a category's slug) is sent `move` and
 //! its new address, and follows its article there.
 
-use crate::diag::Diagnostics;
+use crate::diag::{count, Diagnostics};
 use crate::load::frontmatter::ServerRow;
 use crate::model::{ArticleId, Site};
 use crate::render::markdown::Body;
@@ -360,7 +360,7 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
         if let Err(d) = result {
             return failed(shared, &d);
         }
-        succeeded(shared, start, &plural(ids.len(), "article page"));
+        succeeded(shared, start, &count(ids.len(), "article page"));
         // The translation status follows the article pages (working it out hashes every
         // source), and only when a translation's state changed: a source's text, or
         // `kbgen translated`, which changes only a translation's front matter.
@@ -370,7 +370,7 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
                 .map(|l| url_to_file(&i.site.translations_url(l)))
                 .collect();
             match crate::render::only(&i.site, &i.l10n, &i.templates, &*files, &pages) {
-                Ok(n) => succeeded(shared, start, &plural(n, "translation status page")),
+                Ok(n) => succeeded(shared, start, &count(n, "translation status page")),
                 // The model stays the previous one, so the next rebuild tries them again.
                 Err(d) => return failed(shared, &d),
             }
@@ -418,7 +418,7 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
                     moved: Arc::clone(&moved),
                 };
                 shown_first = true;
-                succeeded(shared, start, &format!("{} first", plural(n, "page")));
+                succeeded(shared, start, &format!("{} first", count(n, "page")));
             }
             Err(d) => {
                 return failed(shared, &d);
@@ -468,7 +468,7 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
         under: None,
         moved,
     };
-    succeeded(shared, start, &plural(rendered.pages, "page"));
+    succeeded(shared, start, &count(rendered.pages, "page"));
     drop(previous);
     drop(served);
     state.stopped = None;
@@ -477,9 +477,6 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
     Rebuilt::Whole
 }
 
-fn plural(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
-}
 
 /// The files to render before the rest of the site: the pages open in a browser (at their
 /// new address if an edit moved them), and those of the articles that changed (when only a
@@ -541,10 +538,9 @@ fn failed(shared: &Shared, d: &Diagnostics) -> Rebuilt {
     for t in &text {
         eprintln!("{t}");
     }
-    let n = d.errors().count();
     eprintln!(
-        "rebuild failed with {n} error{}; still serving the last good pages",
-        if n == 1 { "" } else { "s" }
+        "rebuild failed with {}; still serving the last good pages",
+        count(d.errors().count(), "error")
     );
     *shared.errors.write().expect("lock") = Some(text.join("\n\n"));
     shared.bump();
