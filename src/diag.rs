@@ -266,10 +266,6 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error())
     }
 
-    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
-    }
-
     pub fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| {
             (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))

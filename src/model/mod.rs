@@ -135,10 +135,6 @@ impl Site {
             .for_each(|a| a.text = Text::default());
     }
 
-    pub fn locale_of(&self, a: &Article) -> &Locale {
-        &self.locales[a.locale]
-    }
-
     pub fn home_url(&self, l: LocaleId) -> String {
         [self.locales[l].prefix.as_str(), "/"].concat()
     }
