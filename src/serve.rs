@@ -477,7 +477,6 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
     Rebuilt::Whole
 }
 
-
 /// The files to render before the rest of the site: the pages open in a browser (at their
 /// new address if an edit moved them), and those of the articles that changed (when only a
 /// few did: a checkout of another branch changes many, and then every page is as likely to

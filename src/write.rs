@@ -187,11 +187,15 @@ impl Output {
         // The spare's manifest is whichever names it: after a crash in `publish` it may
         // still be the output's.
         let known = spare_id.and_then(|id| self.manifest_of(id));
+        let output_is_ours = matches!(self.found(&self.path), Found::Ours);
         let dir = match known {
-            Some(_) => Dir::Reused(spare),
-            None => {
-                if spare_id.is_some() {
-                    self.warnings.push(foreign_spare(&spare));
+            Some(_) if output_is_ours => Dir::Reused(spare),
+            _ => {
+                match &known {
+                    // The output is gone (or new): a build from nothing, as before one.
+                    Some(old) => self.warnings.extend(remove_known(&spare, &old.files)),
+                    None if spare_id.is_some() => self.warnings.push(foreign_spare(&spare)),
+                    None => {}
                 }
                 let dir = tempfile::Builder::new()
                     .prefix(&format!(".{}.kbgen-", self.name))
