@@ -158,6 +158,8 @@ export class Index {
     const meta = await this.meta();
     this.truncated = false;
     const ws = [...new Set(words(query))];
+    // Nothing to find, and no shard to ask for: an index without documents may have none.
+    if (!meta.docs || !meta.shards.length) return { words: ws, results: [], truncated: false };
     const complete = /\s$/.test(query);
     const perWord = [];
     for (let i = 0; i < ws.length; i++) perWord.push(await this.word(meta, ws[i], i === ws.length - 1 && !complete));
@@ -247,8 +249,15 @@ function ui() {
       status.textContent = "";
       return;
     }
-    const { words: ws, results, truncated } = await index.search(query);
-    const docs = await Promise.all(results.slice(0, 10).map((r) => index.doc(r.doc)));
+    let ws, results, truncated, docs;
+    try {
+      ({ words: ws, results, truncated } = await index.search(query));
+      docs = await Promise.all(results.slice(0, 10).map((r) => index.doc(r.doc)));
+    } catch {
+      // A file of the index that cannot be had (the network, a deploy in progress) leaves
+      // the reader the no-results message and its hint, not a page that stays silent.
+      results = docs = [];
+    }
     if (mine !== run) return;
     list.replaceChildren(...docs.map((doc) => {
       const li = document.createElement("li");

@@ -526,3 +526,112 @@ fn output_is_byte_identical_with_one_thread_and_many() {
         assert!(bytes == &b[path], "{} differs", path.display());
     }
 }
+
+/// The shipped site with a third locale, `de`, that has no articles: its category titles and
+/// a copy of the English UI text with its own no-results message.
+fn site_with_empty_locale() -> tempfile::TempDir {
+    let dir = common::copy_site();
+    let root = dir.path();
+    let config = std::fs::read_to_string(root.join("kbgen.yaml")).unwrap();
+    let config = config.replace(
+        "    search_path: search\n",
+        "    search_path: search\n  - code: de\n    tag: de-DE\n    search_path: suche\n",
+    );
+    assert!(
+        config.contains("code: de"),
+        "kbgen.yaml has no `search_path: search`"
+    );
+    std::fs::write(root.join("kbgen.yaml"), config).unwrap();
+    for file in walk(&root.join("content")) {
+        if file.file_name().is_some_and(|n| n == "_category.yaml") {
+            // Titles differ, so the categories' URLs do.
+            let name = file
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy();
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(text.contains("title: { "), "{}", file.display());
+            let text = text.replacen("title: { ", &format!("title: {{ de: {name}, "), 1);
+            std::fs::write(&file, text).unwrap();
+        }
+    }
+    let de = root.join("locales/de");
+    common::copy(&root.join("locales/en"), &de);
+    let ftl = std::fs::read_to_string(de.join("main.ftl")).unwrap();
+    let ftl = ftl.replace(
+        "search-no-results = No results for “{ $query }”.",
+        "search-no-results = Keine Treffer für „{ $query }“.",
+    );
+    assert!(ftl.contains("Keine Treffer"));
+    std::fs::write(de.join("main.ftl"), ftl).unwrap();
+    dir
+}
+
+#[test]
+fn a_locale_without_articles_has_a_search_index_whose_files_all_exist() {
+    let dir = site_with_empty_locale();
+    let out = dir.path().join("public");
+    let res = Command::new(env!("CARGO_BIN_EXE_kbgen"))
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let search =
+        Html::parse_document(&std::fs::read_to_string(out.join("de/suche/index.html")).unwrap());
+    assert_eq!(
+        attr(&search, "#search-results", "data-none"),
+        "Keine Treffer für „%q%“."
+    );
+    assert_eq!(
+        attr(&search, "#search-results", "data-index"),
+        "/search-index/de/"
+    );
+    for (lang, articles) in [("sv", 17usize), ("en", 16), ("de", 0)] {
+        let dir = out.join(format!("search-index/{lang}"));
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap())
+                .unwrap();
+        assert_eq!(meta["docs"], articles, "{lang}");
+        // The search page looks every word up in the shard whose first key is the last one
+        // not after it, and in the first shard when there is none: an index needs one.
+        let shards: Vec<&str> = meta["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        assert!(!shards.is_empty(), "{lang}: no term shard");
+        assert!(shards.is_sorted(), "{lang}: {shards:?}");
+        let per = meta["docs_per_file"].as_u64().unwrap() as usize;
+        let mut named: Vec<String> = (0..shards.len()).map(|i| format!("t{i}.txt")).collect();
+        named.extend((0..articles.div_ceil(per)).map(|n| format!("d/{n}.json")));
+        for file in &named {
+            assert!(
+                dir.join(file).is_file(),
+                "{lang}: index.json names {file}, not written"
+            );
+        }
+        // And nothing but those, the directory and the typo candidates.
+        for file in walk(&dir) {
+            let rel = file
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let vocab = rel.starts_with('v') && rel.ends_with(".txt");
+            assert!(
+                rel == "index.json" || vocab || named.contains(&rel),
+                "{lang}: {rel} is not named by index.json"
+            );
+        }
+    }
+}

@@ -3,9 +3,10 @@
 //!
 //! Per locale, under `search-index/<code>/`:
 //! - `index.json`: the first key of every term shard, the synonym groups, the document count;
-//! - `t<N>.txt`: term shards, sorted by key. A line `key\tpostings` lists the documents of a
-//!   folded stem with a precomputed BM25F impact (0–255); a line `form>stem` maps a folded
-//!   word form to its stem, so the browser needs no stemmer;
+//! - `t<N>.txt`: term shards, sorted by key, at least one (empty in a locale without words).
+//!   A line `key\tpostings` lists the documents of a folded stem with a precomputed BM25F
+//!   impact (0–255); a line `form>stem` maps a folded word form to its stem, so the browser
+//!   needs no stemmer;
 //! - `v<hex>.txt`: every key starting with one character, for typo tolerance;
 //! - `d/<n>.json`: the records of documents `DOCS_PER_FILE × n` onwards (an array): URL,
 //!   title, category path, description and text, fetched only for the results shown.
@@ -720,6 +721,11 @@ impl<'a> LocaleIndex<'a> {
                 v.push_str(key);
                 v.push('\n');
             }
+        }
+        // The search page looks a word up in the last shard whose first key is not after it,
+        // or else in the first: a locale without words (without articles) still needs one.
+        if shards.is_empty() {
+            shards.push(("", Vec::new()));
         }
         let first_keys: Vec<String> = shards.iter().map(|(k, _)| k.to_string()).collect();
         for (i, (_, text)) in shards.into_iter().enumerate() {

@@ -115,3 +115,20 @@ test("a word whose list was cut at build time says so, for an honest count", asy
   assert.equal(rare.truncated, false);
   assert.deepEqual(rare.results.map((r) => r.doc), [2]);
 });
+
+test("an index without documents finds nothing and asks for no file but its directory", async () => {
+  // As kbgen wrote a locale without articles before it wrote an empty first shard.
+  for (const shards of [[], [""]]) {
+    const asked = [];
+    const empty = new Index(async (p) => {
+      asked.push(p);
+      if (p !== "index.json") throw new Error(`no ${p}`);
+      return JSON.stringify({ v: 2, version: "0", docs: 0, docs_per_file: 2, shards,
+        synonyms: [["mail", "email"]] });
+    });
+    for (const query of ["anything", "mail", "thunderbrd", "e"]) {
+      assert.deepEqual((await empty.search(query)).results, [], `${query} in ${JSON.stringify(shards)}`);
+    }
+    assert.deepEqual(asked, ["index.json"]);
+  }
+});

@@ -2,10 +2,12 @@
 // 127.0.0.1, queries typed as a reader types them.
 
 import assert from "node:assert/strict";
+import { cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { after, before, test } from "node:test";
 import { buildSite, launch, rebuildSite, serve, write } from "./site.mjs";
 
-let browser, site, hostile;
+let browser, site, hostile, empty, emptyRoot;
 const external = [];
 
 before(async () => {
@@ -16,12 +18,44 @@ before(async () => {
     "---\ntitle: \"<img src=x onerror=alert(1)> Skadlig rubrik\"\nslug: skadlig\n" +
     "description: \"<script>alert(2)</script> beskrivning\"\nupdated: 2024-01-01\n---\n\n" +
     "Text om skadlig &lt;b&gt; kod.\n")));
+  // A third locale, German, with category titles and UI text but not one article.
+  const emptyOut = buildSite(addEmptyLocale);
+  emptyRoot = dirname(emptyOut);
+  empty = await serve(emptyOut);
 });
+
+/** Adds the locale `de` to the site in `root`: a copy of the English UI text with its own
+ * no-results message, a title for every category, no articles. */
+function addEmptyLocale(root) {
+  const config = readFileSync(join(root, "kbgen.yaml"), "utf8");
+  write(root, "kbgen.yaml", config.replace("    search_path: search\n",
+    "    search_path: search\n  - code: de\n    tag: de-DE\n    search_path: suche\n"));
+  for (const rel of readdirSync(join(root, "content"), { recursive: true })) {
+    if (basename(rel) !== "_category.yaml") continue;
+    const file = join("content", rel);
+    const text = readFileSync(join(root, file), "utf8");
+    // Titles differ, so the categories' URLs do.
+    write(root, file, text.replace("title: { ", `title: { de: ${basename(dirname(file))}, `));
+  }
+  cpSync(join(root, "locales/en"), join(root, "locales/de"), { recursive: true });
+  const ftl = readFileSync(join(root, "locales/de/main.ftl"), "utf8");
+  write(root, "locales/de/main.ftl", ftl.replace(/^search-no-results = .*$/m,
+    "search-no-results = Keine Treffer für „{ $query }“."));
+}
+
+/** A message of the Fluent file of `lang` in the site in `root`, with `$query` set. */
+function message(root, lang, id, query) {
+  const ftl = readFileSync(join(root, `locales/${lang}/main.ftl`), "utf8");
+  const line = ftl.match(new RegExp(`^${id} = (.*)$`, "m"));
+  assert.ok(line, `${lang} has no ${id}`);
+  return line[1].replace("{ $query }", query);
+}
 
 after(async () => {
   await browser?.close();
   await site?.close();
   await hostile?.close();
+  await empty?.close();
 });
 
 async function open(base, path) {
@@ -119,6 +153,47 @@ test("no results: a localised message with a suggestion", async () => {
   assert.match(status, /^No results for “xyzzyqq”\./);
   assert.match(status, /Try another or a shorter word/);
   await page.close();
+});
+
+/** Opens `path` with `?q=query`; the status once set, the results, and what went wrong. */
+async function searchFor(base, path, query) {
+  const page = await browser.newPage();
+  const errors = [], missing = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("response", (r) => { if (r.status() >= 400) missing.push(r.url()); });
+  await page.goto(`${base}${path}?q=${encodeURIComponent(query)}`);
+  await page.waitForFunction(() => document.getElementById("search-status").textContent !== "",
+    null, { timeout: 5000 }).catch(() => {});
+  await page.waitForTimeout(200);
+  const status = await page.textContent("#search-status");
+  const titles = await page.$$eval("#search-results > li", (lis) => lis.length);
+  await page.close();
+  return { status, titles, errors, missing };
+}
+
+test("a locale without articles: its search page says nothing was found", async () => {
+  const got = await searchFor(empty.url, "/de/suche/", "anything");
+  assert.deepEqual(got.errors, []);
+  assert.deepEqual(got.missing, []);
+  assert.equal(got.titles, 0);
+  assert.equal(got.status, message(emptyRoot, "de", "search-no-results", "anything") +
+    message(emptyRoot, "de", "search-no-results-hint"));
+  assert.match(got.status, /^Keine Treffer für „anything“\./);
+});
+
+test("an index that cannot be loaded: the search page says nothing was found", async () => {
+  // As when a deploy left out the index, or the network failed.
+  const out = buildSite();
+  for (const f of readdirSync(join(out, "search-index/en"))) {
+    if (f.startsWith("t")) rmSync(join(out, "search-index/en", f));
+  }
+  const host = await serve(out);
+  const got = await searchFor(host.url, "/en/search/", "imap");
+  await host.close();
+  assert.deepEqual(got.errors, []);
+  assert.equal(got.titles, 0);
+  assert.equal(got.status, message(dirname(out), "en", "search-no-results", "imap") +
+    message(dirname(out), "en", "search-no-results-hint"));
 });
 
 test("the keyboard alone: arrows move through results, Enter opens one", async () => {
