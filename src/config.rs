@@ -7,7 +7,7 @@ use crate::load::frontmatter::yaml_error;
 use serde::Deserialize;
 use std::path::Path;
 
-pub const CONFIG_FILE: &str = "kbgen.yaml";
+pub(crate) const CONFIG_FILE: &str = "kbgen.yaml";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,11 +20,11 @@ pub struct Config {
     pub locales: Vec<LocaleConfig>,
     /// Where "Was this article helpful?" posts; the block is hidden when unset.
     #[serde(default)]
-    pub feedback_url: Option<String>,
+    pub(crate) feedback_url: Option<String>,
     /// List articles that have no translation on the other locales' category pages too,
     /// marked with their language.
     #[serde(default)]
-    pub list_untranslated: bool,
+    pub(crate) list_untranslated: bool,
     /// What to do with raw HTML in Markdown bodies.
     #[serde(default)]
     pub raw_html: RawHtml,
@@ -82,7 +82,7 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
 /// Whether `code` can be a locale code: lower-case letters, digits and dashes, starting with a
 /// letter and not ending with a dash (`sv`, `pt-br`), since it is a path segment, part of
 /// article file names (`x.pt-br.md`) and `<html lang>`.
-pub fn is_locale_code(code: &str) -> bool {
+pub(crate) fn is_locale_code(code: &str) -> bool {
     code.starts_with(|c: char| c.is_ascii_lowercase()) && crate::model::is_slug(code)
 }
 

@@ -27,7 +27,7 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The source line the position points into, shown under the message.
     #[serde(skip)]
-    pub source_line: Option<String>,
+    pub(crate) source_line: Option<String>,
 }
 
 fn serialize_path<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Error> {
@@ -60,7 +60,7 @@ impl Diagnostic {
     }
 
     /// Attaches the line of `source` that this diagnostic points at.
-    pub fn with_source(mut self, source: &str) -> Self {
+    pub(crate) fn with_source(mut self, source: &str) -> Self {
         self.source_line = source
             .lines()
             .nth(self.line.saturating_sub(1))
@@ -128,14 +128,14 @@ pub struct Pos {
 }
 
 impl Pos {
-    pub const START: Pos = Pos { line: 1, column: 1 };
+    pub(crate) const START: Pos = Pos { line: 1, column: 1 };
 
     pub fn new(line: usize, column: usize) -> Self {
         Pos { line, column }
     }
 
     /// The position of byte `offset` in `text`.
-    pub fn of_offset(text: &str, offset: usize) -> Pos {
+    pub(crate) fn of_offset(text: &str, offset: usize) -> Pos {
         // The end of a file that ends with a newline is the end of its last line, not a line
         // that does not exist.
         let offset = if offset >= text.len() && text.ends_with('\n') {
@@ -168,7 +168,7 @@ pub mod yaml {
     use super::Pos;
 
     /// Where `key:` is first written on lines `from..until` (1-based, `until` excluded).
-    pub fn key_pos(text: &str, key: &str, from: usize, until: Option<usize>) -> Option<Pos> {
+    pub(crate) fn key_pos(text: &str, key: &str, from: usize, until: Option<usize>) -> Option<Pos> {
         text.lines()
             .enumerate()
             .skip(from.saturating_sub(1))
@@ -184,7 +184,7 @@ pub mod yaml {
     }
 
     /// The lines on which the items of the block list under the top-level `key:` start.
-    pub fn item_lines(text: &str, key: &str) -> Vec<usize> {
+    pub(crate) fn item_lines(text: &str, key: &str) -> Vec<usize> {
         let Some(list) = key_pos(text, key, 1, None) else {
             return Vec::new();
         };
@@ -209,7 +209,7 @@ pub mod yaml {
 
     /// Where `key:` is written in the `n`th item (from 0) of the list under `list:`; else
     /// where the list is.
-    pub fn item_key_pos(text: &str, list: &str, n: usize, key: &str) -> Pos {
+    pub(crate) fn item_key_pos(text: &str, list: &str, n: usize, key: &str) -> Pos {
         let items = item_lines(text, list);
         items
             .get(n)
@@ -266,7 +266,7 @@ impl Diagnostics {
         self.0.iter().filter(|d| d.is_error())
     }
 
-    pub fn sorted(mut self) -> Self {
+    pub(crate) fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| {
             (&a.file, a.line, a.column, &a.message).cmp(&(&b.file, b.line, b.column, &b.message))
         });

@@ -69,7 +69,7 @@ pub fn load(root: &Path) -> Result<Inputs, Diagnostics> {
 }
 
 /// As `load`, for `kbgen serve`'s rebuilds: unchanged articles come from `cache`.
-pub fn load_cached(root: &Path, cache: &mut load::Cache) -> Result<Inputs, Diagnostics> {
+pub(crate) fn load_cached(root: &Path, cache: &mut load::Cache) -> Result<Inputs, Diagnostics> {
     load_with(root, Some(cache))
 }
 

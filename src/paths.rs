@@ -7,11 +7,11 @@ use std::path::{Component, Path, PathBuf};
 
 /// The folders of a site root that hold its sources: no output may be one of them or lie
 /// inside one. `.git` is not a source, but a build into it would be as bad.
-pub const SOURCE_DIRS: &[&str] = &["content", "locales", "templates", "static", ".git"];
+pub(crate) const SOURCE_DIRS: &[&str] = &["content", "locales", "templates", "static", ".git"];
 
 /// `path` with `.` removed and each `..` taking away the component before it, without looking
 /// at the disk. `..` above the root stays at the root, as the kernel does.
-pub fn normalise(path: &Path) -> PathBuf {
+pub(crate) fn normalise(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
@@ -44,7 +44,7 @@ pub fn resolve(cwd: &Path, path: &Path) -> PathBuf {
 
 /// Why `output` (resolved) cannot be the output of the site at `root` (canonical), if it
 /// cannot: the root itself, a folder that holds the root, or a source folder or a folder in one.
-pub fn output_conflict(root: &Path, output: &Path) -> Option<String> {
+pub(crate) fn output_conflict(root: &Path, output: &Path) -> Option<String> {
     if output == root {
         return Some("is the site root".into());
     }
@@ -65,7 +65,7 @@ pub fn output_conflict(root: &Path, output: &Path) -> Option<String> {
 
 /// Whether the file `target` (to be written) lies inside `dir` once resolved: for the commands
 /// that write sources, which may write only in their own folders of the root.
-pub fn is_inside(dir: &Path, target: &Path) -> bool {
+pub(crate) fn is_inside(dir: &Path, target: &Path) -> bool {
     let dir = dir.canonicalize().unwrap_or_else(|_| normalise(dir));
     let target = resolve(Path::new("/"), target);
     target.starts_with(&dir) && target != dir

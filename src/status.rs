@@ -17,10 +17,10 @@ pub struct LocaleStatus {
     /// Translations whose source changed after they were marked translated.
     pub stale_articles: Vec<String>,
     /// Translations never marked with `kbgen translated`.
-    pub untracked_articles: Vec<String>,
+    pub(crate) untracked_articles: Vec<String>,
     pub missing_messages: Vec<String>,
     /// `_category.yaml` files with no title in this locale, which show the default locale's.
-    pub untitled_categories: Vec<String>,
+    pub(crate) untitled_categories: Vec<String>,
 }
 
 /// UI messages: translated or missing (a message's staleness is not tracked).
@@ -37,7 +37,7 @@ pub struct Counts {
     pub total: usize,
     pub translated: usize,
     pub stale: usize,
-    pub untracked: usize,
+    pub(crate) untracked: usize,
     pub missing: usize,
 }
 
@@ -134,7 +134,7 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
 
 /// Where a translation stands against its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mark {
+pub(crate) enum Mark {
     /// Never marked with `kbgen translated`.
     NotMarked,
     /// The source changed after the translation was marked.
@@ -143,7 +143,7 @@ pub enum Mark {
 }
 
 /// Where `translation` stands against `source`: what the status shows of the pair.
-pub fn mark(source: &Article, translation: &Article) -> Mark {
+pub(crate) fn mark(source: &Article, translation: &Article) -> Mark {
     match &translation.source_hash {
         None => Mark::NotMarked,
         Some(h) if *h != source.content_hash() => Mark::Stale,

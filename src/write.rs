@@ -501,7 +501,7 @@ impl Staging {
     }
 
     /// Copies `static/` into the output root (see `copy_static`).
-    pub fn copy_static(
+    pub(crate) fn copy_static(
         &self,
         root: &Path,
         files: &[String],
@@ -516,7 +516,7 @@ impl Staging {
     ///
     /// The new site's manifest is written before the swap, so at every moment each folder is
     /// named by a manifest: the output's becomes the spare's, and the new one the output's.
-    pub fn publish(self) -> Result<Vec<Diagnostic>, Diagnostic> {
+    pub(crate) fn publish(self) -> Result<Vec<Diagnostic>, Diagnostic> {
         let written = self.written.into_inner().expect("no panic while held");
         let mut output = self.output;
         let staged = match self.dir {
@@ -777,7 +777,7 @@ fn safe_relative(rel: &str) -> Result<PathBuf, Diagnostic> {
 /// Copies the files of `static/` into `sink`: a build's staging folder, or `kbgen serve`'s
 /// memory, so that the preview fails on a file that cannot be read as a build does.
 /// Stylesheets and scripts are also written under their content-hashed names.
-pub fn copy_static(
+pub(crate) fn copy_static(
     sink: &dyn Sink,
     root: &Path,
     files: &[String],

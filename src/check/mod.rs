@@ -63,7 +63,7 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
     let mut pages: BTreeMap<String, Option<usize>> = site
         .output_urls()
         .into_iter()
-        .map(|u| (u.url, None))
+        .map(|url| (url, None))
         .collect();
     for (i, a) in site.articles.iter().enumerate() {
         pages.insert(a.url.clone(), Some(i));

@@ -41,7 +41,7 @@ pub fn check(site: &Site, placeholders: &[String]) -> Vec<Diagnostic> {
 }
 
 /// `(is_error, message, hint)` for each problem of one row.
-pub fn row_problems(host: &str, row: &ServerRow) -> Vec<(bool, String, String)> {
+pub(crate) fn row_problems(host: &str, row: &ServerRow) -> Vec<(bool, String, String)> {
     let port = row.port.0;
     let mut out = Vec::new();
     if !is_host_name(host) {
@@ -96,7 +96,7 @@ pub fn row_problems(host: &str, row: &ServerRow) -> Vec<(bool, String, String)> 
 /// RFC 1123 host names: labels of letters, digits and dashes, 1–63 characters, not starting
 /// or ending with a dash, at most 253 characters in all. Letters may be any alphabet
 /// (internationalised names such as dindomän.tld).
-pub fn is_host_name(host: &str) -> bool {
+pub(crate) fn is_host_name(host: &str) -> bool {
     host.len() <= 253
         && host.contains('.')
         && host.split('.').all(|label| {
@@ -109,7 +109,11 @@ pub fn is_host_name(host: &str) -> bool {
 }
 
 /// Both languages of an article give rows for a table, and they differ.
-pub fn rows_differ(site: &Site, source: ArticleId, translation: ArticleId) -> Vec<Diagnostic> {
+pub(crate) fn rows_differ(
+    site: &Site,
+    source: ArticleId,
+    translation: ArticleId,
+) -> Vec<Diagnostic> {
     let (s, t) = (&site.articles[source], &site.articles[translation]);
     let mut out = Vec::new();
     for (name, table) in &t.tables {

@@ -35,7 +35,7 @@ pub struct ServerRow {
 
 /// What one body turned into.
 #[derive(Debug, Default)]
-pub struct Converted {
+pub(crate) struct Converted {
     pub markdown: String,
     pub level: Option<Level>,
     /// In the order they appear in the body.
@@ -63,7 +63,7 @@ fn note(state: &Shared, kind: NoteKind, message: String) {
 }
 
 /// Converts one article body.
-pub fn convert(html: &str) -> Converted {
+pub(crate) fn convert(html: &str) -> Converted {
     let state: Shared = Arc::default();
     let converter = converter(&state);
     let tree = match converter.html_to_tree(html) {

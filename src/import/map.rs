@@ -12,7 +12,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-pub const DEFAULT_MAP_FILE: &str = "wordpress-map.yaml";
+pub(crate) const DEFAULT_MAP_FILE: &str = "wordpress-map.yaml";
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -52,7 +52,7 @@ pub fn load(path: &Path, shown: PathBuf) -> Result<Map, Diagnostic> {
 
 impl Map {
     /// Where `id:` is written under `section`, for messages about that entry.
-    pub fn pos_of(&self, section: &str, id: u64) -> Pos {
+    pub(crate) fn pos_of(&self, section: &str, id: u64) -> Pos {
         let key = format!("{id}:");
         let start = self
             .text
@@ -73,7 +73,7 @@ impl Map {
 
     /// The category folder of `id` checked: a relative path under content/ holding a
     /// `_category.yaml`.
-    pub fn category_folder(&self, root: &Path, id: u64) -> Result<String, Diagnostic> {
+    pub(crate) fn category_folder(&self, root: &Path, id: u64) -> Result<String, Diagnostic> {
         let raw = &self.categories[&id];
         let folder = raw.trim().trim_matches('/');
         let err = |msg: String| {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// The fields of an article the import uses; the API sends many more, which are ignored.
 #[derive(Debug, Clone, Deserialize)]
-pub struct Post {
+pub(crate) struct Post {
     pub id: u64,
     #[serde(default)]
     pub slug: String,
@@ -26,7 +26,7 @@ pub struct Post {
     #[serde(rename = "ht-kb-tag", default)]
     pub tags: Vec<u64>,
     #[serde(default)]
-    pub yoast_head_json: Option<Yoast>,
+    pub(crate) yoast_head_json: Option<Yoast>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -43,15 +43,15 @@ pub struct Yoast {
 
 /// One input file and the articles in it.
 #[derive(Debug)]
-pub struct Source {
+pub(crate) struct Source {
     /// As shown in messages: relative to the current folder when it is under it.
     pub shown: PathBuf,
-    pub posts: Vec<Post>,
+    pub(crate) posts: Vec<Post>,
 }
 
 /// Expands folders (their `*.json` and `*.txt` files, sorted) and reads every file; every
 /// problem is collected. Returns the sources and the files skipped (with why).
-pub fn read_inputs(
+pub(crate) fn read_inputs(
     inputs: &[PathBuf],
     cwd: &Path,
     diags: &mut Diagnostics,

@@ -31,8 +31,8 @@ use std::path::Path;
 use text::{each_raw_token, fold, split_joined, tokens, Analyzer};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
-pub const SYNONYMS_FILE: &str = "synonyms.yaml";
-pub const INDEX_DIR: &str = "search-index";
+pub(crate) const SYNONYMS_FILE: &str = "synonyms.yaml";
+pub(crate) const INDEX_DIR: &str = "search-index";
 
 /// Fields with their weight and BM25 length normalisation.
 const FIELDS: [(f32, f32); 6] = [
@@ -59,9 +59,9 @@ const SHARD_BYTES: usize = 12 * 1024;
 const DOCS_PER_FILE: usize = 2;
 
 /// Synonym groups per locale, from `synonyms.yaml` in the site root.
-pub type Synonyms = BTreeMap<String, Vec<Vec<String>>>;
+pub(crate) type Synonyms = BTreeMap<String, Vec<Vec<String>>>;
 
-pub fn load_synonyms(root: &Path, config: &Config) -> Result<Synonyms, Diagnostics> {
+pub(crate) fn load_synonyms(root: &Path, config: &Config) -> Result<Synonyms, Diagnostics> {
     let path = root.join(SYNONYMS_FILE);
     if !path.is_file() {
         return Ok(Synonyms::new());

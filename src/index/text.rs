@@ -11,7 +11,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Lower case without diacritics: "Lösenord" → "losenord" (NFD, combining marks dropped;
 /// JavaScript's `normalize("NFD")` gives the same result).
-pub fn fold(word: &str) -> String {
+pub(crate) fn fold(word: &str) -> String {
     word.nfd()
         .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
         .flat_map(char::to_lowercase)
@@ -22,13 +22,13 @@ pub fn fold(word: &str) -> String {
 /// pieces of a joined token ("e-post" → "epost" with parts "e", "post"; a host keeps its
 /// dots: "imap.websupport.se" with parts "imap", "websupport", "se").
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
+pub(crate) struct Token {
     pub word: String,
     pub parts: Vec<String>,
 }
 
 /// Splits text into tokens: runs of letters and digits, joined by single `-` or `.`.
-pub fn tokens(text: &str) -> Vec<Token> {
+pub(crate) fn tokens(text: &str) -> Vec<Token> {
     let mut out = Vec::new();
     each_token(text, |word, parts| {
         out.push(Token {
@@ -41,7 +41,7 @@ pub fn tokens(text: &str) -> Vec<Token> {
 
 /// Calls `f(word, parts)` for every token of `text` without allocating per token: `word` is
 /// lower case with hyphens removed, `parts` the pieces of a joined token (empty otherwise).
-pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
+pub(crate) fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
     each_raw_token(text, |raw| {
         let (word, parts) = split_joined(raw.as_str());
         f(&word, &parts)
@@ -87,7 +87,7 @@ const CLASS: [Class; 256] = {
 /// Most tokens are lower-case ASCII words: those are handed out as slices of `text`, and only
 /// the others are lowered into a buffer. `reference::each_token` is the plain version it is
 /// tested against.
-pub fn each_raw_token<'t>(text: &'t str, mut f: impl FnMut(Raw<'t, '_>)) {
+pub(crate) fn each_raw_token<'t>(text: &'t str, mut f: impl FnMut(Raw<'t, '_>)) {
     let bytes = text.as_bytes();
     // Room for any word from the start: growing it was most of the index's reallocations.
     let mut lowered = String::with_capacity(64);
@@ -171,7 +171,7 @@ pub fn each_raw_token<'t>(text: &'t str, mut f: impl FnMut(Raw<'t, '_>)) {
 /// A raw token: a slice of the text itself when it was already lower case, or else the
 /// lowered copy, valid only during the callback.
 #[derive(Debug, Clone, Copy)]
-pub enum Raw<'t, 'b> {
+pub(crate) enum Raw<'t, 'b> {
     Text(&'t str),
     Lowered(&'b str),
 }
@@ -185,7 +185,7 @@ impl<'t> Raw<'t, '_> {
     }
 
     /// The token, borrowed from the text where it can be.
-    pub fn to_cow(self) -> std::borrow::Cow<'t, str> {
+    pub(crate) fn to_cow(self) -> std::borrow::Cow<'t, str> {
         match self {
             Raw::Text(s) => std::borrow::Cow::Borrowed(s),
             Raw::Lowered(s) => std::borrow::Cow::Owned(s.to_string()),
@@ -196,7 +196,7 @@ impl<'t> Raw<'t, '_> {
 /// The indexed word of a raw token and the parts of a joined one: "e-post" → "epost" with
 /// parts "e", "post"; "imap.websupport.se" keeps its dots, with parts "imap", "websupport",
 /// "se"; a plain word is itself, with no parts (and nothing is allocated).
-pub fn split_joined(raw: &str) -> (std::borrow::Cow<'_, str>, Vec<&str>) {
+pub(crate) fn split_joined(raw: &str) -> (std::borrow::Cow<'_, str>, Vec<&str>) {
     if !raw.contains(['-', '.']) {
         return (std::borrow::Cow::Borrowed(raw), Vec::new());
     }
@@ -220,7 +220,7 @@ fn alnum_at(text: &str, i: usize) -> (bool, usize) {
 }
 
 /// A locale's stemmer (Snowball), or none for languages Snowball does not know.
-pub struct Analyzer {
+pub(crate) struct Analyzer {
     stemmer: Option<Stemmer>,
     /// Swedish and its neighbours join compounds with a linking `s`.
     linking_s: bool,
@@ -248,7 +248,7 @@ impl Analyzer {
 
     /// The folded stem of a lower-case word: "lösenorden" → "losenord". Numbers and host
     /// names are kept whole.
-    pub fn stem(&self, word: &str) -> String {
+    pub(crate) fn stem(&self, word: &str) -> String {
         if word.contains('.') || word.chars().any(|c| c.is_ascii_digit()) {
             return fold(word);
         }
@@ -261,7 +261,7 @@ impl Analyzer {
     /// Splits a folded compound into known words: "losenordsbyte" → ["losenord", "byte"].
     /// The first part must be a word of the site (`vocabulary`, folded, at least 4 letters);
     /// the rest is a known word, a known compound, or a remainder of at least 4 letters.
-    pub fn split_compound(&self, word: &str, vocabulary: &HashSet<String>) -> Vec<String> {
+    pub(crate) fn split_compound(&self, word: &str, vocabulary: &HashSet<String>) -> Vec<String> {
         const MIN_WORD: usize = 6;
         let chars: Vec<char> = word.chars().collect();
         if chars.len() < MIN_WORD + 2 || !chars.iter().all(|c| c.is_alphabetic()) {
@@ -302,7 +302,7 @@ impl Analyzer {
 /// The tokenizer written plainly, char by char: what `each_token` must agree with.
 #[cfg(test)]
 mod reference {
-    pub fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
+    pub(crate) fn each_token(text: &str, mut f: impl FnMut(&str, &[&str])) {
         let mut raw = String::new();
         let mut word = String::new();
         let mut chars = text.chars().peekable();

@@ -39,20 +39,6 @@ pub struct FrontMatter {
     pub source_hash: Option<String>,
 }
 
-pub const FRONT_MATTER_FIELDS: &[&str] = &[
-    "title",
-    "slug",
-    "description",
-    "updated",
-    "level",
-    "tags",
-    "order",
-    "draft",
-    "aliases",
-    "server_tables",
-    "source_hash",
-];
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServerTableSource {
@@ -137,9 +123,9 @@ impl Level {
 /// A calendar date, `YYYY-MM-DD`, checked to exist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
+    pub(crate) year: i32,
+    pub(crate) month: u8,
+    pub(crate) day: u8,
 }
 
 impl Date {
@@ -200,7 +186,7 @@ pub struct Split<'a> {
     pub yaml_line: usize,
     pub body: &'a str,
     /// Lines before the body.
-    pub body_line: usize,
+    pub(crate) body_line: usize,
 }
 
 /// Cuts `text` (already without BOM and CRLF) at its `---` fences.
@@ -244,7 +230,9 @@ pub fn parse(yaml: &str) -> Result<FrontMatter, serde_yaml::Error> {
     serde_yaml::from_str(yaml)
 }
 
-pub fn parse_value<T: serde::de::DeserializeOwned>(yaml: &str) -> Result<T, serde_yaml::Error> {
+pub(crate) fn parse_value<T: serde::de::DeserializeOwned>(
+    yaml: &str,
+) -> Result<T, serde_yaml::Error> {
     serde_yaml::from_str(yaml)
 }
 
@@ -339,7 +327,7 @@ fn hint_for(message: &str, file: &str) -> Option<String> {
 
 /// Of `items`, the one whose `name` is nearest to `word` and at most `max` edits away (of
 /// equally near ones, the first name in order): what a "did you mean" hint names.
-pub fn nearest<T>(
+pub(crate) fn nearest<T>(
     word: &str,
     items: impl IntoIterator<Item = T>,
     name: impl Fn(&T) -> &str,
@@ -354,7 +342,7 @@ pub fn nearest<T>(
 }
 
 /// Levenshtein distance, for "did you mean" hints.
-pub fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

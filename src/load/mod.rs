@@ -18,14 +18,14 @@ use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
 pub const CONTENT_DIR: &str = "content";
-pub const STATIC_DIR: &str = "static";
-pub const CATEGORY_FILE: &str = "_category.yaml";
+pub(crate) const STATIC_DIR: &str = "static";
+pub(crate) const CATEGORY_FILE: &str = "_category.yaml";
 
 #[derive(Debug, Default)]
 pub struct Content {
     pub categories: Vec<RawCategory>,
     pub articles: Vec<RawArticle>,
-    pub statics: StaticFiles,
+    pub(crate) statics: StaticFiles,
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -64,12 +64,12 @@ pub struct RawArticle {
     pub front: FrontMatter,
     pub text: Text,
     /// Lines of the file before the body, to report body positions as file positions.
-    pub body_line: usize,
+    pub(crate) body_line: usize,
 }
 
 impl RawArticle {
     /// The line of a top-level front-matter `field`, for errors about its value.
-    pub fn field_pos(&self, field: &str) -> Pos {
+    pub(crate) fn field_pos(&self, field: &str) -> Pos {
         field_pos(self.text.yaml(), field, 1)
     }
 }
@@ -101,14 +101,14 @@ impl Text {
     }
 
     /// Whether the bodies are the same: at once when both are the same loaded text.
-    pub fn same_body(&self, other: &Text) -> bool {
+    pub(crate) fn same_body(&self, other: &Text) -> bool {
         (Arc::ptr_eq(&self.all, &other.all) && self.body == other.body)
             || self.body() == other.body()
     }
 }
 
 /// The file line where `field:` starts in `yaml`, or the first YAML line.
-pub fn field_pos(yaml: &str, field: &str, line_offset: usize) -> Pos {
+pub(crate) fn field_pos(yaml: &str, field: &str, line_offset: usize) -> Pos {
     crate::diag::yaml::key_pos(yaml, field, 1, None)
         .unwrap_or(Pos::START)
         .below(line_offset)
@@ -116,13 +116,13 @@ pub fn field_pos(yaml: &str, field: &str, line_offset: usize) -> Pos {
 
 /// Every file under `static/`, with the pixel size of the images among them.
 #[derive(Debug, Default, Clone)]
-pub struct StaticFiles {
+pub(crate) struct StaticFiles {
     /// Paths relative to `static/`, `/`-separated, sorted.
     pub files: Vec<String>,
-    pub image_sizes: BTreeMap<String, (u32, u32)>,
+    pub(crate) image_sizes: BTreeMap<String, (u32, u32)>,
     /// Stylesheets and scripts by path, with the content-hashed name they are also published
     /// under (`style.css` → `style.3f2a9c1e.css`), so they can be cached for a year.
-    pub hashed: BTreeMap<String, String>,
+    pub(crate) hashed: BTreeMap<String, String>,
 }
 
 impl StaticFiles {
@@ -322,7 +322,7 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 }
 
 /// Reads a text file as writers save it: UTF-8, maybe with a BOM, maybe with CRLF endings.
-pub fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
+pub(crate) fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
     let bytes = std::fs::read(root.join(file))
         .map_err(|e| Diagnostic::error(file, Pos::START, format!("cannot read: {e}")))?;
     let text = match simdutf8::basic::from_utf8(&bytes) {
@@ -478,7 +478,7 @@ fn statics(root: &Path) -> Result<StaticFiles, Diagnostics> {
 }
 
 /// FNV-1a: a stable content hash (not a security one) for file names and translation marks.
-pub fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
         (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })

@@ -18,10 +18,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub const LOCALES_DIR: &str = "locales";
+pub(crate) const LOCALES_DIR: &str = "locales";
 
 /// Messages the Rust code asks for by id (everything else is named in templates).
-pub const CODE_MESSAGES: &[&str] = &[
+pub(crate) const CODE_MESSAGES: &[&str] = &[
     // `{domain}` in server-table hosts becomes this.
     "server-domain-placeholder",
     // JSON-LD names.
@@ -113,7 +113,7 @@ impl L10n {
     }
 
     /// Per locale, what `{domain}` in a server-table host becomes ("dindomän.tld").
-    pub fn domain_placeholders(&self) -> Vec<String> {
+    pub(crate) fn domain_placeholders(&self) -> Vec<String> {
         (0..self.locales.len())
             .map(|l| {
                 self.format(l, "server-domain-placeholder", None)
@@ -336,7 +336,7 @@ fn message_ids(resource: &FluentResource) -> Vec<String> {
 }
 
 /// Where `id = …` starts in `source` (Fluent's AST has no positions).
-pub fn definition_pos(source: &str, id: &str) -> Pos {
+pub(crate) fn definition_pos(source: &str, id: &str) -> Pos {
     source
         .lines()
         .position(|l| {

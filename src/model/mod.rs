@@ -15,9 +15,9 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-pub type LocaleId = usize;
-pub type CategoryId = usize;
-pub type ArticleId = usize;
+pub(crate) type LocaleId = usize;
+pub(crate) type CategoryId = usize;
+pub(crate) type ArticleId = usize;
 
 #[derive(Debug)]
 pub struct Site {
@@ -25,10 +25,10 @@ pub struct Site {
     pub locales: Vec<Locale>,
     /// Pre-order over the tree, siblings by `order`, then title, then key.
     pub categories: Vec<Category>,
-    pub roots: Vec<CategoryId>,
+    pub(crate) roots: Vec<CategoryId>,
     /// One per published language file, ordered by key and locale.
     pub articles: Vec<Article>,
-    pub statics: StaticFiles,
+    pub(crate) statics: StaticFiles,
 }
 
 #[derive(Debug)]
@@ -45,13 +45,13 @@ pub struct Category {
     pub key: String,
     pub file: PathBuf,
     pub parent: Option<CategoryId>,
-    pub children: Vec<CategoryId>,
-    pub depth: usize,
+    pub(crate) children: Vec<CategoryId>,
+    pub(crate) depth: usize,
     pub order: Option<i64>,
     /// Per locale; the default locale's where `_category.yaml` has none for a locale.
     pub title: Vec<String>,
     /// Per locale: whether `title` is the default locale's, for want of one of its own.
-    pub untitled: Vec<bool>,
+    pub(crate) untitled: Vec<bool>,
     pub description: Vec<Option<String>>,
     pub url: Vec<String>,
     /// Per locale: the category's own articles in that locale, in display order.
@@ -76,14 +76,14 @@ pub struct Article {
     pub order: Option<i64>,
     pub aliases: Vec<String>,
     /// Where `aliases:` is written, for errors about them.
-    pub aliases_pos: Pos,
+    pub(crate) aliases_pos: Pos,
     pub tables: BTreeMap<String, ServerTable>,
     /// See `FrontMatter::source_hash`.
     pub source_hash: Option<String>,
     /// The file's text as written (front matter and Markdown), for rendering and for showing
     /// source lines in errors.
     pub text: Text,
-    pub body_line: usize,
+    pub(crate) body_line: usize,
     /// Per locale, this article's translation there (itself at its own locale).
     pub translations: Vec<Option<ArticleId>>,
     pub related: Vec<ArticleId>,
@@ -98,7 +98,7 @@ pub struct ServerTable {
 impl Article {
     /// Where the server table `name` is defined in the front matter, for errors about it
     /// (worked out only then: most builds have none).
-    pub fn table_pos(&self, name: &str) -> Pos {
+    pub(crate) fn table_pos(&self, name: &str) -> Pos {
         field_pos(self.yaml(), name, 1)
     }
 
@@ -113,7 +113,7 @@ impl Article {
     }
 
     /// A short hash of the file's text: what a translation records in `source_hash`.
-    pub fn content_hash(&self) -> String {
+    pub(crate) fn content_hash(&self) -> String {
         format!("{:016x}", crate::load::fnv1a(self.source().as_bytes()))
     }
 
@@ -127,7 +127,7 @@ impl Site {
     /// Frees the articles' text as written (front matter and Markdown) once every body is
     /// rendered: a build's later steps read only the rendered bodies, and at 10,000 articles
     /// per language the text is 130 MB, freed before the search index is built.
-    pub fn drop_sources(&mut self) {
+    pub(crate) fn drop_sources(&mut self) {
         use rayon::prelude::*;
         // Freed on all threads: 20,000 bodies freed one by one held up the build.
         self.articles
@@ -135,21 +135,21 @@ impl Site {
             .for_each(|a| a.text = Text::default());
     }
 
-    pub fn home_url(&self, l: LocaleId) -> String {
+    pub(crate) fn home_url(&self, l: LocaleId) -> String {
         [self.locales[l].prefix.as_str(), "/"].concat()
     }
 
-    pub fn search_url(&self, l: LocaleId) -> String {
+    pub(crate) fn search_url(&self, l: LocaleId) -> String {
         let loc = &self.locales[l];
         [loc.prefix.as_str(), "/", loc.search_path.as_str(), "/"].concat()
     }
 
     /// The translation status page: `_` keeps it apart from every slug.
-    pub fn translations_url(&self, l: LocaleId) -> String {
+    pub(crate) fn translations_url(&self, l: LocaleId) -> String {
         [self.locales[l].prefix.as_str(), "/_translations/"].concat()
     }
 
-    pub fn not_found_url(&self, l: LocaleId) -> String {
+    pub(crate) fn not_found_url(&self, l: LocaleId) -> String {
         [self.locales[l].prefix.as_str(), "/404.html"].concat()
     }
 
@@ -163,7 +163,11 @@ impl Site {
     /// in `l`, or, with no translation there, in the first locale that has it; with the
     /// link's `#fragment`. A link by key follows its article through slug changes, and one
     /// link serves every language of an article. `Err` is a message and a hint.
-    pub fn article_link(&self, l: LocaleId, target: &str) -> Result<String, (String, String)> {
+    pub(crate) fn article_link(
+        &self,
+        l: LocaleId,
+        target: &str,
+    ) -> Result<String, (String, String)> {
         let (key, fragment) = match target.split_once('#') {
             Some((k, f)) => (k, Some(f)),
             None => (target, None),
@@ -196,7 +200,7 @@ impl Site {
     }
 
     /// Categories from the root down to `c`, inclusive.
-    pub fn category_path(&self, c: CategoryId) -> Vec<CategoryId> {
+    pub(crate) fn category_path(&self, c: CategoryId) -> Vec<CategoryId> {
         let mut path = vec![c];
         let mut cur = c;
         while let Some(p) = self.categories[cur].parent {
@@ -245,19 +249,11 @@ impl Site {
         Ok((site, warnings.0))
     }
 
-    /// Every URL the site publishes, with who owns it, for collision checks.
-    pub fn output_urls(&self) -> Vec<OutputUrl> {
+    /// Every URL the site publishes, for link checks.
+    pub(crate) fn output_urls(&self) -> Vec<String> {
         self.claims()
             .into_iter()
-            .map(|(url, claim)| {
-                let (owner, file, pos) = self.claimant(claim);
-                OutputUrl {
-                    url: url.into_owned(),
-                    owner,
-                    file,
-                    pos,
-                }
-            })
+            .map(|(url, _)| url.into_owned())
             .collect()
     }
 
@@ -325,17 +321,8 @@ enum Claim {
     Alias(ArticleId),
 }
 
-/// A URL the site publishes and where it comes from.
-#[derive(Debug)]
-pub struct OutputUrl {
-    pub url: String,
-    pub owner: String,
-    pub file: PathBuf,
-    pub pos: Pos,
-}
-
 /// A URL path segment as writers may type it: lower-case ASCII letters, digits and dashes.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
@@ -344,7 +331,7 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// A folder or file key: lower-case ASCII letters, digits, `-` and `_`.
-pub fn is_key(s: &str) -> bool {
+pub(crate) fn is_key(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with(['-', '.'])
         && s.bytes()
@@ -733,7 +720,7 @@ fn make_article(
 
 /// An alias is a path on this site: it starts with `/`, has only safe segments and no
 /// scheme, host, query or `..`.
-pub fn check_alias(alias: &str) -> Result<(), &'static str> {
+pub(crate) fn check_alias(alias: &str) -> Result<(), &'static str> {
     if !alias.starts_with('/') || alias.starts_with("//") {
         return Err("must be a path starting with `/`");
     }

@@ -32,15 +32,15 @@ pub struct Body {
 #[derive(Debug, Clone)]
 pub struct Link {
     /// The `href`: as written, or the URL a link by key, to a file or relative resolves to.
-    pub dest: String,
+    pub(crate) dest: String,
     /// Its byte offset in the body.
-    pub offset: usize,
+    pub(crate) offset: usize,
     /// A relative URL as written, which messages about `dest` show: the writer wrote that.
     pub relative: Option<String>,
 }
 
 /// Renders a server table for a directive; supplied by the caller, which owns the templates.
-pub type TableRenderer<'a> = dyn Fn(&str) -> Result<String, Diagnostic> + 'a;
+pub(crate) type TableRenderer<'a> = dyn Fn(&str) -> Result<String, Diagnostic> + 'a;
 
 pub fn render(
     site: &Site,

@@ -854,7 +854,7 @@ fn page_ld(p: Page) -> seo::LdPage {
 }
 
 /// At most `max` bytes of `text`, cut at a word boundary, with an ellipsis when cut.
-pub fn truncate_words(text: &str, max: usize) -> String {
+pub(crate) fn truncate_words(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_string();
     }

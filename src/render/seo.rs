@@ -8,7 +8,7 @@ use crate::model::{ArticleId, CategoryId, LocaleId, Site};
 use serde::Serialize;
 use serde_json::json;
 
-pub enum LdPage {
+pub(crate) enum LdPage {
     Home,
     Category(CategoryId),
     Article(ArticleId),
@@ -18,7 +18,7 @@ pub enum LdPage {
 /// JSON-LD for every page: a `WebSite` node per locale, made once, and the page's own node.
 /// Nodes are typed structs with their fields in key order, so the output is what a
 /// `serde_json::Value` of the same data would give, without building one per page.
-pub struct JsonLd {
+pub(crate) struct JsonLd {
     /// Per locale: the `WebSite` node as script-safe JSON, and its `@id`.
     websites: Vec<(String, String)>,
 }
@@ -185,7 +185,7 @@ impl JsonLd {
 
 /// JSON that can stand inside `<script>`: `<`, `>`, `&` and the JavaScript line separators
 /// are written as `\u` escapes, which JSON parsers read back as the same characters.
-pub fn script_safe_json(s: String) -> String {
+pub(crate) fn script_safe_json(s: String) -> String {
     // U+2028 and U+2029 are encoded starting with the byte E2: text with none of these bytes
     // needs no change.
     let bytes = s.as_bytes();

@@ -14,10 +14,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tera::{Context, Kwargs, State, Tera, Value};
 
-pub const TEMPLATES_DIR: &str = "templates";
+pub(crate) const TEMPLATES_DIR: &str = "templates";
 
 /// Names of the templates kbgen renders pages with; a theme must provide all of them.
-pub const PAGE_TEMPLATES: &[&str] = &[
+pub(crate) const PAGE_TEMPLATES: &[&str] = &[
     "home.html",
     "category.html",
     "article.html",
@@ -41,7 +41,7 @@ pub struct Templates {
 }
 
 /// The theme's templates read and parsed, before the locales are known.
-pub struct Parsed {
+pub(crate) struct Parsed {
     tera: Tera,
     sources: Vec<(String, String)>,
 }
@@ -99,7 +99,7 @@ impl Parsed {
     }
 
     /// Checks every literal message id against the locales and gives templates `t()`.
-    pub fn with_locales(self, l10n: Arc<L10n>) -> Result<Templates, Diagnostics> {
+    pub(crate) fn with_locales(self, l10n: Arc<L10n>) -> Result<Templates, Diagnostics> {
         let mut diags = Diagnostics::default();
         for (name, text) in &self.sources {
             for (id, pos) in message_ids_used(text) {
@@ -259,12 +259,13 @@ fn literal_call(text: &str) -> Option<(usize, &str, &str, &str)> {
 
 impl Templates {
     /// Whether every locale renders with its messages in the templates (see `by_locale`).
-    pub fn specialised(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn specialised(&self) -> bool {
         self.by_locale.iter().all(Option::is_some)
     }
 
     /// Every message id the templates name literally, for the obsolete-message check.
-    pub fn message_ids(&self) -> std::collections::BTreeSet<String> {
+    pub(crate) fn message_ids(&self) -> std::collections::BTreeSet<String> {
         self.sources
             .iter()
             .flat_map(|(_, text)| message_ids_used(text))
@@ -274,7 +275,10 @@ impl Templates {
 
     /// Gives templates `asset(path="style.css")`: the URL of a stylesheet or script under its
     /// content-hashed name, so that pages always load the version they were built with.
-    pub fn with_assets(mut self, hashed: std::collections::BTreeMap<String, String>) -> Templates {
+    pub(crate) fn with_assets(
+        mut self,
+        hashed: std::collections::BTreeMap<String, String>,
+    ) -> Templates {
         let hashed = Arc::new(hashed);
         for tera in std::iter::once(&mut self.tera).chain(self.by_locale.iter_mut().flatten()) {
             let hashed = Arc::clone(&hashed);
@@ -295,7 +299,7 @@ impl Templates {
 
     /// Renders a page of locale `l` as bytes, for writing: no UTF-8 check and no copy into a
     /// `String`.
-    pub fn render_bytes(
+    pub(crate) fn render_bytes(
         &self,
         name: &str,
         l: LocaleId,
@@ -402,7 +406,7 @@ fn fluent_value(v: &Value) -> FluentValue<'static> {
 }
 
 /// Every literal `t(key="…")` in a template with its position.
-pub fn message_ids_used(text: &str) -> Vec<(String, Pos)> {
+pub(crate) fn message_ids_used(text: &str) -> Vec<(String, Pos)> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(i) = text[from..].find("t(key=") {
