@@ -154,7 +154,7 @@ impl BuildArgs {
         // same folder whatever `..`, `.` or symbolic links the argument holds.
         let output = match &self.output {
             Some(o) => crate::paths::resolve(cwd, o),
-            None => root.join("public"),
+            None => crate::paths::resolve(&root, Path::new("public")),
         };
         if let Some(why) = crate::paths::output_conflict(&root, &output) {
             return Err(format!(

@@ -35,7 +35,8 @@ use diag::{Diagnostic, Diagnostics};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// Resolved options of `kbgen build`.
+/// Resolved options of `kbgen build`, made by `cli::BuildArgs::resolve`, which resolves the
+/// output and refuses one that is or holds the site's sources.
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub root: PathBuf,
@@ -114,14 +115,6 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
 
 pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
     let mut timings = Timings::default();
-    if let Some(why) = paths::output_conflict(&opts.root, &opts.output) {
-        return Err(Diagnostic::error(
-            &opts.output,
-            diag::Pos::START,
-            format!("the output folder {} {why}", opts.output.display()),
-        )
-        .into());
-    }
     let output = write::Output::lock(&opts.output)?;
     let Inputs {
         mut site,
