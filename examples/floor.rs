@@ -67,7 +67,7 @@ fn read(out: &Path, file: &Path) -> Option<Article> {
     let slug = front
         .slug
         .clone()
-        .unwrap_or_else(|| kbgen::model::slugify(&front.title));
+        .unwrap_or_else(|| kbgen::names::slugify(&front.title));
     Some(Article {
         body: 4 + end + 5,
         title: front.title,

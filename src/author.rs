@@ -3,7 +3,7 @@
 
 use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::load::{CATEGORY_FILE, CONTENT_DIR};
-use crate::model::is_slug;
+use crate::names::is_slug;
 use std::path::{Path, PathBuf};
 
 /// `kbgen new <category path>/<key>`: the article's file for every locale, front matter filled
@@ -25,7 +25,7 @@ pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>,
         || !dir.join(CATEGORY_FILE).is_file()
     {
         let known = categories(root);
-        let hint = match crate::load::frontmatter::nearest(category, &known, |c| c, 3) {
+        let hint = match crate::diag::nearest(category, &known, |c| c, 3) {
             Some(c) => format!("did you mean `{c}/{key}`?"),
             None => format!("the categories are: {}", known.join(", ")),
         };

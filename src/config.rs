@@ -2,8 +2,8 @@
 //! it has and the switches that change what is published. UI words are not here: they are
 //! translators' and live in `locales/`.
 
-use crate::diag::{yaml, Diagnostic, Diagnostics, Pos};
-use crate::load::frontmatter::yaml_error;
+use crate::diag::{yaml, yaml::yaml_error, Diagnostic, Diagnostics, Pos};
+use crate::names::is_locale_code;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -79,13 +79,6 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     Ok(config)
 }
 
-/// Whether `code` can be a locale code: lower-case letters, digits and dashes, starting with a
-/// letter and not ending with a dash (`sv`, `pt-br`), since it is a path segment, part of
-/// article file names (`x.pt-br.md`) and `<html lang>`.
-pub(crate) fn is_locale_code(code: &str) -> bool {
-    code.starts_with(|c: char| c.is_ascii_lowercase()) && crate::model::is_slug(code)
-}
-
 impl Config {
     /// Every problem of the configuration, each at the line of its key.
     fn validate(&self, text: &str) -> Vec<Diagnostic> {
@@ -136,7 +129,7 @@ impl Config {
                     format!("`{}` is not a BCP 47 language tag", l.tag()),
                 ));
             }
-            if !crate::model::is_slug(&l.search_path) {
+            if !crate::names::is_slug(&l.search_path) {
                 out.push(err(
                     at("search_path"),
                     format!(

@@ -19,11 +19,13 @@ pub mod check;
 pub mod cli;
 pub mod config;
 pub mod diag;
+mod html;
 pub mod import;
 pub mod index;
 pub mod load;
 pub mod localise;
 pub mod model;
+pub mod names;
 pub mod paths;
 pub mod render;
 mod scan;
@@ -134,7 +136,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport, Diagnostics> {
         &site,
         &rendered.bodies,
         &synonyms,
-        &l10n.table_words(),
+        &render::tables::TableWords::all(&l10n),
         &staging,
     )?;
     timings.lap("build and write search index");

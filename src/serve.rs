@@ -516,7 +516,7 @@ fn first_pages(
 /// about 0.3 s).
 fn reindex(shared: &Shared, built: &Built, files: &Memory) {
     let i = &built.inputs;
-    let words = i.l10n.table_words();
+    let words = crate::render::tables::TableWords::all(&i.l10n);
     let stop = || shared.pending.load(Ordering::Relaxed);
     let built =
         crate::index::build_or_stop(&i.site, &built.bodies, &i.synonyms, &words, files, &stop);

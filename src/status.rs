@@ -3,7 +3,7 @@
 
 use crate::diag::{display_path, Diagnostic, Pos};
 use crate::localise::L10n;
-use crate::model::{Article, Site};
+use crate::model::{Article, ArticleId, Site};
 use serde::Serialize;
 
 /// How far one locale's translation has come, against the default locale.
@@ -114,7 +114,7 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
                 }
                 Mark::Translated => s.articles.translated += 1,
             }
-            out.extend(crate::check::servers::rows_differ(site, src, t));
+            out.extend(rows_differ(site, src, t));
         }
         let default = &l10n.locales[0];
         let this = &l10n.locales[l];
@@ -149,6 +149,38 @@ pub(crate) fn mark(source: &Article, translation: &Article) -> Mark {
         Some(h) if *h != source.content_hash() => Mark::Stale,
         Some(_) => Mark::Translated,
     }
+}
+
+/// Both languages of an article give rows for a table, and they differ.
+pub(crate) fn rows_differ(
+    site: &Site,
+    source: ArticleId,
+    translation: ArticleId,
+) -> Vec<Diagnostic> {
+    let (s, t) = (&site.articles[source], &site.articles[translation]);
+    let mut out = Vec::new();
+    for (name, table) in &t.tables {
+        let Some(src) = s.tables.get(name) else {
+            out.push(
+                Diagnostic::error(
+                    &t.file,
+                    t.table_pos(name),
+                    format!("server table `{name}` is not in {}", display_path(&s.file)),
+                )
+                .with_source(&t.source())
+                .hint("both languages of an article have the same tables"),
+            );
+            continue;
+        };
+        if src.rows != table.rows {
+            out.push(
+                Diagnostic::error(&t.file, t.table_pos(name), format!("server table `{name}` has other rows than in {}", display_path(&s.file)))
+                    .with_source(&t.source())
+                    .hint("leave `rows:` out of the translation to take them from the source, or make them the same"),
+            );
+        }
+    }
+    out
 }
 
 /// Where the `to` translation of `source` belongs: `x/y.sv.md` → `x/y.en.md`.

@@ -942,7 +942,7 @@ fn an_index_build_that_is_told_to_stop_writes_no_locale_by_halves() {
     // either a locale's whole new files or its previous ones.
     let i = kbgen::load(Path::new(ROOT)).unwrap();
     let bodies = kbgen::render::bodies(&i.site, &i.l10n, &i.templates).unwrap();
-    let words = i.l10n.table_words();
+    let words = kbgen::render::tables::TableWords::all(&i.l10n);
     let build = |stop: &(dyn Fn() -> bool + Sync)| {
         let files = Files::default();
         let all = kbgen::index::build_or_stop(&i.site, &bodies, &i.synonyms, &words, &files, stop)
@@ -988,7 +988,7 @@ fn the_search_index_version_changes_with_the_files_it_names_and_only_then() {
         let i = kbgen::load(root).unwrap();
         let bodies = kbgen::render::bodies(&i.site, &i.l10n, &i.templates).unwrap();
         let files = Files::default();
-        let words = i.l10n.table_words();
+        let words = kbgen::render::tables::TableWords::all(&i.l10n);
         kbgen::index::build(&i.site, &bodies, &i.synonyms, &words, &files).unwrap();
         let files = files.0.into_inner().unwrap();
         ["sv", "en"]

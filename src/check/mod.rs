@@ -48,7 +48,10 @@ pub fn check(root: &Path) -> Report {
     if let Some(rendered) = &rendered {
         diags.extend(links(site, &rendered.bodies));
     }
-    diags.extend(servers::check(site, &inputs.l10n.domain_placeholders()));
+    diags.extend(servers::check(
+        site,
+        &crate::render::tables::TableWords::all(&inputs.l10n),
+    ));
     diags.extend(fluent::check(&inputs));
     let (article_diags, status) = crate::status::translations(&inputs.site, &inputs.l10n);
     diags.extend(article_diags);
@@ -144,7 +147,7 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
 fn nearest_article_hint(site: &Site, locale: usize, path: &str) -> String {
     let slug = path.trim_matches('/').rsplit('/').next().unwrap_or("");
     let here = site.articles.iter().filter(|a| a.locale == locale);
-    match crate::load::frontmatter::nearest(slug, here, |a| &a.slug, 3) {
+    match crate::diag::nearest(slug, here, |a| &a.slug, 3) {
         Some(a) => format!(
             "did you mean `{}`? Linked by its key, `@/{}`, it stays right when its slug changes",
             a.url, a.key

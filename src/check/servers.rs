@@ -1,22 +1,23 @@
 //! Server data that is probably wrong: a security setting that does not fit a well-known
-//! port, a protocol on another protocol's port, a host that is not a host name, and the rows
-//! of one table that differ between languages.
+//! port, a protocol on another protocol's port, a host that is not a host name. (Rows that
+//! differ between the languages of an article are the translation status's: `status.rs`.)
 
-use crate::diag::{display_path, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::load::frontmatter::{Security, ServerRow};
-use crate::model::{ArticleId, Site};
+use crate::model::Site;
+use crate::render::tables::TableWords;
 
 const IMAP: &[u16] = &[143, 993];
 const POP3: &[u16] = &[110, 995];
 const SMTP: &[u16] = &[25, 465, 587, 2525];
 
-/// Every suspicious row of every table; `placeholders` per locale stand in for `{domain}`.
-pub fn check(site: &Site, placeholders: &[String]) -> Vec<Diagnostic> {
+/// Every suspicious row of every table, with hosts as readers see them.
+pub fn check(site: &Site, words: &[TableWords]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for a in &site.articles {
         for (name, table) in &a.tables {
             for row in &table.rows {
-                let host = row.host.replace("{domain}", &placeholders[a.locale]);
+                let host = words[a.locale].host(row);
                 let problems = row_problems(&host, row);
                 for (is_error, msg, hint) in problems {
                     let d = if is_error {
@@ -106,38 +107,6 @@ pub(crate) fn is_host_name(host: &str) -> bool {
                 && !label.ends_with('-')
                 && label.chars().all(|c| c.is_alphanumeric() || c == '-')
         })
-}
-
-/// Both languages of an article give rows for a table, and they differ.
-pub(crate) fn rows_differ(
-    site: &Site,
-    source: ArticleId,
-    translation: ArticleId,
-) -> Vec<Diagnostic> {
-    let (s, t) = (&site.articles[source], &site.articles[translation]);
-    let mut out = Vec::new();
-    for (name, table) in &t.tables {
-        let Some(src) = s.tables.get(name) else {
-            out.push(
-                Diagnostic::error(
-                    &t.file,
-                    t.table_pos(name),
-                    format!("server table `{name}` is not in {}", display_path(&s.file)),
-                )
-                .with_source(&t.source())
-                .hint("both languages of an article have the same tables"),
-            );
-            continue;
-        };
-        if src.rows != table.rows {
-            out.push(
-                Diagnostic::error(&t.file, t.table_pos(name), format!("server table `{name}` has other rows than in {}", display_path(&s.file)))
-                    .with_source(&t.source())
-                    .hint("leave `rows:` out of the translation to take them from the source, or make them the same"),
-            );
-        }
-    }
-    out
 }
 
 #[cfg(test)]

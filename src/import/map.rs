@@ -5,8 +5,9 @@
 //! tags: { 399: e-post }                        # tag id -> tag word
 //! ```
 
+use crate::diag::yaml::yaml_error;
 use crate::diag::{Diagnostic, Pos};
-use crate::load::frontmatter::{parse_value, yaml_error};
+use crate::load::frontmatter::parse_value;
 use crate::load::{CATEGORY_FILE, CONTENT_DIR};
 use serde::Deserialize;
 use std::collections::BTreeMap;

@@ -19,7 +19,7 @@ use crate::config::{self, CONFIG_FILE};
 use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::{self, Date};
 use crate::load::CONTENT_DIR;
-use crate::model::{check_alias, is_slug, slugify};
+use crate::names::{check_alias, is_slug, slugify};
 use html::ServerTable;
 use serde::{Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -590,7 +590,7 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
     })?;
     // What is written must read back as kbgen front matter.
     if let Err(e) = frontmatter::parse(&yaml) {
-        return Err(vec![frontmatter::yaml_error(
+        return Err(vec![crate::diag::yaml::yaml_error(
             &display_path(&file),
             &yaml,
             1,

@@ -18,10 +18,11 @@
 pub mod text;
 
 use crate::config::Config;
+use crate::diag::yaml::yaml_error;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::load::frontmatter::yaml_error;
 use crate::model::{LocaleId, Site};
 use crate::render::markdown::Body;
+use crate::render::tables::TableWords;
 use crate::write::Sink;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -136,15 +137,6 @@ pub fn build_or_stop(
     errors.check().map(|_| all)
 }
 
-/// What a reader sees of a locale's server tables, so they can search for it: the column
-/// headers, the security labels and the placeholder that replaces `{domain}`.
-pub struct TableWords {
-    pub domain: String,
-    pub headers: String,
-    /// For `ssl`, `starttls` and `none`.
-    pub security: [String; 3],
-}
-
 /// A document's searchable text, by field (see `FIELDS`).
 fn fields<'a>(
     site: &'a Site,
@@ -159,14 +151,7 @@ fn fields<'a>(
         .into_iter()
         .map(|c| Cow::Borrowed(site.categories[c].title[l].as_str()));
     let tables = art.tables.values().flat_map(|t| {
-        let rows = t.rows.iter().map(|r| {
-            let security = &words.security[r.security as usize];
-            Cow::Owned(format!(
-                "{} {} {security}",
-                r.host.replace("{domain}", &words.domain),
-                r.port.0
-            ))
-        });
+        let rows = t.rows.iter().map(|r| Cow::Owned(words.row(r)));
         let caption = t.caption.as_deref().map(Cow::Borrowed);
         caption
             .into_iter()

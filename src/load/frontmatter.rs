@@ -6,7 +6,7 @@
 //! column of the offending value to every error: a port of 70000 or a level of `expert` is
 //! reported where the writer typed it.
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::Pos;
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -236,127 +236,6 @@ pub(crate) fn parse_value<T: serde::de::DeserializeOwned>(
     serde_yaml::from_str(yaml)
 }
 
-/// A serde_yaml error as a diagnostic at its place in `file`; `line_offset` is the number of
-/// lines in the file before the YAML text.
-pub fn yaml_error(file: &str, yaml: &str, line_offset: usize, e: &serde_yaml::Error) -> Diagnostic {
-    let (message, marks) = split_marks(&e.to_string());
-    let message = in_words(&message);
-    // A scanner error names the construct it was in ("while scanning a quoted scalar at line
-    // 2 column 8"): that opening is where the writer has to look.
-    let (line, column) = match (marks.get(1), e.location()) {
-        (Some(&context), _) => context,
-        (None, Some(l)) => (l.line(), l.column()),
-        (None, None) => marks.first().copied().unwrap_or((1, 1)),
-    };
-    let mut d = Diagnostic::error(file, Pos::new(line + line_offset, column), message.clone());
-    d.source_line = yaml.lines().nth(line.saturating_sub(1)).map(str::to_string);
-    if let Some(hint) = hint_for(&message, file) {
-        d = d.hint(hint);
-    }
-    d
-}
-
-/// Removes every " at line L column C" from a serde_yaml message, returning the marks.
-fn split_marks(raw: &str) -> (String, Vec<(usize, usize)>) {
-    let mut message = String::new();
-    let mut marks = Vec::new();
-    let mut rest = raw;
-    while let Some(i) = rest.find(" at line ") {
-        message.push_str(&rest[..i]);
-        let after = &rest[i + " at line ".len()..];
-        let mut nums = after.splitn(3, ' ');
-        let line = nums.next().and_then(|n| n.parse().ok());
-        let col_word = nums.next();
-        let tail = nums.next().unwrap_or("");
-        let col_len = tail
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(tail.len());
-        match (line, col_word, tail[..col_len].parse().ok()) {
-            (Some(l), Some("column"), Some(c)) => {
-                marks.push((l, c));
-                rest = &tail[col_len..];
-            }
-            _ => {
-                message.push_str(" at line ");
-                rest = after;
-            }
-        }
-    }
-    message.push_str(rest);
-    (message, marks)
-}
-
-/// serde names the Rust type it wanted ("invalid type: string \"five\", expected usize"):
-/// a writer reads what to type instead.
-fn in_words(message: &str) -> String {
-    match message.rsplit_once(", expected ") {
-        Some((head, "usize" | "u8" | "u16" | "u32" | "u64")) => {
-            format!("{head}, expected a whole number (0 or more)")
-        }
-        Some((head, "isize" | "i8" | "i16" | "i32" | "i64")) => {
-            format!("{head}, expected a whole number")
-        }
-        _ => message.to_string(),
-    }
-}
-
-/// Turns serde's "unknown field `titel`, expected one of …" into "did you mean `title`?";
-/// a missing field is to be added to `file`'s front matter, or to `file` when it is all YAML.
-fn hint_for(message: &str, file: &str) -> Option<String> {
-    let message = message.rsplit(": ").next().unwrap_or(message);
-    if let Some(field) = message.strip_prefix("missing field `") {
-        let field = field.trim_end_matches('`');
-        let place = if file.ends_with(".md") {
-            "the front matter".to_string()
-        } else {
-            file.to_string()
-        };
-        return Some(format!("add `{field}: …` to {place}"));
-    }
-    if message.contains("while scanning a quoted scalar") {
-        return Some("a value that opens a quote must close it on the same value".into());
-    }
-    let unknown = message.strip_prefix("unknown field `")?;
-    let (field, rest) = unknown.split_once('`')?;
-    let expected: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-    Some(match nearest(field, &expected, |e| e, 2) {
-        Some(e) => format!("did you mean `{e}`?"),
-        None => format!("the fields are: {}", expected.join(", ")),
-    })
-}
-
-/// Of `items`, the one whose `name` is nearest to `word` and at most `max` edits away (of
-/// equally near ones, the first name in order): what a "did you mean" hint names.
-pub(crate) fn nearest<T>(
-    word: &str,
-    items: impl IntoIterator<Item = T>,
-    name: impl Fn(&T) -> &str,
-    max: usize,
-) -> Option<T> {
-    items
-        .into_iter()
-        .map(|t| (edit_distance(word, name(&t)), t))
-        .filter(|(d, _)| *d <= max)
-        .min_by(|(da, a), (db, b)| da.cmp(db).then_with(|| name(a).cmp(name(b))))
-        .map(|(_, t)| t)
-}
-
-/// Levenshtein distance, for "did you mean" hints.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -383,7 +262,7 @@ mod tests {
     #[test]
     fn unknown_fields_get_a_suggestion() {
         let e = parse("titel: Hej\nupdated: 2021-01-01\n").unwrap_err();
-        let d = yaml_error("a.md", "titel: Hej\n", 1, &e);
+        let d = crate::diag::yaml::yaml_error("a.md", "titel: Hej\n", 1, &e);
         assert_eq!(d.line, 2);
         assert_eq!(d.hint.as_deref(), Some("did you mean `title`?"));
     }

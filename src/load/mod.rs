@@ -7,8 +7,9 @@
 pub mod frontmatter;
 
 use crate::config::Config;
+use crate::diag::yaml::yaml_error;
 use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
-use frontmatter::{yaml_error, FrontMatter};
+use frontmatter::FrontMatter;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Deserialize;

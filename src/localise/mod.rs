@@ -112,38 +112,6 @@ impl L10n {
         out
     }
 
-    /// Per locale, what `{domain}` in a server-table host becomes ("dindomän.tld").
-    pub(crate) fn domain_placeholders(&self) -> Vec<String> {
-        (0..self.locales.len())
-            .map(|l| {
-                self.format(l, "server-domain-placeholder", None)
-                    .unwrap_or_default()
-            })
-            .collect()
-    }
-
-    /// Per locale, the words of a rendered server table, for the search index.
-    pub fn table_words(&self) -> Vec<crate::index::TableWords> {
-        (0..self.locales.len())
-            .map(|l| {
-                let text = |id: &str| self.format(l, id, None).unwrap_or_default();
-                let security = |value: &str| {
-                    let mut args = FluentArgs::new();
-                    args.set("security", value.to_string());
-                    self.format(l, "server-security", Some(&args))
-                        .unwrap_or_default()
-                };
-                crate::index::TableWords {
-                    domain: text("server-domain-placeholder"),
-                    headers: ["server-host", "server-port", "server-security-header"]
-                        .map(text)
-                        .join(" "),
-                    security: ["ssl", "starttls", "none"].map(security),
-                }
-            })
-            .collect()
-    }
-
     pub fn defines(&self, id: &str) -> bool {
         self.locales.iter().any(|l| l.messages.contains_key(id))
     }

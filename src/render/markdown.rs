@@ -416,7 +416,7 @@ impl<'e, I: Iterator<Item = Event<'e>>> HeadingIds<'e, I> {
         };
         let base = match id {
             Some(given) => given.to_string(),
-            None => match crate::model::slugify(&text) {
+            None => match crate::names::slugify(&text) {
                 s if s.is_empty() => "section".into(),
                 s => s,
             },
@@ -696,7 +696,7 @@ fn check_link(dest: &str) -> Result<(), (String, String)> {
 /// print (one escaper for both).
 pub fn escape(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len());
-    super::templates::escape_html(s, &mut out).expect("a Vec takes every write");
+    crate::html::escape_html(s, &mut out).expect("a Vec takes every write");
     String::from_utf8(out).expect("entities keep the text UTF-8")
 }
 

@@ -8,19 +8,19 @@
 
 pub mod markdown;
 pub mod seo;
+pub mod tables;
 pub mod templates;
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
-use crate::load::frontmatter::ServerRow;
 use crate::localise::L10n;
-use crate::model::{Article, ArticleId, CategoryId, LocaleId, Site};
+use crate::model::{ArticleId, CategoryId, LocaleId, Site};
 use crate::write::{url_to_file, Sink};
 use markdown::Body;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::OnceLock;
+use tables::ServerTables;
 use templates::Templates;
 use tera::{Context, Value};
 
@@ -189,61 +189,6 @@ fn body(
     markdown::render(site, a, &|name: &str| tables.html(a, name))
 }
 
-/// Server tables as HTML, each made once: help centres repeat the same settings
-/// (imap.websupport.se, 993, SSL) in many articles, and the template is the same for all.
-struct ServerTables<'a> {
-    templates: &'a Templates,
-    /// Per locale, what replaces `{domain}` in hosts.
-    placeholders: Vec<String>,
-    made: Mutex<FxHashMap<TableKey, String>>,
-}
-
-/// What a table's HTML depends on: the locale, the table's name, caption and rows.
-type TableKey = (LocaleId, String, Option<String>, Vec<ServerRow>);
-
-impl<'a> ServerTables<'a> {
-    fn new(l10n: &L10n, templates: &'a Templates) -> ServerTables<'a> {
-        ServerTables {
-            templates,
-            placeholders: l10n.domain_placeholders(),
-            made: Mutex::default(),
-        }
-    }
-
-    fn html(&self, a: &Article, name: &str) -> Result<String, Diagnostic> {
-        let t = &a.tables[name];
-        let key = (
-            a.locale,
-            name.to_string(),
-            t.caption.clone(),
-            t.rows.clone(),
-        );
-        if let Some(html) = self.made.lock().expect("no panic while held").get(&key) {
-            return Ok(html.clone());
-        }
-        let rows: Vec<_> = t
-            .rows
-            .iter()
-            .map(|r| TableRow {
-                host: r.host.replace("{domain}", &self.placeholders[a.locale]),
-                port: r.port.0,
-                security: r.security.as_str(),
-            })
-            .collect();
-        let mut ctx = Context::new();
-        ctx.insert("locale_index", &a.locale);
-        ctx.insert("name", name);
-        ctx.insert("caption", &t.caption);
-        ctx.insert("rows", &rows);
-        let html = self.templates.render("server-table.html", a.locale, &ctx)?;
-        self.made
-            .lock()
-            .expect("no panic while held")
-            .insert(key, html.clone());
-        Ok(html)
-    }
-}
-
 /// Renders only the pages whose files (`url_to_file` of their URL) are among `files`, of any
 /// kind, and returns how many it wrote: what `kbgen serve` shows first (the pages open in a
 /// browser and those of the articles just edited) before it renders the whole site again.
@@ -310,13 +255,6 @@ pub fn articles(
         bodies[*id] = body;
     }
     Ok(())
-}
-
-#[derive(Serialize)]
-struct TableRow {
-    host: String,
-    port: u16,
-    security: &'static str,
 }
 
 #[derive(Serialize)]

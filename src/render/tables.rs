@@ -1,0 +1,137 @@
+//! Server tables as readers see them: the rows with `{domain}` replaced by the locale's
+//! placeholder and the Fluent words for the headers and security settings. The pages get them
+//! as HTML from `server-table.html`; the search index and `kbgen check` get the same words from
+//! here, so what a reader finds is what a reader sees.
+
+use super::templates::Templates;
+use crate::diag::Diagnostic;
+use crate::load::frontmatter::{Security, ServerRow};
+use crate::localise::L10n;
+use crate::model::{Article, LocaleId};
+use fluent_bundle::FluentArgs;
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use std::sync::Mutex;
+use tera::Context;
+
+/// One locale's words of a rendered server table.
+pub struct TableWords {
+    /// What `{domain}` in a host becomes ("dindomän.tld").
+    domain: String,
+    /// The column headers, as one text.
+    pub headers: String,
+    ssl: String,
+    starttls: String,
+    none: String,
+}
+
+impl TableWords {
+    /// Per locale, in the order of the configuration.
+    pub fn all(l10n: &L10n) -> Vec<TableWords> {
+        (0..l10n.locales.len())
+            .map(|l| {
+                let text = |id: &str| l10n.format(l, id, None).unwrap_or_default();
+                // The template asks for `server-security` with the setting as it is written.
+                let security = |s: Security| {
+                    let mut args = FluentArgs::new();
+                    args.set("security", s.as_str());
+                    l10n.format(l, "server-security", Some(&args))
+                        .unwrap_or_default()
+                };
+                TableWords {
+                    domain: text("server-domain-placeholder"),
+                    headers: ["server-host", "server-port", "server-security-header"]
+                        .map(text)
+                        .join(" "),
+                    ssl: security(Security::Ssl),
+                    starttls: security(Security::Starttls),
+                    none: security(Security::None),
+                }
+            })
+            .collect()
+    }
+
+    /// The host as readers see it: `{domain}` is the reader's own domain.
+    pub fn host(&self, row: &ServerRow) -> String {
+        row.host.replace("{domain}", &self.domain)
+    }
+
+    pub fn security(&self, s: Security) -> &str {
+        match s {
+            Security::Ssl => &self.ssl,
+            Security::Starttls => &self.starttls,
+            Security::None => &self.none,
+        }
+    }
+
+    /// A row's words: host, port and security, as one text.
+    pub fn row(&self, row: &ServerRow) -> String {
+        format!(
+            "{} {} {}",
+            self.host(row),
+            row.port.0,
+            self.security(row.security)
+        )
+    }
+}
+
+/// Server tables as HTML, each made once: help centres repeat the same settings
+/// (imap.websupport.se, 993, SSL) in many articles, and the template is the same for all.
+pub(super) struct ServerTables<'a> {
+    templates: &'a Templates,
+    words: Vec<TableWords>,
+    made: Mutex<FxHashMap<TableKey, String>>,
+}
+
+/// What a table's HTML depends on: the locale, the table's name, caption and rows.
+type TableKey = (LocaleId, String, Option<String>, Vec<ServerRow>);
+
+#[derive(Serialize)]
+struct TableRow {
+    host: String,
+    port: u16,
+    security: &'static str,
+}
+
+impl<'a> ServerTables<'a> {
+    pub(super) fn new(l10n: &L10n, templates: &'a Templates) -> ServerTables<'a> {
+        ServerTables {
+            templates,
+            words: TableWords::all(l10n),
+            made: Mutex::default(),
+        }
+    }
+
+    pub(super) fn html(&self, a: &Article, name: &str) -> Result<String, Diagnostic> {
+        let t = &a.tables[name];
+        let key = (
+            a.locale,
+            name.to_string(),
+            t.caption.clone(),
+            t.rows.clone(),
+        );
+        if let Some(html) = self.made.lock().expect("no panic while held").get(&key) {
+            return Ok(html.clone());
+        }
+        let rows: Vec<_> = t
+            .rows
+            .iter()
+            .map(|r| TableRow {
+                host: self.words[a.locale].host(r),
+                port: r.port.0,
+                security: r.security.as_str(),
+            })
+            .collect();
+        let mut ctx = Context::new();
+        ctx.insert("locale_index", &a.locale);
+        ctx.insert("name", name);
+        ctx.insert("caption", &t.caption);
+        ctx.insert("rows", &rows);
+        let html = self.templates.render("server-table.html", a.locale, &ctx)?;
+        self.made
+            .lock()
+            .expect("no panic while held")
+            .insert(key, html.clone());
+        Ok(html)
+    }
+}
