@@ -4,9 +4,11 @@
 //!
 //! ```text
 //! kbgen.yaml ─► config ─┐
-//! content/, static/ ─► load ─► model::Site ─┐                 ┌─► write::Staging ─► public/
-//! locales/ ─► localise::L10n ───────────────┼─► render ─┬─────┘
-//! templates/ ─► render::Templates ──────────┘           └─► index (search) ─┘
+//! content/, static/ ────┤
+//! synonyms.yaml ────────┼─► load::Sources ─┬─► model::Site ───────┐
+//! locales/ ─────────────┤   (every file,   ├─► index::Synonyms ───┤
+//! templates/ ───────────┘   read once)     ├─► localise::L10n ────┼─► render ─┬─► write::Staging ─► public/
+//!                                          └─► render::Templates ─┘           └─► index (search) ─┘
 //! ```
 //!
 //! `load` and `build` below are that diagram. Every step collects all its problems before the
@@ -65,8 +67,9 @@ pub struct Inputs {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Loads the site in `root`: configuration, content, locales, templates and synonyms, then the
-/// model. Independent inputs are all loaded so that every error of the run is reported.
+/// Loads the site in `root`: the configuration, then every input read (`load::sources`), then
+/// each made sense of (synonyms, locales, templates, the model). Independent inputs are all
+/// loaded so that every error of the run is reported.
 pub fn load(root: &Path) -> Result<Inputs, Diagnostics> {
     load_with(root, None)
 }
@@ -78,14 +81,18 @@ pub(crate) fn load_cached(root: &Path, cache: &mut load::Cache) -> Result<Inputs
 
 fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Diagnostics> {
     let config = config::load(root)?;
-    let content = match cache {
-        Some(cache) => load::content_cached(root, &config, cache),
-        None => load::content(root, &config),
-    };
-    let synonyms = index::load_synonyms(root, &config);
-    let l10n = localise::L10n::load(root, &config);
+    let load::Sources {
+        content,
+        synonyms,
+        locales,
+        templates,
+    } = load::sources(root, &config, cache);
+    let synonyms = synonyms
+        .map_err(Diagnostics::from)
+        .and_then(|file| index::parse_synonyms(file.as_ref(), &config));
+    let l10n = localise::L10n::new(&config, &locales);
     // Templates parse without locales, so a broken locale never hides a template error.
-    let templates = render::templates::Parsed::load(root).and_then(|t| match &l10n {
+    let templates = render::templates::Parsed::new(templates).and_then(|t| match &l10n {
         Ok((l, _)) => t.with_locales(Arc::clone(l)).map(Some),
         Err(_) => Ok(None),
     });

@@ -312,7 +312,7 @@ fn watched(root: &Path, path: &Path) -> bool {
         Some("content" | "locales" | "templates" | "static") => true,
         Some(top) => {
             rel.components().count() == 1
-                && (top == crate::config::CONFIG_FILE || top == crate::index::SYNONYMS_FILE)
+                && (top == crate::config::CONFIG_FILE || top == crate::load::files::SYNONYMS_FILE)
         }
         None => false,
     }

@@ -20,6 +20,7 @@ pub mod text;
 use crate::config::Config;
 use crate::diag::yaml::yaml_error;
 use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::load::files::{File, SYNONYMS_FILE};
 use crate::model::{LocaleId, Site};
 use crate::render::markdown::Body;
 use crate::render::tables::TableWords;
@@ -28,11 +29,9 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
 use text::{each_raw_token, fold, split_joined, tokens, Analyzer};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
-pub(crate) const SYNONYMS_FILE: &str = "synonyms.yaml";
 pub(crate) const INDEX_DIR: &str = "search-index";
 
 /// Fields with their weight and BM25 length normalisation.
@@ -62,25 +61,28 @@ const DOCS_PER_FILE: usize = 2;
 /// Synonym groups per locale, from `synonyms.yaml` in the site root.
 pub(crate) type Synonyms = BTreeMap<String, Vec<Vec<String>>>;
 
-pub(crate) fn load_synonyms(root: &Path, config: &Config) -> Result<Synonyms, Diagnostics> {
-    let path = root.join(SYNONYMS_FILE);
-    if !path.is_file() {
+/// The synonym groups of `synonyms.yaml` as read (none when the site has no such file); each
+/// locale named must be a configured one.
+pub(crate) fn parse_synonyms(
+    file: Option<&File>,
+    config: &Config,
+) -> Result<Synonyms, Diagnostics> {
+    let Some(File { text, .. }) = file else {
         return Ok(Synonyms::new());
-    }
-    let text = crate::load::read_text(root, Path::new(SYNONYMS_FILE))?;
+    };
     let synonyms: Synonyms =
-        serde_yaml::from_str(&text).map_err(|e| yaml_error(SYNONYMS_FILE, &text, 0, &e))?;
+        serde_yaml::from_str(text).map_err(|e| yaml_error(SYNONYMS_FILE, text, 0, &e))?;
     let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
     let mut diags = Diagnostics::default();
     for code in synonyms.keys().filter(|c| !codes.contains(&c.as_str())) {
-        let pos = crate::diag::yaml::key_pos(&text, code, 1, None).unwrap_or(Pos::START);
+        let pos = crate::diag::yaml::key_pos(text, code, 1, None).unwrap_or(Pos::START);
         diags.push(
             Diagnostic::error(
                 SYNONYMS_FILE,
                 pos,
                 format!("`{code}` is not a configured locale"),
             )
-            .with_source(&text)
+            .with_source(text)
             .hint(format!(
                 "the locales of kbgen.yaml are: {}",
                 codes.join(", ")

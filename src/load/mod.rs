@@ -1,9 +1,12 @@
-//! Loading: the content tree and `static/` read from disk into raw, unvalidated records.
+//! Loading: every input of a build read from disk, the content tree and `static/` into raw,
+//! unvalidated records, the other inputs (synonyms, Fluent files, templates) as text.
 //!
 //! This step owns the file system walk (sorted, so the order never depends on the file
 //! system), decoding (UTF-8, BOM, CRLF) and front-matter parsing. It knows nothing of URLs or
-//! translations; `model` turns its output into the site.
+//! translations; `model` turns the content into the site, and the later steps take the rest
+//! from `Sources` without reading anything again.
 
+pub mod files;
 pub mod frontmatter;
 
 use crate::config::Config;
@@ -152,6 +155,28 @@ impl Cache {
     /// systems with coarse times can miss a quick second save.
     pub fn forget(&mut self, rel: &Path) {
         self.articles.remove(rel.as_os_str().as_encoded_bytes());
+    }
+}
+
+/// Every input of a build, as read. Each part carries what could not be read, so the step
+/// that makes sense of it reports that beside its own errors.
+pub struct Sources {
+    pub content: Result<Content, Diagnostics>,
+    pub synonyms: Result<Option<files::File>, Diagnostic>,
+    pub locales: Vec<files::LocaleFiles>,
+    pub templates: files::TemplateFiles,
+}
+
+/// Reads every input of the site in `root`; with `cache`, unchanged articles come from it.
+pub fn sources(root: &Path, config: &Config, cache: Option<&mut Cache>) -> Sources {
+    Sources {
+        content: match cache {
+            Some(cache) => content_cached(root, config, cache),
+            None => content(root, config),
+        },
+        synonyms: files::synonyms(root),
+        locales: files::locales(root, config),
+        templates: files::templates(root),
     }
 }
 

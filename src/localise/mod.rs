@@ -8,6 +8,7 @@
 
 use crate::config::Config;
 use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::load::files::{File, Folder, LocaleFiles, LOCALES_DIR};
 use crate::load::frontmatter::Date;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource};
@@ -17,8 +18,6 @@ use icu_datetime::FixedCalendarDateTimeFormatter;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-pub(crate) const LOCALES_DIR: &str = "locales";
 
 /// Messages the Rust code asks for by id (everything else is named in templates).
 pub(crate) const CODE_MESSAGES: &[&str] = &[
@@ -52,14 +51,18 @@ pub struct LocaleText {
 }
 
 impl L10n {
-    /// Loads every locale's Fluent files; returns the warnings of a successful load.
-    pub fn load(root: &Path, config: &Config) -> Result<(Arc<L10n>, Vec<Diagnostic>), Diagnostics> {
+    /// Every locale's bundle from its Fluent files as read (in the configuration's order);
+    /// returns the warnings of a successful load.
+    pub fn new(
+        config: &Config,
+        files: &[LocaleFiles],
+    ) -> Result<(Arc<L10n>, Vec<Diagnostic>), Diagnostics> {
         let mut diags = Diagnostics::default();
         let mut locales = Vec::new();
-        for (i, l) in config.locales.iter().enumerate() {
-            match LocaleText::load(root, &l.code, l.tag(), i == 0, &mut diags) {
-                Some(t) => locales.push(t),
-                None => continue,
+        for (l, files) in config.locales.iter().zip(files) {
+            diags.extend(files.unreadable.iter().cloned());
+            if let Some(t) = LocaleText::new(files, l.tag(), &mut diags) {
+                locales.push(t);
             }
         }
         let diags = diags.check()?;
@@ -141,14 +144,8 @@ impl L10n {
 }
 
 impl LocaleText {
-    fn load(
-        root: &Path,
-        code: &str,
-        tag: &str,
-        default: bool,
-        diags: &mut Diagnostics,
-    ) -> Option<LocaleText> {
-        let dir = root.join(LOCALES_DIR).join(code);
+    fn new(read: &LocaleFiles, tag: &str, diags: &mut Diagnostics) -> Option<LocaleText> {
+        let code = read.code.as_str();
         let rel_dir = format!("{LOCALES_DIR}/{code}");
         let langid: unic_langid::LanguageIdentifier = tag.parse().ok()?;
         let mut bundle = FluentBundle::new_concurrent(vec![langid]);
@@ -156,14 +153,10 @@ impl LocaleText {
         let mut messages: BTreeMap<String, (PathBuf, Pos)> = BTreeMap::new();
         let mut sources = BTreeMap::new();
         let mut no_folder = false;
-        let mut files: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-            Ok(rd) => rd
-                .filter_map(Result::ok)
-                .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
-                .collect(),
+        let files: &[File] = match &read.folder {
+            Folder::Files(files) => files,
             // A language being added: its pages show the default locale's text meanwhile.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !default => {
+            Folder::Missing => {
                 diags.push(
                     Diagnostic::warning(
                         &rel_dir,
@@ -173,36 +166,16 @@ impl LocaleText {
                     .hint(format!("copy the default locale's .ftl files into {rel_dir}/ and translate them")),
                 );
                 no_folder = true;
-                Vec::new()
+                &[]
             }
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        &rel_dir,
-                        Pos::START,
-                        format!("cannot read the locale folder: {e}"),
-                    )
-                    .hint(format!(
-                        "every configured locale needs {rel_dir}/ with .ftl files"
-                    )),
-                );
-                return None;
-            }
+            Folder::Unreadable => return None,
         };
-        files.sort();
-        for path in files {
-            let rel = PathBuf::from(format!(
-                "{rel_dir}/{}",
-                path.file_name().unwrap_or_default().to_string_lossy()
-            ));
-            let source = match crate::load::read_text(root, &rel) {
-                Ok(s) => s,
-                Err(d) => {
-                    diags.push(d);
-                    continue;
-                }
-            };
-            let resource = match parse(&rel, source.clone()) {
+        for File {
+            path: rel,
+            text: source,
+        } in files
+        {
+            let resource = match parse(rel, source.clone()) {
                 Ok(r) => r,
                 Err(errors) => {
                     diags.extend(errors);
@@ -211,17 +184,13 @@ impl LocaleText {
             };
             let mut twice = std::collections::BTreeSet::new();
             for id in message_ids(&resource) {
-                let pos = definition_pos(&source, &id);
+                let pos = definition_pos(source, &id);
                 if let Some((first, _)) = messages.get(&id) {
                     twice.insert(id.clone());
                     diags.push(
-                        Diagnostic::error(
-                            &rel,
-                            pos,
-                            format!("the message `{id}` is defined twice"),
-                        )
-                        .with_source(&source)
-                        .hint(format!("it is also defined in {}", display_path(first))),
+                        Diagnostic::error(rel, pos, format!("the message `{id}` is defined twice"))
+                            .with_source(source)
+                            .hint(format!("it is also defined in {}", display_path(first))),
                     );
                     continue;
                 }
@@ -232,10 +201,10 @@ impl LocaleText {
             if let Err(errors) = bundle.add_resource(resource) {
                 for e in errors {
                     if let fluent_bundle::FluentError::Overriding { id, .. } = &e {
-                        if messages.get(id).is_some_and(|(f, _)| f == &rel) && !twice.contains(id) {
+                        if messages.get(id).is_some_and(|(f, _)| f == rel) && !twice.contains(id) {
                             diags.push(
-                                Diagnostic::error(&rel, definition_pos(&source, id), format!("`{id}` is defined twice"))
-                                    .with_source(&source)
+                                Diagnostic::error(rel, definition_pos(source, id), format!("`{id}` is defined twice"))
+                                    .with_source(source)
                                     .hint(format!("a term `-{id}` and a message `{id}` cannot share a name; rename one")),
                             );
                         }

@@ -6,15 +6,14 @@
 //! that no locale defines fails the build even on a branch no page takes.
 
 use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::load::files::{TemplateFiles, TEMPLATES_DIR};
 use crate::localise::L10n;
 use crate::model::LocaleId;
 use fluent_bundle::{FluentArgs, FluentValue};
 use rustc_hash::FxHashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use tera::{Context, Kwargs, State, Tera, Value};
-
-pub(crate) const TEMPLATES_DIR: &str = "templates";
 
 /// Names of the templates kbgen renders pages with; a theme must provide all of them.
 pub(crate) const PAGE_TEMPLATES: &[&str] = &[
@@ -47,35 +46,11 @@ pub(crate) struct Parsed {
 }
 
 impl Parsed {
-    /// Reads and parses every file under `templates/`; errors are syntax errors and missing
-    /// page templates. Needs no locales, so a broken locale never hides a template error.
-    pub fn load(root: &Path) -> Result<Parsed, Diagnostics> {
-        let dir = root.join(TEMPLATES_DIR);
-        let mut diags = Diagnostics::default();
-        let mut sources: Vec<(String, String)> = Vec::new();
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    diags.push(Diagnostic::error(
-                        TEMPLATES_DIR,
-                        Pos::START,
-                        format!("cannot read templates: {e}"),
-                    ));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let name =
-                crate::diag::display_path(entry.path().strip_prefix(&dir).unwrap_or(entry.path()));
-            let rel = PathBuf::from(TEMPLATES_DIR).join(&name);
-            match crate::load::read_text(root, &rel) {
-                Ok(text) => sources.push((name, text)),
-                Err(d) => diags.push(d),
-            }
-        }
+    /// Parses the theme's files as read; errors are syntax errors and missing page templates.
+    /// Needs no locales, so a broken locale never hides a template error.
+    pub fn new(read: TemplateFiles) -> Result<Parsed, Diagnostics> {
+        let mut diags = Diagnostics(read.unreadable);
+        let sources = read.files;
         for required in PAGE_TEMPLATES {
             if !sources.iter().any(|(n, _)| n == required) {
                 diags.push(
@@ -518,7 +493,7 @@ mod messages_in_templates {
 
     #[test]
     fn the_shipped_theme_renders_its_messages_from_the_templates() {
-        let inputs = crate::load(Path::new(env!("CARGO_MANIFEST_DIR")))
+        let inputs = crate::load(std::path::Path::new(env!("CARGO_MANIFEST_DIR")))
             .map_err(|d| d.0)
             .unwrap();
         assert!(inputs.templates.specialised());
