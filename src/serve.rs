@@ -17,7 +17,6 @@
 //! its new address, and follows its article there.
 
 use crate::diag::{count, Diagnostics};
-use crate::load::frontmatter::ServerRow;
 use crate::model::{ArticleId, Site};
 use crate::render::markdown::Body;
 use crate::write::{url_to_file, Sink};
@@ -627,60 +626,22 @@ enum Changes {
 /// `whole`: a source other than the articles changed, so bodies alone never suffice.
 fn changes(old: &Site, new: &Site, whole: bool) -> Changes {
     let same_categories = old.categories.len() == new.categories.len()
-        && old.categories.iter().zip(&new.categories).all(|(a, b)| {
-            (
-                &a.key,
-                &a.title,
-                &a.url,
-                &a.description,
-                &a.articles,
-                &a.untranslated,
-            ) == (
-                &b.key,
-                &b.title,
-                &b.url,
-                &b.description,
-                &b.articles,
-                &b.untranslated,
-            )
-        });
+        && old
+            .categories
+            .iter()
+            .zip(&new.categories)
+            .all(|(a, b)| a.shown() == b.shown());
     let same_site = same_categories
         && old.statics.files == new.statics.files
         && old.statics.hashed == new.statics.hashed;
-    fn listing(x: &crate::model::Article) -> impl PartialEq + '_ {
-        (
-            (
-                &x.key,
-                x.locale,
-                &x.title,
-                &x.url,
-                &x.description,
-                x.updated,
-            ),
-            (
-                x.level,
-                &x.tags,
-                x.order,
-                &x.aliases,
-                &x.translations,
-                &x.related,
-            ),
-        )
-    }
-    fn rows(x: &crate::model::Article) -> Vec<(&String, &Option<String>, &Vec<ServerRow>)> {
-        x.tables
-            .iter()
-            .map(|(n, t)| (n, &t.caption, &t.rows))
-            .collect()
-    }
-    let body = |a: &crate::model::Article, b: &crate::model::Article| {
-        !a.text.same_body(&b.text) || rows(a) != rows(b)
-    };
+    // What other pages show of an article, and what only its own page shows.
+    let listing = |a: &crate::model::Article, b: &crate::model::Article| a.shown().0 != b.shown().0;
+    let body = |a: &crate::model::Article, b: &crate::model::Article| a.shown().1 != b.shown().1;
     if !whole && same_site && old.articles.len() == new.articles.len() {
         let mut bodies = Vec::new();
         let mut listings = false;
         for (i, (a, b)) in old.articles.iter().zip(&new.articles).enumerate() {
-            if listing(a) != listing(b) {
+            if listing(a, b) {
                 listings = true;
                 break;
             }
@@ -704,7 +665,7 @@ fn changes(old: &Site, new: &Site, whole: bool) -> Changes {
             .filter(|(_, b)| {
                 before
                     .get(&(b.key.as_str(), b.locale))
-                    .is_none_or(|a| listing(a) != listing(b) || body(a, b))
+                    .is_none_or(|a| listing(a, b) || body(a, b))
             })
             .map(|(i, _)| i)
             .collect(),

@@ -6,6 +6,8 @@
 //! a table with rows in no language, two things at one URL). Nothing after this step decides
 //! anything about structure: rendering and indexing walk these vectors.
 
+mod shown;
+
 use crate::config::Config;
 use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::{Date, Level, ServerRow};
@@ -90,7 +92,7 @@ pub struct Article {
     pub related: Vec<ArticleId>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ServerTable {
     pub caption: Option<String>,
     pub rows: Vec<ServerRow>,
