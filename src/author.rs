@@ -1,7 +1,7 @@
 //! Commands that write content for writers and translators: `kbgen new` starts an article in
 //! every locale, `kbgen translated` records that a translation matches its source.
 
-use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
 use crate::load::{CATEGORY_FILE, CONTENT_DIR};
 use crate::names::is_slug;
 use std::path::{Path, PathBuf};
@@ -12,8 +12,14 @@ pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>,
     let config = crate::config::load(root)?;
     let path = path.trim_matches('/');
     let (category, key) = path.rsplit_once('/').unwrap_or(("", path));
-    let arg =
-        |msg: String| Diagnostic::error(PathBuf::from(CONTENT_DIR).join(path), Pos::START, msg);
+    let arg = |msg: String| {
+        Diagnostic::error(
+            Code::ArgumentInvalid,
+            PathBuf::from(CONTENT_DIR).join(path),
+            Pos::START,
+            msg,
+        )
+    };
     if !is_slug(key) {
         return Err(arg(format!("`{key}` cannot be an article key"))
             .hint("a key is lower-case a-z, 0-9 and dashes, such as `change-password`")
@@ -58,8 +64,13 @@ pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>,
         .iter()
         .filter(|f| root.join(f).exists())
         .map(|f| {
-            Diagnostic::error(f, Pos::START, "the article already exists")
-                .hint("choose another key, or edit the file")
+            Diagnostic::error(
+                Code::ArticleExists,
+                f,
+                Pos::START,
+                "the article already exists",
+            )
+            .hint("choose another key, or edit the file")
         })
         .collect();
     if !existing.is_empty() {
@@ -70,8 +81,14 @@ pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>,
             "---\ntitle: \"{}\"\nupdated: {today}\ndescription: \"\"\n---\n\n",
             title_from_key(key)
         );
-        std::fs::write(root.join(f), text)
-            .map_err(|e| Diagnostic::error(f, Pos::START, format!("cannot write: {e}")))?;
+        std::fs::write(root.join(f), text).map_err(|e| {
+            Diagnostic::error(
+                Code::WriteFailed,
+                f,
+                Pos::START,
+                format!("cannot write: {e}"),
+            )
+        })?;
     }
     Ok(files)
 }
@@ -119,14 +136,20 @@ pub fn mark_translated(
         let rel = f.strip_prefix(root).unwrap_or(f);
         let Some(a) = site.articles.iter().find(|a| a.file == rel) else {
             errors.push(
-                Diagnostic::error(rel, Pos::START, "not an article of this site")
-                    .hint("name an article file under content/, e.g. content/email/x.en.md"),
+                Diagnostic::error(
+                    Code::NotATranslation,
+                    rel,
+                    Pos::START,
+                    "not an article of this site",
+                )
+                .hint("name an article file under content/, e.g. content/email/x.en.md"),
             );
             continue;
         };
         if a.locale == 0 {
             errors.push(
                 Diagnostic::error(
+                    Code::NotATranslation,
                     rel,
                     Pos::START,
                     "this is the source language; only translations are marked",
@@ -137,6 +160,7 @@ pub fn mark_translated(
         }
         let Some(source) = a.translations[0] else {
             errors.push(Diagnostic::error(
+                Code::NotATranslation,
                 rel,
                 Pos::START,
                 format!("no {} file to be a translation of", site.locales[0].code),
@@ -147,6 +171,7 @@ pub fn mark_translated(
         match set_field(&root.join(rel), "source_hash", &hash) {
             Ok(()) => done.push((rel.to_path_buf(), hash)),
             Err(e) => errors.push(Diagnostic::error(
+                Code::WriteFailed,
                 rel,
                 Pos::START,
                 format!("cannot write: {e}"),

@@ -2,7 +2,7 @@
 //! it has and the switches that change what is published. UI words are not here: they are
 //! translators' and live in `locales/`.
 
-use crate::diag::{yaml, yaml::yaml_error, Diagnostic, Diagnostics, Pos};
+use crate::diag::{yaml, yaml::yaml_error, Code, Diagnostic, Diagnostics, Pos};
 use crate::names::is_locale_code;
 use serde::Deserialize;
 use std::path::Path;
@@ -70,7 +70,7 @@ impl LocaleConfig {
 pub fn load(root: &Path) -> Result<Config, Diagnostics> {
     let path = root.join(CONFIG_FILE);
     let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::error(CONFIG_FILE, Pos::START, format!("cannot read the configuration: {e}"))
+        Diagnostic::error(Code::ReadFailed, CONFIG_FILE, Pos::START, format!("cannot read the configuration: {e}"))
             .hint(format!("run kbgen in the site root, or pass --root DIR; the root holds {CONFIG_FILE}, content/, locales/ and templates/"))
     })?;
     let config: Config =
@@ -82,8 +82,9 @@ pub fn load(root: &Path) -> Result<Config, Diagnostics> {
 impl Config {
     /// Every problem of the configuration, each at the line of its key.
     fn validate(&self, text: &str) -> Vec<Diagnostic> {
-        let err =
-            |pos: Pos, msg: String| Diagnostic::error(CONFIG_FILE, pos, msg).with_source(text);
+        let err = |pos: Pos, msg: String| {
+            Diagnostic::error(Code::ConfigInvalid, CONFIG_FILE, pos, msg).with_source(text)
+        };
         let top = |key: &str| yaml::key_pos(text, key, 1, None).unwrap_or(Pos::START);
         let mut out = Vec::new();
         if !(self.base_url.starts_with("https://") || self.base_url.starts_with("http://"))

@@ -15,9 +15,145 @@ pub enum Severity {
     Warning,
 }
 
+/// A diagnostic's kind: `code` in `--format json`, for editors and CI to match on. The names
+/// are stable (a kind may be added, never renamed) and listed in README.md ("Diagnostic
+/// codes"), which a test keeps in step with this list.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            pub const ALL: &[Code] = &[$(Code::$variant,)*];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A file or folder could not be read.
+    ReadFailed => "read-failed",
+    /// A file could not be written.
+    WriteFailed => "write-failed",
+    /// A text file is not valid UTF-8.
+    NotUtf8 => "not-utf8",
+    /// A symbolic link in `content/` or `static/`, which kbgen does not follow.
+    SymbolicLink => "symbolic-link",
+    /// YAML that does not parse, or a field that is unknown, missing or of the wrong type.
+    YamlInvalid => "yaml-invalid",
+    /// A value in `kbgen.yaml` that kbgen cannot use.
+    ConfigInvalid => "config-invalid",
+    /// An article without front matter between `---` lines.
+    FrontMatterMissing => "front-matter-missing",
+    /// A file in `content/` that is neither an article nor `_category.yaml`.
+    FileIgnored => "file-ignored",
+    /// An article file name without a configured language (`<key>.<locale>.md`).
+    ArticleNoLocale => "article-no-locale",
+    /// An article file name that cannot be a key.
+    ArticleKeyInvalid => "article-key-invalid",
+    /// A front-matter value that kbgen cannot use (slug, alias, date, …).
+    ArticleFieldInvalid => "article-field-invalid",
+    /// An article in a folder without `_category.yaml`.
+    ArticleNotInCategory => "article-not-in-category",
+    /// A category folder name that cannot be a key.
+    CategoryKeyInvalid => "category-key-invalid",
+    /// A value in `_category.yaml` that kbgen cannot use.
+    CategoryFieldInvalid => "category-field-invalid",
+    /// A category whose parent folder is not a category.
+    CategoryParentMissing => "category-parent-missing",
+    /// A category without a title in a locale: the default locale's is shown.
+    CategoryUntitled => "category-untitled",
+    /// Two pages (articles, aliases, categories) at one URL.
+    UrlConflict => "url-conflict",
+    /// A server table with rows in no language.
+    ServerTableNoRows => "server-table-no-rows",
+    /// A `server-table` block naming a table the front matter does not define.
+    ServerTableUnknown => "server-table-unknown",
+    /// A server table the body never places.
+    ServerTableUnplaced => "server-table-unplaced",
+    /// A translation's server table that its source article does not have.
+    ServerTableNotInSource => "server-table-not-in-source",
+    /// A server table whose rows differ between languages.
+    ServerRowsDiffer => "server-rows-differ",
+    /// A server-table host that is not a host name.
+    ServerHostInvalid => "server-host-invalid",
+    /// A port that does not fit the row's security setting or the host's protocol.
+    ServerPortSuspicious => "server-port-suspicious",
+    /// Raw HTML in an article where `raw_html` does not allow it.
+    RawHtml => "raw-html",
+    /// A link or image whose target is not a page, file or safe URL.
+    LinkInvalid => "link-invalid",
+    /// A link to a page that does not exist (`kbgen check`).
+    LinkBroken => "link-broken",
+    /// A link to a `#heading` the page does not have (`kbgen check`).
+    LinkBrokenFragment => "link-broken-fragment",
+    /// A page template the theme lacks.
+    TemplateMissing => "template-missing",
+    /// A template that does not parse, or fails to render.
+    TemplateInvalid => "template-invalid",
+    /// A Fluent file that does not parse.
+    FluentSyntax => "fluent-syntax",
+    /// A message a template uses that no locale defines.
+    MessageUndefined => "message-undefined",
+    /// A message kbgen itself needs, missing in the default locale.
+    MessageRequired => "message-required",
+    /// A message (or a term and a message) defined twice in a locale.
+    MessageDefinedTwice => "message-defined-twice",
+    /// A message that fails to format.
+    MessageFormatFailed => "message-format-failed",
+    /// A message missing in a locale: the default locale's text is shown.
+    MessageUntranslated => "message-untranslated",
+    /// A message no template uses (`kbgen check`).
+    MessageUnused => "message-unused",
+    /// A translation whose variables differ from the default locale's (`kbgen check`).
+    MessageVariables => "message-variables",
+    /// A translation that uses other terms than the default locale's (`kbgen check`).
+    MessageTerms => "message-terms",
+    /// A translation that lacks an attribute of the default locale's (`kbgen check`).
+    MessageAttributes => "message-attributes",
+    /// A configured locale without `locales/<code>/`: the default locale's text is shown.
+    LocaleFolderMissing => "locale-folder-missing",
+    /// `synonyms.yaml` names a locale the site does not have.
+    SynonymsUnknownLocale => "synonyms-unknown-locale",
+    /// An article without a translation in a locale.
+    TranslationMissing => "translation-missing",
+    /// A translation whose source changed after it was translated.
+    TranslationStale => "translation-stale",
+    /// An output folder kbgen will not write into (not new, empty or its own; or holding the sources).
+    OutputInvalid => "output-invalid",
+    /// Another build is writing into the output folder.
+    OutputLocked => "output-locked",
+    /// Files or folders in or beside the output that kbgen did not write: left alone.
+    OutputForeign => "output-foreign",
+    /// A command-line argument kbgen cannot use (a key, a category, a file, a locale).
+    ArgumentInvalid => "argument-invalid",
+    /// `kbgen new` would overwrite an article.
+    ArticleExists => "article-exists",
+    /// `kbgen translated` named a file that is not a translation.
+    NotATranslation => "not-a-translation",
+    /// WordPress input or a map that the importer cannot use.
+    ImportInvalid => "import-invalid",
+    /// An imported article would overwrite a file or land outside `content/`.
+    ImportConflict => "import-conflict",
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Diagnostic {
     pub severity: Severity,
+    pub code: Code,
     /// Relative to the site root, with `/` separators, so messages are the same everywhere.
     #[serde(serialize_with = "serialize_path")]
     pub file: PathBuf,
@@ -35,9 +171,15 @@ fn serialize_path<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Erro
 }
 
 impl Diagnostic {
-    pub fn error(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+    pub fn error(
+        code: Code,
+        file: impl Into<PathBuf>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Error,
+            code,
             file: file.into(),
             line: pos.line,
             column: pos.column,
@@ -47,10 +189,15 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(file: impl Into<PathBuf>, pos: Pos, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: Code,
+        file: impl Into<PathBuf>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
-            ..Diagnostic::error(file, pos, message)
+            ..Diagnostic::error(code, file, pos, message)
         }
     }
 
@@ -197,7 +344,7 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 /// a position. One reading of the text for every caller: a key is `key:` at the start of a
 /// line, after its indentation or a list item's `- `.
 pub mod yaml {
-    use super::{nearest, Diagnostic, Pos};
+    use super::{nearest, Code, Diagnostic, Pos};
 
     /// Where `key:` is first written on lines `from..until` (1-based, `until` excluded).
     pub(crate) fn key_pos(text: &str, key: &str, from: usize, until: Option<usize>) -> Option<Pos> {
@@ -267,7 +414,12 @@ pub mod yaml {
             (None, Some(l)) => (l.line(), l.column()),
             (None, None) => marks.first().copied().unwrap_or((1, 1)),
         };
-        let mut d = Diagnostic::error(file, Pos::new(line + line_offset, column), message.clone());
+        let mut d = Diagnostic::error(
+            Code::YamlInvalid,
+            file,
+            Pos::new(line + line_offset, column),
+            message.clone(),
+        );
         d.source_line = yaml.lines().nth(line.saturating_sub(1)).map(str::to_string);
         if let Some(hint) = hint_for(&message, file) {
             d = d.hint(hint);
@@ -431,12 +583,43 @@ mod tests {
 
     #[test]
     fn display_is_gnu_style_with_source_and_hint() {
-        let d = Diagnostic::error("content/a.sv.md", Pos::new(2, 1), "unknown field `titel`")
-            .with_source("---\ntitel: Hej\n---\n")
-            .hint("did you mean `title`?");
+        let d = Diagnostic::error(
+            Code::YamlInvalid,
+            "content/a.sv.md",
+            Pos::new(2, 1),
+            "unknown field `titel`",
+        )
+        .with_source("---\ntitel: Hej\n---\n")
+        .hint("did you mean `title`?");
         assert_eq!(
             d.to_string(),
             "content/a.sv.md:2:1: error: unknown field `titel`\n  |\n2 | titel: Hej\n  | ^\n  = hint: did you mean `title`?"
         );
+    }
+
+    /// Every code is documented in README.md's table, and the table names no other.
+    #[test]
+    fn the_readme_lists_every_code() {
+        let readme = include_str!("../README.md");
+        let section = readme
+            .split("### Diagnostic codes")
+            .nth(1)
+            .expect("README.md has a section \"Diagnostic codes\"");
+        let listed: Vec<&str> = section
+            .lines()
+            .skip_while(|l| !l.starts_with('|'))
+            .take_while(|l| l.starts_with('|'))
+            .filter_map(|l| l.strip_prefix("| `")?.split('`').next())
+            .collect();
+        let codes: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(listed, codes);
+    }
+
+    #[test]
+    fn codes_are_serialised_by_name() {
+        let d = Diagnostic::warning(Code::TranslationStale, "a", Pos::START, "m");
+        let json = serde_json::to_value(&d).unwrap();
+        assert_eq!(json["code"], "translation-stale");
+        assert_eq!(json["severity"], "warning");
     }
 }

@@ -1,7 +1,7 @@
 //! The translation status: per locale, which articles and UI messages are translated, stale
 //! or missing. `kbgen check` prints it; every build publishes it as a page for translators.
 
-use crate::diag::{display_path, Diagnostic, Pos};
+use crate::diag::{display_path, Code, Diagnostic, Pos};
 use crate::localise::L10n;
 use crate::model::{Article, ArticleId, Site};
 use serde::Serialize;
@@ -75,6 +75,7 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
                 s.missing_articles.push(display_path(&source.file));
                 out.push(
                     Diagnostic::warning(
+                        Code::TranslationMissing,
                         &source.file,
                         Pos::START,
                         format!("no {} translation", loc.code),
@@ -98,6 +99,7 @@ pub fn translations(site: &Site, l10n: &L10n) -> (Vec<Diagnostic>, Vec<LocaleSta
                     let pos = crate::load::field_pos(tr.yaml(), "source_hash", 1);
                     out.push(
                         Diagnostic::warning(
+                            Code::TranslationStale,
                             &tr.file,
                             pos,
                             format!(
@@ -163,6 +165,7 @@ pub(crate) fn rows_differ(
         let Some(src) = s.tables.get(name) else {
             out.push(
                 Diagnostic::error(
+                    Code::ServerTableNotInSource,
                     &t.file,
                     t.table_pos(name),
                     format!("server table `{name}` is not in {}", display_path(&s.file)),
@@ -174,7 +177,7 @@ pub(crate) fn rows_differ(
         };
         if src.rows != table.rows {
             out.push(
-                Diagnostic::error(&t.file, t.table_pos(name), format!("server table `{name}` has other rows than in {}", display_path(&s.file)))
+                Diagnostic::error(Code::ServerRowsDiffer, &t.file, t.table_pos(name), format!("server table `{name}` has other rows than in {}", display_path(&s.file)))
                     .with_source(&t.source())
                     .hint("leave `rows:` out of the translation to take them from the source, or make them the same"),
             );

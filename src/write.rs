@@ -10,7 +10,7 @@
 //! empty one, is replaced, kept as the spare or swept, and a sweep deletes only files that a
 //! manifest says kbgen wrote. Any other existing output stops the build before it writes.
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use rustc_hash::FxHashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -100,6 +100,7 @@ impl Output {
             .map_err(|e| io_error(&lock_path, "cannot create the lock", e))?;
         if lock.try_lock().is_err() {
             return Err(Diagnostic::error(
+                Code::OutputLocked,
                 &lock_path,
                 Pos::START,
                 format!("another kbgen build is writing to {}", output.display()),
@@ -138,6 +139,7 @@ impl Output {
     fn refuse_foreign(&self) -> Result<(), Diagnostic> {
         match self.found(&self.path) {
             Found::Foreign(why) => Err(Diagnostic::error(
+                Code::OutputInvalid,
                 &self.path,
                 Pos::START,
                 format!(
@@ -288,6 +290,7 @@ const NEXT: &str = "next-";
 /// foreign output there): it is never reused or removed.
 fn foreign_spare(spare: &Path) -> Diagnostic {
     Diagnostic::warning(
+        Code::OutputForeign,
         spare,
         Pos::START,
         format!(
@@ -566,6 +569,7 @@ impl Staging {
             },
             Found::Foreign(why) => {
                 return Err(Diagnostic::error(
+                    Code::OutputInvalid,
                     &path,
                     Pos::START,
                     format!(
@@ -665,7 +669,7 @@ fn left_alone(dir: &Path, files: Vec<PathBuf>) -> Option<Diagnostic> {
         ),
     };
     Some(
-        Diagnostic::warning(dir.join(first), Pos::START, what)
+        Diagnostic::warning(Code::OutputForeign, dir.join(first), Pos::START, what)
         .hint("move them out: kbgen's output and its spare (the previous site, beside it) take turns as the published site"),
     )
 }
@@ -767,6 +771,7 @@ fn safe_relative(rel: &str) -> Result<PathBuf, Diagnostic> {
         Ok(p.to_path_buf())
     } else {
         Err(Diagnostic::error(
+            Code::OutputInvalid,
             rel,
             Pos::START,
             "refusing to write outside the output folder",
@@ -795,7 +800,12 @@ pub(crate) fn copy_static(
 }
 
 fn io_error(path: &Path, what: &str, e: std::io::Error) -> Diagnostic {
-    Diagnostic::error(path, Pos::START, format!("{what} {}: {e}", path.display()))
+    Diagnostic::error(
+        Code::WriteFailed,
+        path,
+        Pos::START,
+        format!("{what} {}: {e}", path.display()),
+    )
 }
 
 /// The file an URL is served from: `/kb/x/` → `kb/x/index.html`.

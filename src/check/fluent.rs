@@ -2,7 +2,7 @@
 //! variables or terms differ from the default locale's, and attributes a translation lacks.
 //! (Syntax errors, duplicates and messages used but defined nowhere are load errors.)
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::localise::CODE_MESSAGES;
 use crate::Inputs;
 use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternElement};
@@ -84,9 +84,14 @@ pub fn compare(
             let src = source_of(l, file);
             if used.as_ref().is_some_and(|u| !u.contains(id)) {
                 out.push(
-                    Diagnostic::warning(file, *pos, format!("`{id}` is not used by any template"))
-                        .with_source(src)
-                        .hint("remove it, or use it in a template with t(key=\"…\")"),
+                    Diagnostic::warning(
+                        Code::MessageUnused,
+                        file,
+                        *pos,
+                        format!("`{id}` is not used by any template"),
+                    )
+                    .with_source(src)
+                    .hint("remove it, or use it in a template with t(key=\"…\")"),
                 );
             }
             if l == 0 {
@@ -100,6 +105,7 @@ pub fn compare(
             if !extra.is_empty() {
                 out.push(
                     Diagnostic::error(
+                        Code::MessageVariables,
                         file,
                         *pos,
                         format!(
@@ -122,6 +128,7 @@ pub fn compare(
             if !missing.is_empty() {
                 out.push(
                     Diagnostic::warning(
+                        Code::MessageVariables,
                         file,
                         *pos,
                         format!("the {code} `{id}` does not show {}", list("$", &missing)),
@@ -135,6 +142,7 @@ pub fn compare(
             if refs.terms != original.terms {
                 out.push(
                     Diagnostic::warning(
+                        Code::MessageTerms,
                         file,
                         *pos,
                         format!(
@@ -152,6 +160,7 @@ pub fn compare(
             if !missing_attrs.is_empty() {
                 out.push(
                     Diagnostic::warning(
+                        Code::MessageAttributes,
                         file,
                         *pos,
                         format!("`{id}` lacks the attribute {}", list(".", &missing_attrs)),

@@ -8,7 +8,7 @@
 pub mod fluent;
 pub mod servers;
 
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Code, Diagnostic, Diagnostics, Pos};
 use crate::model::Site;
 use crate::render::markdown::Body;
 use serde::Serialize;
@@ -102,7 +102,7 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
                             None => format!("broken link: no page at `{path}`"),
                         };
                         out.push(
-                            Diagnostic::error(&a.file, pos, msg)
+                            Diagnostic::error(Code::LinkBroken, &a.file, pos, msg)
                                 .with_source(&a.source())
                                 .hint(nearest_article_hint(site, a.locale, path)),
                         );
@@ -123,6 +123,7 @@ fn links(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
                         .collect();
                     out.push(
                         Diagnostic::error(
+                            Code::LinkBrokenFragment,
                             &a.file,
                             pos,
                             format!(

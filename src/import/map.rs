@@ -6,7 +6,7 @@
 //! ```
 
 use crate::diag::yaml::yaml_error;
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::load::frontmatter::parse_value;
 use crate::load::{CATEGORY_FILE, CONTENT_DIR};
 use serde::Deserialize;
@@ -33,7 +33,7 @@ const EXAMPLE: &str = "categories: { 400: email/basic-settings }  # WordPress ca
 
 pub fn load(path: &Path, shown: PathBuf) -> Result<Map, Diagnostic> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(&shown, Pos::START, format!("cannot read the WordPress map: {e}")).hint(
+        Diagnostic::error(Code::ReadFailed, &shown, Pos::START, format!("cannot read the WordPress map: {e}")).hint(
             format!(
                 "write it (default: {DEFAULT_MAP_FILE} in the site root, or pass --map FILE), e.g.\n{EXAMPLE}"
             ),
@@ -78,8 +78,13 @@ impl Map {
         let raw = &self.categories[&id];
         let folder = raw.trim().trim_matches('/');
         let err = |msg: String| {
-            Diagnostic::error(&self.shown, self.pos_of("categories", id), msg)
-                .with_source(&self.text)
+            Diagnostic::error(
+                Code::ImportInvalid,
+                &self.shown,
+                self.pos_of("categories", id),
+                msg,
+            )
+            .with_source(&self.text)
         };
         let bad_segment = folder
             .split('/')

@@ -16,7 +16,7 @@ pub mod map;
 pub mod wordpress;
 
 use crate::config::{self, CONFIG_FILE};
-use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::{self, Date};
 use crate::load::CONTENT_DIR;
 use crate::names::{check_alias, is_slug, slugify};
@@ -186,6 +186,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         .unwrap_or_else(|| locales[0].to_string());
     let Some(locale_index) = locales.iter().position(|l| *l == locale) else {
         return Err(Diagnostic::error(
+            Code::ArgumentInvalid,
             CONFIG_FILE,
             Pos::START,
             format!("--locale {locale}: the site has no such locale"),
@@ -210,6 +211,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     if sources.is_empty() && !diags.has_errors() {
         diags.push(
             Diagnostic::error(
+                Code::ImportInvalid,
                 opts.inputs
                     .first()
                     .map_or(PathBuf::new(), |p| shown(p, &opts.cwd)),
@@ -250,6 +252,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         if let Some(first) = targets.insert(&p.file, &p.imported.source) {
             diags.push(
                 Diagnostic::error(
+                    Code::ImportConflict,
                     &p.imported.source,
                     Pos::START,
                     format!(
@@ -266,6 +269,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         if !crate::paths::is_inside(&content, &opts.root.join(&p.file)) {
             diags.push(
                 Diagnostic::error(
+                    Code::ImportConflict,
                     &p.file,
                     Pos::START,
                     format!(
@@ -280,6 +284,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         if !opts.force && opts.root.join(&p.file).exists() {
             diags.push(
                 Diagnostic::error(
+                    Code::ImportConflict,
                     &p.file,
                     Pos::START,
                     format!(
@@ -304,6 +309,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     for p in planned {
         if let Err(e) = std::fs::write(opts.root.join(&p.file), &p.text) {
             diags.push(Diagnostic::error(
+                Code::WriteFailed,
                 &p.file,
                 Pos::START,
                 format!("cannot write: {e}"),
@@ -378,6 +384,7 @@ fn check_ids(
             };
             diags.push(
                 Diagnostic::error(
+                    Code::ImportInvalid,
                     &source.shown,
                     Pos::START,
                     format!(
@@ -394,6 +401,7 @@ fn check_ids(
             match post.categories.first() {
                 None => diags.push(
                     Diagnostic::error(
+                        Code::ImportInvalid,
                         &source.shown,
                         Pos::START,
                         format!("article {} has no category (`ht-kb-category` is empty)", post.id),
@@ -465,7 +473,7 @@ fn slugs_in_use(root: &Path, config: &config::Config, locale: &str) -> BTreeMap<
 
 /// One article converted: its file path, its text, its notes.
 fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diagnostic>> {
-    let err = |msg: String| Diagnostic::error(&source.shown, Pos::START, msg);
+    let err = |msg: String| Diagnostic::error(Code::ImportInvalid, &source.shown, Pos::START, msg);
     let mut errors = Vec::new();
     let mut notes = Vec::new();
     let mut meta = |message: String| {

@@ -1,7 +1,7 @@
 //! Reading WordPress REST API JSON: the articles of the Heroic Knowledge Base
 //! (`/wp-json/wp/v2/ht-kb/<id>`) with Yoast's metadata, one object or an array per file.
 
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Code, Diagnostic, Diagnostics, Pos};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -73,6 +73,7 @@ pub(crate) fn read_inputs(
                     .collect(),
                 Err(e) => {
                     diags.push(Diagnostic::error(
+                        Code::ReadFailed,
                         shown(input),
                         Pos::START,
                         format!("cannot read the folder: {e}"),
@@ -84,6 +85,7 @@ pub(crate) fn read_inputs(
             if found.is_empty() {
                 diags.push(
                     Diagnostic::error(
+                        Code::ImportInvalid,
                         shown(input),
                         Pos::START,
                         "the folder has no .json or .txt files",
@@ -107,6 +109,7 @@ pub(crate) fn read_inputs(
             Ok(t) => t,
             Err(e) => {
                 diags.push(Diagnostic::error(
+                    Code::ReadFailed,
                     &shown,
                     Pos::START,
                     format!("cannot read: {e}"),
@@ -161,7 +164,8 @@ fn json_error(file: &Path, text: &str, e: &serde_json::Error) -> Diagnostic {
             super::show(file)
         ),
     };
-    let mut d = Diagnostic::error(file, Pos::new(line, column), message).hint(hint);
+    let mut d =
+        Diagnostic::error(Code::ImportInvalid, file, Pos::new(line, column), message).hint(hint);
     // Exported JSON is often one long line: show it only when it is readable.
     if line_text.chars().count() <= 200 {
         d = d.with_source(text);

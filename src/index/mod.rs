@@ -19,7 +19,7 @@ pub mod text;
 
 use crate::config::Config;
 use crate::diag::yaml::yaml_error;
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Code, Diagnostic, Diagnostics, Pos};
 use crate::load::files::{File, SYNONYMS_FILE};
 use crate::model::{LocaleId, Site};
 use crate::render::markdown::Body;
@@ -78,6 +78,7 @@ pub(crate) fn parse_synonyms(
         let pos = crate::diag::yaml::key_pos(text, code, 1, None).unwrap_or(Pos::START);
         diags.push(
             Diagnostic::error(
+                Code::SynonymsUnknownLocale,
                 SYNONYMS_FILE,
                 pos,
                 format!("`{code}` is not a configured locale"),

@@ -4,7 +4,7 @@
 
 use super::read_text;
 use crate::config::Config;
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use std::path::{Path, PathBuf};
 
 pub(crate) const SYNONYMS_FILE: &str = "synonyms.yaml";
@@ -95,6 +95,7 @@ fn locale_folder(root: &Path, code: &str, default: bool, errors: &mut Vec<Diagno
         Err(e) => {
             errors.push(
                 Diagnostic::error(
+                    Code::ReadFailed,
                     &rel_dir,
                     Pos::START,
                     format!("cannot read the locale folder: {e}"),
@@ -124,6 +125,7 @@ pub(crate) fn templates(root: &Path) -> TemplateFiles {
             Ok(e) => e,
             Err(e) => {
                 errors.push(Diagnostic::error(
+                    Code::ReadFailed,
                     TEMPLATES_DIR,
                     Pos::START,
                     format!("cannot read templates: {e}"),

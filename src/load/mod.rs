@@ -11,7 +11,7 @@ pub mod frontmatter;
 
 use crate::config::Config;
 use crate::diag::yaml::yaml_error;
-use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
 use frontmatter::FrontMatter;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
@@ -275,6 +275,7 @@ fn found(
                 .map(|p| rel(root, p))
                 .unwrap_or_else(|| CONTENT_DIR.into());
             return Some(Found::Problem(Diagnostic::error(
+                Code::ReadFailed,
                 p,
                 Pos::START,
                 format!("cannot read: {e}"),
@@ -287,6 +288,7 @@ fn found(
     if entry.path_is_symlink() {
         return Some(Found::Problem(
             Diagnostic::error(
+                Code::SymbolicLink,
                 relp,
                 Pos::START,
                 "symbolic links are not followed in content/",
@@ -307,6 +309,7 @@ fn found(
     } else {
         Found::Problem(
             Diagnostic::warning(
+                Code::FileIgnored,
                 relp,
                 Pos::START,
                 "ignored: not an article (`<key>.<locale>.md`) or `_category.yaml`",
@@ -349,8 +352,14 @@ fn rel(root: &Path, p: &Path) -> PathBuf {
 
 /// Reads a text file as writers save it: UTF-8, maybe with a BOM, maybe with CRLF endings.
 pub(crate) fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> {
-    let bytes = std::fs::read(root.join(file))
-        .map_err(|e| Diagnostic::error(file, Pos::START, format!("cannot read: {e}")))?;
+    let bytes = std::fs::read(root.join(file)).map_err(|e| {
+        Diagnostic::error(
+            Code::ReadFailed,
+            file,
+            Pos::START,
+            format!("cannot read: {e}"),
+        )
+    })?;
     let text = match simdutf8::basic::from_utf8(&bytes) {
         // SAFETY: the bytes were just checked to be UTF-8.
         Ok(_) => Ok(unsafe { String::from_utf8_unchecked(bytes) }),
@@ -361,6 +370,7 @@ pub(crate) fn read_text(root: &Path, file: &Path) -> Result<String, Diagnostic> 
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let good = String::from_utf8_lossy(good);
         Diagnostic::error(
+            Code::NotUtf8,
             file,
             Pos::of_offset(&good, good.len()),
             "the file is not valid UTF-8",
@@ -406,6 +416,7 @@ fn load_article(root: &Path, file: &Path, locales: &[&str]) -> Result<RawArticle
     let Some((key_name, locale)) = stem.rsplit_once('.').filter(|(_, l)| locales.contains(l))
     else {
         return Err(Diagnostic::error(
+            Code::ArticleNoLocale,
             file,
             Pos::START,
             format!(
@@ -420,7 +431,7 @@ fn load_article(root: &Path, file: &Path, locales: &[&str]) -> Result<RawArticle
     };
     let text = read_text(root, file)?;
     let split = frontmatter::split(&text).map_err(|(pos, msg, hint)| {
-        Diagnostic::error(file, pos, msg)
+        Diagnostic::error(Code::FrontMatterMissing, file, pos, msg)
             .hint(hint)
             .with_source(&text)
     })?;
@@ -465,6 +476,7 @@ fn statics(root: &Path) -> Result<StaticFiles, Diagnostics> {
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
         match entry {
             Ok(e) if e.path_is_symlink() => diags.push(Diagnostic::error(
+                Code::SymbolicLink,
                 rel(root, e.path()),
                 Pos::START,
                 "symbolic links are not followed in static/",
@@ -477,6 +489,7 @@ fn statics(root: &Path) -> Result<StaticFiles, Diagnostics> {
                             out.hashed.insert(r.clone(), hashed_name(&r, &bytes));
                         }
                         Err(err) => diags.push(Diagnostic::error(
+                            Code::ReadFailed,
                             rel(root, e.path()),
                             Pos::START,
                             format!("cannot read: {err}"),
@@ -493,6 +506,7 @@ fn statics(root: &Path) -> Result<StaticFiles, Diagnostics> {
             }
             Ok(_) => {}
             Err(e) => diags.push(Diagnostic::error(
+                Code::ReadFailed,
                 STATIC_DIR,
                 Pos::START,
                 format!("cannot read: {e}"),

@@ -7,7 +7,7 @@
 //! whose `lang` and `dir` attributes do that job.
 
 use crate::config::Config;
-use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
 use crate::load::files::{File, Folder, LocaleFiles, LOCALES_DIR};
 use crate::load::frontmatter::Date;
 use fluent_bundle::concurrent::FluentBundle;
@@ -74,6 +74,7 @@ impl L10n {
             if !l10n.locales[0].messages.contains_key(*id) {
                 errs.push(
                     Diagnostic::error(
+                        Code::MessageRequired,
                         format!("{LOCALES_DIR}/{}", l10n.locales[0].code),
                         Pos::START,
                         format!("the message `{id}` is missing; kbgen needs it"),
@@ -96,6 +97,7 @@ impl L10n {
                 if !other.messages.contains_key(id) {
                     out.push(
                         Diagnostic::warning(
+                            Code::MessageUntranslated,
                             file,
                             *pos,
                             format!(
@@ -159,6 +161,7 @@ impl LocaleText {
             Folder::Missing => {
                 diags.push(
                     Diagnostic::warning(
+                        Code::LocaleFolderMissing,
                         &rel_dir,
                         Pos::START,
                         format!("there is no {rel_dir}/ folder: {code} pages show the default locale's interface text"),
@@ -188,9 +191,14 @@ impl LocaleText {
                 if let Some((first, _)) = messages.get(&id) {
                     twice.insert(id.clone());
                     diags.push(
-                        Diagnostic::error(rel, pos, format!("the message `{id}` is defined twice"))
-                            .with_source(source)
-                            .hint(format!("it is also defined in {}", display_path(first))),
+                        Diagnostic::error(
+                            Code::MessageDefinedTwice,
+                            rel,
+                            pos,
+                            format!("the message `{id}` is defined twice"),
+                        )
+                        .with_source(source)
+                        .hint(format!("it is also defined in {}", display_path(first))),
                     );
                     continue;
                 }
@@ -203,7 +211,7 @@ impl LocaleText {
                     if let fluent_bundle::FluentError::Overriding { id, .. } = &e {
                         if messages.get(id).is_some_and(|(f, _)| f == rel) && !twice.contains(id) {
                             diags.push(
-                                Diagnostic::error(rel, definition_pos(source, id), format!("`{id}` is defined twice"))
+                                Diagnostic::error(Code::MessageDefinedTwice, rel, definition_pos(source, id), format!("`{id}` is defined twice"))
                                     .with_source(source)
                                     .hint(format!("a term `-{id}` and a message `{id}` cannot share a name; rename one")),
                             );
@@ -254,9 +262,14 @@ pub fn parse(rel: &Path, source: String) -> Result<FluentResource, Vec<Diagnosti
                     Some(junk) if e.pos.start >= junk.end && junk.end > junk.start => junk.end - 1,
                     _ => e.pos.start,
                 };
-                Diagnostic::error(rel, Pos::of_offset(source, at), e.kind.to_string())
-                    .with_source(source)
-                    .hint("see https://projectfluent.org/fluent/guide/ for the syntax")
+                Diagnostic::error(
+                    Code::FluentSyntax,
+                    rel,
+                    Pos::of_offset(source, at),
+                    e.kind.to_string(),
+                )
+                .with_source(source)
+                .hint("see https://projectfluent.org/fluent/guide/ for the syntax")
             })
             .collect()
     })

@@ -9,7 +9,7 @@
 mod shown;
 
 use crate::config::Config;
-use crate::diag::{display_path, Diagnostic, Diagnostics, Pos};
+use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
 use crate::load::frontmatter::{Date, Level, ServerRow};
 use crate::load::{field_pos, Content, RawArticle, StaticFiles, Text, CONTENT_DIR};
 use crate::names::{check_alias, is_key, is_slug, slugify};
@@ -335,8 +335,13 @@ fn build_categories(
     for c in &content.categories {
         if c.key.is_empty() {
             diags.push(
-                Diagnostic::error(&c.file, Pos::START, "content/ itself cannot be a category")
-                    .hint("put _category.yaml files in the folders under content/"),
+                Diagnostic::error(
+                    Code::CategoryKeyInvalid,
+                    &c.file,
+                    Pos::START,
+                    "content/ itself cannot be a category",
+                )
+                .hint("put _category.yaml files in the folders under content/"),
             );
             continue;
         }
@@ -344,6 +349,7 @@ fn build_categories(
         if let Some(bad) = c.key.split('/').find(|seg| !is_key(seg)) {
             diags.push(
                 Diagnostic::error(
+                    Code::CategoryKeyInvalid,
                     &c.file,
                     Pos::START,
                     format!(
@@ -362,7 +368,8 @@ fn build_categories(
     for c in by_key.values() {
         let pos = |field: &str| field_pos(&c.text, field, 0);
         let err = |field: &str, msg: String| {
-            Diagnostic::error(&c.file, pos(field), msg).with_source(&c.text)
+            Diagnostic::error(Code::CategoryFieldInvalid, &c.file, pos(field), msg)
+                .with_source(&c.text)
         };
         // A site grows a language step by step: a locale without a title of its own shows the
         // default locale's, as UI messages do, until a translator adds one.
@@ -371,6 +378,7 @@ fn build_categories(
                 let message = match i {
                     0 => err("title", format!("the category has no `{code}` title")),
                     _ => Diagnostic::warning(
+                        Code::CategoryUntitled,
                         &c.file,
                         pos("title"),
                         format!(
@@ -407,6 +415,7 @@ fn build_categories(
             if !by_key.contains_key(parent) {
                 diags.push(
                     Diagnostic::error(
+                        Code::CategoryParentMissing,
                         &c.file,
                         Pos::START,
                         format!("the parent folder `{CONTENT_DIR}/{parent}` is not a category"),
@@ -576,7 +585,13 @@ fn build_articles(
 
 /// An error about the front-matter `field` of `file`, at its line, with the YAML shown.
 fn field_error(file: &std::path::Path, yaml: &str, field: &str, msg: String) -> Diagnostic {
-    Diagnostic::error(file, field_pos(yaml, field, 1), msg).with_source(&format!("---\n{yaml}"))
+    Diagnostic::error(
+        Code::ArticleFieldInvalid,
+        file,
+        field_pos(yaml, field, 1),
+        msg,
+    )
+    .with_source(&format!("---\n{yaml}"))
 }
 
 /// An article made from its file, before the slug check: whether the writer gave the slug,
@@ -596,7 +611,7 @@ fn make_article(
     let name = a.key.rsplit('/').next().unwrap_or("");
     if !is_key(name) {
         return Err(
-            Diagnostic::error(&a.file, Pos::START, format!("the file name `{}` cannot be an article key", name.escape_debug()))
+            Diagnostic::error(Code::ArticleKeyInvalid, &a.file, Pos::START, format!("the file name `{}` cannot be an article key", name.escape_debug()))
                 .hint("name article files `<key>.<locale>.md` with a key of a-z, 0-9, `-` and `_`, e.g. `change-password.sv.md`"),
         );
     }
@@ -611,6 +626,7 @@ fn make_article(
             )
         };
         return Err(Diagnostic::error(
+            Code::ArticleNotInCategory,
             &a.file,
             Pos::START,
             format!(
@@ -738,6 +754,7 @@ fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
                 Some(rows) => fills.push((i, name.clone(), rows)),
                 None => diags.push(
                     Diagnostic::error(
+                        Code::ServerTableNoRows,
                         &a.file,
                         a.table_pos(name),
                         format!("the server table `{name}` has no rows, here or in a translation"),
@@ -875,6 +892,7 @@ fn check_urls(site: &Site, diags: &mut Diagnostics) {
             let (owner, file, pos) = site.claimant(*claim);
             diags.push(
                 Diagnostic::error(
+                    Code::UrlConflict,
                     file,
                     pos,
                     format!("`{url}` is claimed twice: by {owner} and by {first}"),

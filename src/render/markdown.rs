@@ -8,7 +8,7 @@
 //! pass collects. Problems are reported at their line and column in the article file.
 
 use crate::config::RawHtml;
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::{Article, Site};
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -70,6 +70,7 @@ pub fn render(
         if !transform.placed.contains(name) {
             errors.push(
                 Diagnostic::error(
+                    Code::ServerTableUnplaced,
                     &article.file,
                     article.table_pos(name),
                     format!("the server table `{name}` is never placed"),
@@ -128,10 +129,10 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
     }
 
     /// An error at `range` of the body, reported at its line and column in the file.
-    fn error(&self, range: &Range<usize>, msg: String) -> Diagnostic {
+    fn error(&self, code: Code, range: &Range<usize>, msg: String) -> Diagnostic {
         let a = self.article;
         let at = Pos::of_offset(a.body(), range.start).below(a.body_line);
-        Diagnostic::error(&a.file, at, msg).with_source(&a.source())
+        Diagnostic::error(code, &a.file, at, msg).with_source(&a.source())
     }
 
     /// A server-table directive's table; its block's content is skipped.
@@ -155,7 +156,11 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
             } else {
                 format!("the tables of this article are: {}", known.join(", "))
             };
-            let e = self.error(range, format!("unknown server table `{name}`"));
+            let e = self.error(
+                Code::ServerTableUnknown,
+                range,
+                format!("unknown server table `{name}`"),
+            );
             self.errors.push(e.hint(hint));
             return None;
         }
@@ -256,7 +261,7 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
         match image_html(self.site, &self.article.url, dest, title, &alt) {
             Ok(html) => Some(Event::Html(html.into())),
             Err((msg, hint)) => {
-                let e = self.error(range, msg).hint(hint);
+                let e = self.error(Code::LinkInvalid, range, msg).hint(hint);
                 self.errors.push(e);
                 None
             }
@@ -326,7 +331,7 @@ impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'
                     let dest_url = match checked {
                         Ok(dest) => dest,
                         Err((msg, hint)) => {
-                            let e = self.error(&range, msg).hint(hint);
+                            let e = self.error(Code::LinkInvalid, &range, msg).hint(hint);
                             self.errors.push(e);
                             dest_url
                         }
@@ -348,7 +353,11 @@ impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'
                     RawHtml::Strip => None,
                     RawHtml::Reject => {
                         let e = self
-                            .error(&range, "raw HTML is not allowed in articles".into())
+                            .error(
+                                Code::RawHtml,
+                                &range,
+                                "raw HTML is not allowed in articles".into(),
+                            )
                             .hint("write it in Markdown, or set `raw_html: allow` in kbgen.yaml");
                         self.errors.push(e);
                         None

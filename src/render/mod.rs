@@ -11,7 +11,7 @@ pub mod seo;
 pub mod tables;
 pub mod templates;
 
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Code, Diagnostic, Diagnostics, Pos};
 use crate::localise::L10n;
 use crate::model::{ArticleId, CategoryId, LocaleId, Site};
 use crate::write::{url_to_file, Sink};
@@ -359,7 +359,7 @@ impl<'a> Renderer<'a> {
         status: &'a [crate::status::LocaleStatus],
     ) -> Result<Renderer<'a>, Diagnostic> {
         let json_ld = seo::JsonLd::new(site, l10n)
-            .map_err(|e| Diagnostic::error("locales", Pos::START, e))?;
+            .map_err(|e| Diagnostic::error(Code::MessageFormatFailed, "locales", Pos::START, e))?;
         let links = site.articles.iter().map(|_| OnceLock::new()).collect();
         Ok(Renderer {
             site,

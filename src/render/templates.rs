@@ -5,7 +5,7 @@
 //! line and column, and every literal `t(key="…")` is looked up in the locales, so a message
 //! that no locale defines fails the build even on a branch no page takes.
 
-use crate::diag::{Diagnostic, Diagnostics, Pos};
+use crate::diag::{Code, Diagnostic, Diagnostics, Pos};
 use crate::load::files::{TemplateFiles, TEMPLATES_DIR};
 use crate::localise::L10n;
 use crate::model::LocaleId;
@@ -55,6 +55,7 @@ impl Parsed {
             if !sources.iter().any(|(n, _)| n == required) {
                 diags.push(
                     Diagnostic::error(
+                        Code::TemplateMissing,
                         format!("{TEMPLATES_DIR}/{required}"),
                         Pos::START,
                         "the template is missing",
@@ -81,6 +82,7 @@ impl Parsed {
                 if !l10n.defines(&id) {
                     diags.push(
                         Diagnostic::error(
+                            Code::MessageUndefined,
                             PathBuf::from(TEMPLATES_DIR).join(name),
                             pos,
                             format!("no locale defines the message `{id}`"),
@@ -394,6 +396,7 @@ fn load_diagnostics(e: &tera::Error, sources: &[(String, String)]) -> Vec<Diagno
         let line: usize = parts.next()?.parse().ok()?;
         let name = parts.next()?;
         let d = Diagnostic::error(
+            Code::TemplateInvalid,
             PathBuf::from(TEMPLATES_DIR).join(name),
             Pos::new(line, column),
             message,
@@ -435,13 +438,18 @@ fn tera_diagnostic(e: &tera::Error, sources: &[(String, String)]) -> Diagnostic 
         Some(r) => {
             let span = r.span();
             let file = PathBuf::from(TEMPLATES_DIR).join(r.filename());
-            let d = Diagnostic::error(file, Pos::new(span.start_line, span.start_col + 1), message);
+            let d = Diagnostic::error(
+                Code::TemplateInvalid,
+                file,
+                Pos::new(span.start_line, span.start_col + 1),
+                message,
+            );
             match sources.iter().find(|(n, _)| n == r.filename()) {
                 Some((_, text)) => d.with_source(text),
                 None => d,
             }
         }
-        None => Diagnostic::error(TEMPLATES_DIR, Pos::START, message),
+        None => Diagnostic::error(Code::TemplateInvalid, TEMPLATES_DIR, Pos::START, message),
     }
 }
 
