@@ -1,43 +1,21 @@
-//! `kbgen import wordpress`, run as the real binary on a temporary copy of the shipped site:
-//! the written files are read back as YAML, the import report and errors compared as text, and
-//! the imported seed article is built and read with an HTML parser.
+//! `kbgen import wordpress`, run as the real binary on the `basic` fixture (the seed article
+//! and the empty categories the WordPress ids are mapped to): the written files are read back
+//! as YAML, the import report and errors compared as text, and the imported seed article is
+//! built and read with an HTML parser.
 
-mod common;
-use common::{sel, text};
+use crate::harness::{copy, sel, text, Run, Site, ROOT};
 use scraper::{ElementRef, Html};
 use std::path::Path;
-use std::process::{Command, Output};
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-/// A copy of the shipped site with the WordPress fixtures in `wp/` and a map file.
-fn site(map: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for item in ["kbgen.yaml", "content", "locales", "templates", "static"] {
-        copy(&Path::new(ROOT).join(item), &dir.path().join(item));
-    }
+/// The fixture with the WordPress fixtures in `wp/` and a map file.
+fn site(map: &str) -> Site {
+    let site = Site::fixture("basic");
     copy(
         &Path::new(ROOT).join("tests/fixtures/wordpress"),
-        &dir.path().join("wp"),
+        &site.path("wp"),
     );
-    std::fs::write(dir.path().join("wordpress-map.yaml"), map).unwrap();
-    dir
-}
-
-fn copy(from: &Path, to: &Path) {
-    if from.is_file() {
-        std::fs::copy(from, to).unwrap();
-        return;
-    }
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    site.write("wordpress-map.yaml", map);
+    site
 }
 
 const MAP: &str = "\
@@ -50,30 +28,20 @@ tags: { 399: e-post, 12: priser, 13: signature }
 ";
 
 /// Runs kbgen in the site root, so paths in messages are relative to it.
-fn kbgen(site: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .args(args)
-        .current_dir(site)
-        .output()
-        .unwrap()
+fn kbgen(site: &Site, args: &[&str]) -> Run {
+    site.kbgen_in(args)
 }
 
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+fn stdout(o: &Run) -> String {
+    o.stdout.clone()
 }
 
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+fn stderr(o: &Run) -> String {
+    o.stderr.clone()
 }
 
-fn ok(o: Output) -> Output {
-    assert!(
-        o.status.success(),
-        "kbgen failed:\n{}{}",
-        stdout(&o),
-        stderr(&o)
-    );
-    o
+fn ok(o: Run) -> Run {
+    o.ok()
 }
 
 /// An article file cut into its front matter (as YAML data) and its body.
@@ -112,12 +80,12 @@ const SEED_FILE: &str = "content/email/basic-settings/email-protocol-imap-vs-pop
 #[test]
 fn the_seed_article_imports_and_builds_like_the_old_page() {
     let site = site(MAP);
-    let root = site.path();
-    // The shipped English article has the same slug: the import replaces it.
+    let root = site.root();
+    // The seed's English article has the same slug: the import replaces it.
     std::fs::remove_file(root.join("content/email/basic-settings/email-protocols.en.md")).unwrap();
 
     let out = ok(kbgen(
-        root,
+        &site,
         &[
             "import",
             "wordpress",
@@ -181,7 +149,7 @@ imported 1 article; 2 things to finish by hand (listed above)
     );
     assert!(!body.contains("wp:") && !body.contains("style") && !body.contains("class"));
 
-    ok(kbgen(root, &["build"]));
+    ok(kbgen(&site, &["build"]));
     let page = root.join("public/en/kb/email-protocol-imap-vs-pop3/index.html");
     let doc = Html::parse_document(&std::fs::read_to_string(page).unwrap());
     let main = doc.select(&sel(".article")).next().expect("the article");
@@ -282,9 +250,9 @@ imported 1 article; 2 things to finish by hand (listed above)
 #[test]
 fn odd_cases_are_converted_or_reported() {
     let site = site(MAP);
-    let root = site.path();
+    let root = site.root();
     // No --locale: the site's default locale, Swedish.
-    let out = ok(kbgen(root, &["import", "wordpress", "wp/odd-cases.json"]));
+    let out = ok(kbgen(&site, &["import", "wordpress", "wp/odd-cases.json"]));
     let file = "content/email/basic-settings/priser-och-villkor.sv.md";
     assert_eq!(
         stdout(&out),
@@ -357,7 +325,7 @@ imported 1 article; 11 things to finish by hand (listed above)
     assert!(!body.contains("javascript"), "{body}");
 
     // What was written builds.
-    ok(kbgen(root, &["build"]));
+    ok(kbgen(&site, &["build"]));
     let page =
         std::fs::read_to_string(root.join("public/kb/priser-och-villkor/index.html")).unwrap();
     let doc = Html::parse_document(&page);
@@ -378,9 +346,9 @@ imported 1 article; 11 things to finish by hand (listed above)
 #[test]
 fn a_file_may_hold_an_array_of_articles() {
     let site = site(MAP);
-    let root = site.path();
+    let root = site.root();
     let out = ok(kbgen(
-        root,
+        &site,
         &[
             "import",
             "wordpress",
@@ -424,20 +392,20 @@ imported 2 articles; 2 things to finish by hand (listed above)
         "starttls"
     );
     assert_eq!(body, "\n```servers table1\n```\n\nDone.\n");
-    ok(kbgen(root, &["build"]));
+    ok(kbgen(&site, &["build"]));
 }
 
 #[test]
 fn a_folder_imports_its_json_files_and_skips_page_text() {
     let site = site(MAP);
-    let root = site.path();
+    let root = site.root();
     let folder = root.join("seeds");
     std::fs::create_dir(&folder).unwrap();
     std::fs::copy(root.join("wp/two-articles.json"), folder.join("002_a.txt")).unwrap();
     std::fs::write(folder.join("000_page.txt"), "1. Home\n  2. E-post\n").unwrap();
     std::fs::write(folder.join("readme.md"), "not looked at").unwrap();
     let out = ok(kbgen(
-        root,
+        &site,
         &["import", "wordpress", "seeds", "--locale", "en"],
     ));
     let report = stdout(&out);
@@ -454,9 +422,9 @@ fn a_folder_imports_its_json_files_and_skips_page_text() {
 #[test]
 fn every_unmapped_id_of_the_run_is_listed_and_nothing_is_written() {
     let site = site("categories: { 400: email/basic-settings }\n");
-    let root = site.path();
+    let root = site.root();
     let out = kbgen(
-        root,
+        &site,
         &[
             "import",
             "wordpress",
@@ -488,8 +456,7 @@ import failed with 4 errors; nothing was written
 #[test]
 fn a_mapped_folder_must_be_a_category() {
     let site = site("categories: { 400: email/no-such-folder, 401: email/clients }\ntags: { 399: e-post, 12: priser }\n");
-    let root = site.path();
-    let out = kbgen(root, &["import", "wordpress", "wp/odd-cases.json"]);
+    let out = kbgen(&site, &["import", "wordpress", "wp/odd-cases.json"]);
     assert!(!out.status.success());
     assert_eq!(
         stderr(&out),
@@ -507,7 +474,7 @@ import failed with 1 error; nothing was written
 #[test]
 fn existing_files_are_kept_unless_forced() {
     let site = site(MAP);
-    let root = site.path();
+    let root = site.root();
     let args = [
         "import",
         "wordpress",
@@ -515,16 +482,16 @@ fn existing_files_are_kept_unless_forced() {
         "--locale",
         "en",
     ];
-    // The shipped English article is another file with the same slug: the import writes its
+    // The seed's English article is another file with the same slug: the import writes its
     // own file and warns that the build will see two articles on one URL.
-    let first = ok(kbgen(root, &args));
+    let first = ok(kbgen(&site, &args));
     assert!(
         stdout(&first).contains("\n  metadata: content/email/basic-settings/email-protocols.en.md already has the slug `email-protocol-imap-vs-pop3` in this language: the site will not build until one of the two changes"),
         "{}",
         stdout(&first)
     );
     std::fs::write(root.join(SEED_FILE), "edited by hand").unwrap();
-    let out = kbgen(root, &args);
+    let out = kbgen(&site, &args);
     assert!(!out.status.success());
     assert_eq!(
         stderr(&out),
@@ -542,7 +509,7 @@ import failed with 1 error; nothing was written
 
     let mut forced = args.to_vec();
     forced.push("--force");
-    ok(kbgen(root, &forced));
+    ok(kbgen(&site, &forced));
     assert!(std::fs::read_to_string(root.join(SEED_FILE))
         .unwrap()
         .starts_with("---\ntitle: Email protocol (IMAP vs POP3)\n"));
@@ -551,7 +518,7 @@ import failed with 1 error; nothing was written
 #[test]
 fn malformed_json_is_reported_with_line_and_column() {
     let site = site(MAP);
-    let root = site.path();
+    let root = site.root();
     std::fs::write(
         root.join("wp/broken.json"),
         "{\n  \"id\": 1,\n  \"slug\": \"x\"\n  \"modified\": \"2024-01-01T00:00:00\"\n}\n",
@@ -569,7 +536,7 @@ fn malformed_json_is_reported_with_line_and_column() {
     )
     .unwrap();
     let out = kbgen(
-        root,
+        &site,
         &[
             "import",
             "wordpress",
@@ -606,7 +573,7 @@ import failed with 3 errors; nothing was written
 fn an_unknown_locale_is_an_error() {
     let site = site(MAP);
     let out = kbgen(
-        site.path(),
+        &site,
         &[
             "import",
             "wordpress",
@@ -628,7 +595,7 @@ fn an_unknown_locale_is_an_error() {
 #[test]
 fn an_import_never_writes_outside_content() {
     let site = site("categories: { 400: linked }\ntags: { 399: e-post }\n");
-    let root = site.path();
+    let root = site.root();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(
         outside.path().join("_category.yaml"),
@@ -636,7 +603,7 @@ fn an_import_never_writes_outside_content() {
     )
     .unwrap();
     std::os::unix::fs::symlink(outside.path(), root.join("content/linked")).unwrap();
-    let out = kbgen(root, &["import", "wordpress", "wp/seed-21799.json"]);
+    let out = kbgen(&site, &["import", "wordpress", "wp/seed-21799.json"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
     assert_eq!(

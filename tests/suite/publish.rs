@@ -1,55 +1,27 @@
 //! Publishing: the output folder is only ever the previous site or the new one. Builds are
 //! killed at several moments, run while another holds the output, and rerun after a crash.
+//! Each test starts from the `basic` fixture.
 
+use crate::harness::{kbgen, snapshot, Run, Site};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-mod common;
+const FIXTURE: &str = "basic";
 
-/// A copy of the shipped site with `extra` generated articles, so a build takes a while.
-fn big_site(extra: usize) -> tempfile::TempDir {
-    let dir = common::copy_site();
-    let folder = dir.path().join("content/email/basic-settings");
+/// The fixture with `extra` generated articles, so a build takes a while.
+fn big_site(extra: usize) -> Site {
+    let site = Site::fixture(FIXTURE);
     let body =
         "Text med **fetstil** och en [länk](/kb/e-postprotokoll-imap-vs-pop3/).\n\n".repeat(40);
     for i in 0..extra {
-        std::fs::write(
-            folder.join(format!("generated-{i}.sv.md")),
+        site.write(
+            format!("content/email/basic-settings/generated-{i}.sv.md"),
             format!("---\ntitle: Genererad artikel {i}\nupdated: 2024-01-01\n---\n\n## Rubrik\n\n{body}"),
-        )
-        .unwrap();
+        );
     }
-    dir
-}
-
-fn kbgen(root: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kbgen"));
-    cmd.args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(root.join("public"));
-    cmd
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                out.insert(
-                    p.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&p).unwrap(),
-                );
-            }
-        }
-    }
-    out
+    site
 }
 
 /// Folders a build leaves beside the output once it has finished: none but the spare
@@ -67,8 +39,8 @@ fn leftovers(root: &Path) -> Vec<String> {
 #[test]
 fn a_build_killed_at_any_moment_leaves_the_previous_site() {
     let site = big_site(1500);
-    let root = site.path();
-    assert!(kbgen(root).status().unwrap().success());
+    let root = site.root();
+    assert!(site.build().success());
     let before = snapshot(&root.join("public"));
     // Change the content so a finished build would change the output.
     std::fs::write(
@@ -77,7 +49,7 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site() {
     )
     .unwrap();
     for delay_ms in [5, 20, 60, 120, 200] {
-        let mut child = kbgen(root).stderr(Stdio::null()).spawn().unwrap();
+        let mut child = site.build_command().stderr(Stdio::null()).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));
         let finished = child.try_wait().unwrap().is_some();
         child.kill().ok(); // SIGKILL on Unix
@@ -92,12 +64,7 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site() {
         );
     }
     // The next build cleans up whatever the killed ones left and publishes.
-    let out = kbgen(root).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    site.build().ok();
     assert_eq!(leftovers(root), Vec::<String>::new());
     let page = std::fs::read_to_string(root.join("public/kb/andrad/index.html")).unwrap();
     assert!(page.contains("<h1>Ändrad</h1>"));
@@ -106,15 +73,15 @@ fn a_build_killed_at_any_moment_leaves_the_previous_site() {
 #[test]
 fn a_second_build_into_the_same_output_is_refused_while_one_runs() {
     let site = big_site(0);
-    let root = site.path();
-    assert!(kbgen(root).status().unwrap().success());
+    let root = site.root();
+    assert!(site.build().success());
     let before = snapshot(&root.join("public"));
     // Hold the output's lock as a running build does.
     let lock = std::fs::File::open(root.join(".public.kbgen-lock")).unwrap();
     lock.lock().unwrap();
-    let out = kbgen(root).output().unwrap();
+    let out = site.build();
     assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = &out.stderr;
     assert!(
         stderr.contains(&format!(
             "error: another kbgen build is writing to {}",
@@ -124,14 +91,14 @@ fn a_second_build_into_the_same_output_is_refused_while_one_runs() {
     );
     assert_eq!(snapshot(&root.join("public")), before);
     drop(lock);
-    assert!(kbgen(root).status().unwrap().success());
+    assert!(site.build().success());
 }
 
 #[test]
 fn a_site_moved_aside_by_a_crashed_build_is_restored() {
     let site = big_site(0);
-    let root = site.path();
-    assert!(kbgen(root).status().unwrap().success());
+    let root = site.root();
+    assert!(site.build().success());
     let before = snapshot(&root.join("public"));
     // What a build killed between "move the old site aside" and "move the new one in" leaves
     // where the file system cannot exchange folders in one step.
@@ -143,7 +110,7 @@ fn a_site_moved_aside_by_a_crashed_build_is_restored() {
         "---\ntitel: x\n---\n",
     )
     .unwrap();
-    let out = kbgen(root).output().unwrap();
+    let out = site.build();
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(snapshot(&root.join("public")), before);
     assert_eq!(leftovers(root), Vec::<String>::new());
@@ -152,9 +119,9 @@ fn a_site_moved_aside_by_a_crashed_build_is_restored() {
 #[test]
 fn a_rebuild_over_the_spare_generation_equals_a_fresh_build() {
     let site = big_site(30);
-    let root = site.path();
+    let root = site.root();
     for _ in 0..3 {
-        assert!(kbgen(root).status().unwrap().success());
+        assert!(site.build().success());
     }
     assert!(
         root.join(".public.kbgen-spare").is_dir(),
@@ -167,7 +134,7 @@ fn a_rebuild_over_the_spare_generation_equals_a_fresh_build() {
     )
     .unwrap();
     std::fs::remove_file(root.join("content/email/basic-settings/generated-2.sv.md")).unwrap();
-    assert!(kbgen(root).status().unwrap().success());
+    assert!(site.build().success());
     let (reused, clean) = (snapshot(&root.join("public")), fresh_build_of(root));
     assert_eq!(
         reused.keys().collect::<Vec<_>>(),
@@ -197,26 +164,13 @@ fn copy_reversed(from: &Path, to: &Path) {
 
 #[test]
 fn output_does_not_depend_on_the_order_files_are_listed_in() {
-    let forward = common::copy_site();
-    let backward = tempfile::tempdir().unwrap();
-    for item in common::SITE {
-        copy_reversed(
-            &Path::new(common::ROOT).join(item),
-            &backward.path().join(item),
-        );
+    let forward = Site::fixture(FIXTURE);
+    let backward = Site::empty();
+    copy_reversed(forward.root(), backward.root());
+    for site in [&forward, &backward] {
+        site.build().ok();
     }
-    for root in [forward.path(), backward.path()] {
-        let out = kbgen(root).output().unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    let (a, b) = (
-        snapshot(&forward.path().join("public")),
-        snapshot(&backward.path().join("public")),
-    );
+    let (a, b) = (snapshot(&forward.public()), snapshot(&backward.public()));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
         assert!(bytes == &b[path], "{} differs", path.display());
@@ -229,26 +183,26 @@ fn modified(path: &Path) -> std::time::SystemTime {
 
 fn fresh_build_of(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let fresh = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(fresh.path().join("public"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    Run::of(
+        kbgen()
+            .args(["build", "--root"])
+            .arg(root)
+            .arg("--output")
+            .arg(fresh.path().join("public")),
+    )
+    .ok();
     snapshot(&fresh.path().join("public"))
 }
 
 #[test]
 fn a_rebuild_leaves_unchanged_files_untouched_and_rewrites_changed_ones() {
     let site = big_site(5);
-    let root = site.path();
+    let root = site.root();
     let page = |root: &Path| root.join("public/kb/genererad-artikel-3/index.html");
     // The first build's site becomes the spare after the second, and the third reuses it.
-    assert!(kbgen(root).status().unwrap().success());
+    assert!(site.build().success());
     let first = modified(&page(root));
-    assert!(kbgen(root).status().unwrap().success());
+    assert!(site.build().success());
     assert!(root.join(".public.kbgen-manifest").is_file());
     assert!(root.join(".public.kbgen-spare-manifest").is_file());
     std::thread::sleep(Duration::from_millis(20));
@@ -257,7 +211,7 @@ fn a_rebuild_leaves_unchanged_files_untouched_and_rewrites_changed_ones() {
         "---\ntitle: Genererad artikel 1\nupdated: 2024-03-03\n---\n\nNy text.\n",
     )
     .unwrap();
-    assert!(kbgen(root).status().unwrap().success());
+    assert!(site.build().success());
     // Known from the manifest: neither read nor written again.
     assert_eq!(
         modified(&page(root)),
@@ -272,9 +226,9 @@ fn a_rebuild_leaves_unchanged_files_untouched_and_rewrites_changed_ones() {
 #[test]
 fn a_spare_file_edited_by_hand_is_caught_even_at_the_same_size() {
     let site = big_site(5);
-    let root = site.path();
+    let root = site.root();
     for _ in 0..2 {
-        assert!(kbgen(root).status().unwrap().success());
+        assert!(site.build().success());
     }
     // The spare is the site the next build reuses. Swap two letters of a page in it: same
     // size, different bytes, as the manifest does not record them.
@@ -293,18 +247,18 @@ fn a_spare_file_edited_by_hand_is_caught_even_at_the_same_size() {
     let output_manifest = std::fs::read_to_string(root.join(".public.kbgen-manifest")).unwrap();
     let (_, files) = output_manifest.split_once('\n').unwrap();
     std::fs::write(&spare_manifest, format!("{header}\n{files}")).unwrap();
-    assert!(kbgen(root).status().unwrap().success());
+    assert!(site.build().success());
     assert!(snapshot(&root.join("public")) == fresh_build_of(root));
 }
 
 #[test]
 fn a_manifest_cut_short_by_a_crash_is_cleaned_up() {
-    let site = common::copy_site();
-    let root = site.path();
-    assert!(kbgen(root).status().unwrap().success());
+    let site = Site::fixture(FIXTURE);
+    let root = site.root();
+    assert!(site.build().success());
     let partial = root.join(".public.kbgen-manifest.tmp");
     std::fs::write(&partial, "0123 12 34 kb/x/ind").unwrap();
-    assert!(kbgen(root).status().unwrap().success());
+    assert!(site.build().success());
     assert!(!partial.exists());
     assert!(root.join(".public.kbgen-manifest").is_file());
 }
@@ -343,29 +297,15 @@ fn walk_all(base: &Path, dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
 }
 
 /// `kbgen build ARGS` run in `cwd`.
-fn build_in(cwd: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .arg("build")
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &std::process::Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+fn build_in(cwd: &Path, args: &[&str]) -> Run {
+    Run::of(kbgen().arg("build").args(args).current_dir(cwd))
 }
 
 /// A folder of someone's own beside the site: the issue's `docs/` with a thesis in it.
 #[test]
 fn an_output_that_kbgen_did_not_make_is_refused_before_anything_is_written() {
-    let tmp = tempfile::tempdir().unwrap();
-    let base = tmp.path().canonicalize().unwrap();
-    let root = base.join("site");
-    std::fs::create_dir_all(&root).unwrap();
-    for item in common::SITE {
-        common::copy(&Path::new(common::ROOT).join(item), &root.join(item));
-    }
+    let site = Site::fixture_at(FIXTURE, "site");
+    let (base, root) = (site.base().to_path_buf(), site.root().to_path_buf());
     std::fs::create_dir(base.join("docs")).unwrap();
     std::fs::write(base.join("docs/thesis.txt"), "four years of work").unwrap();
     let before = everything(&base);
@@ -375,7 +315,7 @@ fn an_output_that_kbgen_did_not_make_is_refused_before_anything_is_written() {
         let docs = base.join("docs");
         let d = docs.display();
         assert_eq!(
-            stderr(&out),
+            out.stderr,
             format!(
                 "{d}:1:1: error: the output folder {d} holds files that kbgen did not write: \
                  kbgen replaces its output whole, so it builds only into a new or empty folder, \
@@ -390,8 +330,8 @@ fn an_output_that_kbgen_did_not_make_is_refused_before_anything_is_written() {
 
 #[test]
 fn a_public_folder_that_another_tool_made_is_refused() {
-    let site = common::copy_site();
-    let root = site.path();
+    let site = Site::fixture(FIXTURE);
+    let root = site.root();
     // What `hugo` leaves in the site root.
     std::fs::create_dir(root.join("public")).unwrap();
     std::fs::write(root.join("public/index.html"), "<p>Hugo's site</p>").unwrap();
@@ -399,21 +339,21 @@ fn a_public_folder_that_another_tool_made_is_refused() {
     let out = build_in(root, &[]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("holds files that kbgen did not write"),
+        out.stderr.contains("holds files that kbgen did not write"),
         "{}",
-        stderr(&out)
+        out.stderr
     );
     assert!(everything(root) == before);
 }
 
 #[test]
 fn an_empty_output_folder_is_built_into_and_then_is_kbgens() {
-    let site = common::copy_site();
-    let root = site.path();
+    let site = Site::fixture(FIXTURE);
+    let root = site.root();
     std::fs::create_dir(root.join("out")).unwrap();
     for _ in 0..3 {
         let out = build_in(root, &["--output", "out"]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(out.status.success(), "{}", out.stderr);
     }
     assert!(root.join("out/index.html").is_file());
     assert!(snapshot(&root.join("out")) == fresh_build_of(root));
@@ -422,13 +362,8 @@ fn an_empty_output_folder_is_built_into_and_then_is_kbgens() {
 /// The issue's `kb/site/` layout: each `--output` below is, or holds, the site's sources.
 #[test]
 fn an_output_that_is_or_holds_the_sources_is_refused_however_it_is_written() {
-    let tmp = tempfile::tempdir().unwrap();
-    let base = tmp.path().canonicalize().unwrap();
-    let root = base.join("kb/site");
-    std::fs::create_dir_all(&root).unwrap();
-    for item in common::SITE {
-        common::copy(&Path::new(common::ROOT).join(item), &root.join(item));
-    }
+    let site = Site::fixture_at(FIXTURE, "kb/site");
+    let (base, root) = (site.base().to_path_buf(), site.root().to_path_buf());
     std::os::unix::fs::symlink(&root, base.join("link")).unwrap();
     let before = everything(&base);
     let abs = |p: &Path| p.to_string_lossy().into_owned();
@@ -471,7 +406,7 @@ fn an_output_that_is_or_holds_the_sources_is_refused_however_it_is_written() {
         let out = build_in(&root, &["--output", &arg]);
         assert_eq!(out.status.code(), Some(1), "--output {arg}");
         assert_eq!(
-            stderr(&out),
+            out.stderr,
             format!(
                 "error: the output folder {} {why}: a build replaces its output, so it may not be \
                  the site root, a folder above it, or content/, locales/, templates/, static/ or \
@@ -486,15 +421,15 @@ fn an_output_that_is_or_holds_the_sources_is_refused_however_it_is_written() {
 
 #[test]
 fn a_file_put_into_the_output_by_hand_is_never_deleted() {
-    let site = common::copy_site();
-    let root = site.path();
+    let site = Site::fixture(FIXTURE);
+    let root = site.root();
     assert!(build_in(root, &[]).status.success());
     std::fs::write(root.join("public/notes.txt"), "mine").unwrap();
     let mut warned = false;
     for _ in 0..3 {
         let out = build_in(root, &[]);
-        assert!(out.status.success(), "{}", stderr(&out));
-        warned |= stderr(&out).contains("`notes.txt` in ");
+        assert!(out.status.success(), "{}", out.stderr);
+        warned |= out.stderr.contains("`notes.txt` in ");
         let kept = [
             root.join("public/notes.txt"),
             root.join(".public.kbgen-spare/notes.txt"),
@@ -511,17 +446,17 @@ fn a_file_put_into_the_output_by_hand_is_never_deleted() {
 /// An older kbgen moved a foreign output aside as its spare: it must never be reused or swept.
 #[test]
 fn a_spare_folder_that_no_manifest_names_is_left_alone() {
-    let site = common::copy_site();
-    let root = site.path();
+    let site = Site::fixture(FIXTURE);
+    let root = site.root();
     std::fs::create_dir(root.join(".public.kbgen-spare")).unwrap();
     std::fs::write(root.join(".public.kbgen-spare/thesis.txt"), "four years").unwrap();
     for _ in 0..3 {
         let out = build_in(root, &[]);
-        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(out.status.success(), "{}", out.stderr);
         assert!(
-            stderr(&out).contains("was not made by this kbgen"),
+            out.stderr.contains("was not made by this kbgen"),
             "{}",
-            stderr(&out)
+            out.stderr
         );
         assert_eq!(
             everything(&root.join(".public.kbgen-spare")),

@@ -1,73 +1,38 @@
-//! Relative links and images, and links to articles' source files, on a small site made for
-//! each test: the shipped configuration, locales, templates and static files, and a category
-//! `guide` of two articles in Swedish and English.
-//!
-//! `first` (`/kb/forsta/`, `/en/kb/first/`) links; `other` (`/kb/andra/`, `/en/kb/other/`) is
-//! linked to. Line numbers are those of the bodies written here: the front matter takes four
+//! Relative links and images, and links to articles' source files, on the `guide` fixture: a
+//! category `guide` whose article `other` (`/kb/andra/`, `/en/kb/other/`) is linked to, and an
+//! article `first` (`/kb/forsta/`, `/en/kb/first/`) that each test writes with the links it
+//! tries. Line numbers are those of the bodies written here: the front matter takes four
 //! lines, so a body's first line is line 6.
 
+use crate::harness::{sel, Site};
 use std::path::Path;
-use std::process::Command;
-
-mod common;
-use common::{copy_of, sel};
 
 const FIRST_SV: &str = "content/guide/first.sv.md";
 const FIRST_EN: &str = "content/guide/first.en.md";
 
-/// A site whose `first` articles have the bodies `sv` and `en`.
-fn site(sv: &str, en: &str) -> tempfile::TempDir {
-    let dir = copy_of(&["kbgen.yaml", "locales", "templates", "static"]);
-    let root = dir.path();
-    write(
-        root,
-        "content/guide/_category.yaml",
-        "title: { sv: Guide, en: Guide }\nslug: { sv: guide, en: guide }\n",
-    );
+/// The fixture with `first` articles whose bodies are `sv` and `en`.
+fn site(sv: &str, en: &str) -> Site {
+    let site = Site::fixture("guide");
     let article = |title: &str, slug: &str, body: &str| {
         format!("---\ntitle: {title}\nslug: {slug}\nupdated: 2024-05-01\n---\n{body}")
     };
-    write(root, FIRST_SV, &article("Första", "forsta", sv));
-    write(root, FIRST_EN, &article("First", "first", en));
-    let other_body = "Text.\n\n## En rubrik\n\nMer text.\n";
-    write(
-        root,
-        "content/guide/other.sv.md",
-        &article("Andra", "andra", other_body),
-    );
-    write(
-        root,
-        "content/guide/other.en.md",
-        &article("Other", "other", other_body),
-    );
-    dir
-}
-
-fn write(root: &Path, rel: &str, text: &str) {
-    let path = root.join(rel);
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    site.write(FIRST_SV, article("Första", "forsta", sv));
+    site.write(FIRST_EN, article("First", "first", en));
+    site
 }
 
 /// Runs `kbgen <command> --root <root>`: exit code and stderr (build) or stdout (check).
-fn kbgen(root: &Path, command: &str) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .arg(command)
-        .arg("--root")
-        .arg(root)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert!(!stderr.contains("panicked"), "{stderr}");
+fn kbgen(site: &Site, command: &str) -> (i32, String) {
+    let run = site.kbgen(&[command]);
     let text = match command {
-        "check" => String::from_utf8(out.stdout).unwrap() + &stderr,
-        _ => stderr,
+        "check" => run.stdout + &run.stderr,
+        _ => run.stderr,
     };
-    (out.status.code().unwrap(), text)
+    (run.status.code().unwrap(), text)
 }
 
-fn builds(root: &Path) {
-    let (code, stderr) = kbgen(root, "build");
+fn builds(site: &Site) {
+    let (code, stderr) = kbgen(site, "build");
     assert_eq!(code, 0, "the build must succeed:\n{stderr}");
 }
 
@@ -95,8 +60,8 @@ fn relative_links_and_images_that_resolve_go_to_their_site_paths() {
          [utan snedstreck](./../andra?x=1).\n\n![Bild](../../img/filezilla-site-manager.png)\n",
         "See [other](../other/) and [this page](./).\n",
     );
-    let root = dir.path();
-    builds(root);
+    let root = dir.root();
+    builds(&dir);
     assert_eq!(
         attrs(root, "kb/forsta/index.html", "a", "href"),
         ["/kb/andra/", "/kb/andra/#en-rubrik", "/kb/andra?x=1"]
@@ -113,17 +78,16 @@ fn relative_links_and_images_that_resolve_go_to_their_site_paths() {
     // The image's size, as an absolute path gets it.
     assert!(!attrs(root, page, "img", "width")[0].is_empty());
     assert!(!attrs(root, page, "img", "height")[0].is_empty());
-    let (code, out) = kbgen(root, "check");
+    let (code, out) = kbgen(&dir, "check");
     assert_eq!(code, 0, "{out}");
 }
 
 #[test]
 fn a_relative_link_to_no_page_is_a_broken_link_in_check() {
     let dir = site("Text.\n\nSe [andra](../andar/).\n", "Text.\n");
-    let root = dir.path();
     // As for `/kb/andar/`: the build publishes it, `kbgen check` reports it.
-    builds(root);
-    let (code, out) = kbgen(root, "check");
+    builds(&dir);
+    let (code, out) = kbgen(&dir, "check");
     assert_eq!(code, 1, "{out}");
     reports(
         &out,
@@ -143,7 +107,6 @@ fn a_relative_image_that_is_no_file_fails_the_build_and_check() {
         "Text.\n\n![Bild](img/filezilla-site-manager.png)\n",
         "Text.\n",
     );
-    let root = dir.path();
     let expected = "content/guide/first.sv.md:8:1: error: the image \
          `img/filezilla-site-manager.png` does not exist: from `/kb/forsta/` it is \
          `/kb/forsta/img/filezilla-site-manager.png`
@@ -151,10 +114,10 @@ fn a_relative_image_that_is_no_file_fails_the_build_and_check() {
 8 | ![Bild](img/filezilla-site-manager.png)
   | ^
   = hint: did you mean `/img/filezilla-site-manager.png`?";
-    let (code, out) = kbgen(root, "build");
+    let (code, out) = kbgen(&dir, "build");
     assert_eq!(code, 1, "{out}");
     reports(&out, expected);
-    let (code, out) = kbgen(root, "check");
+    let (code, out) = kbgen(&dir, "check");
     assert_eq!(code, 1, "{out}");
     reports(&out, expected);
 }
@@ -165,8 +128,7 @@ fn relative_urls_that_climb_above_the_site_root_are_errors() {
         "Se [std](../../../std/index.html).\n\n![Bild](../../../img/x.png)\n",
         "Text.\n",
     );
-    let root = dir.path();
-    let (code, out) = kbgen(root, "build");
+    let (code, out) = kbgen(&dir, "build");
     assert_eq!(code, 1, "{out}");
     reports(
         &out,
@@ -187,7 +149,7 @@ fn relative_urls_that_climb_above_the_site_root_are_errors() {
   | ^
   = hint: put images in static/img/ and write `/img/name.png`",
     );
-    let (code, out) = kbgen(root, "check");
+    let (code, out) = kbgen(&dir, "check");
     assert_eq!(code, 1, "{out}");
     reports(&out, "content/guide/first.sv.md:6:4: error: the link");
     reports(&out, "content/guide/first.sv.md:8:1: error: the image");
@@ -200,8 +162,8 @@ fn links_to_article_files_go_to_the_article_in_the_page_language() {
          [uppifrån](../guide/other.sv.md) och [från roten](/content/guide/other.en.md).\n",
         "See [other](other.sv.md).\n",
     );
-    let root = dir.path();
-    builds(root);
+    let root = dir.root();
+    builds(&dir);
     assert_eq!(
         attrs(root, "kb/forsta/index.html", "a", "href"),
         [
@@ -215,24 +177,23 @@ fn links_to_article_files_go_to_the_article_in_the_page_language() {
         attrs(root, "en/kb/first/index.html", "a", "href"),
         ["/en/kb/other/"]
     );
-    let (code, out) = kbgen(root, "check");
+    let (code, out) = kbgen(&dir, "check");
     assert_eq!(code, 0, "{out}");
 }
 
 #[test]
 fn a_link_to_a_file_that_is_no_article_is_an_error_with_the_nearest_key() {
     let dir = site("Se [andra](othr.sv.md#en-rubrik).\n", "Text.\n");
-    let root = dir.path();
     let expected = "content/guide/first.sv.md:6:4: error: the link `othr.sv.md#en-rubrik` names \
          no article: no article has the key `guide/othr`
   |
 6 | Se [andra](othr.sv.md#en-rubrik).
   |    ^
   = hint: did you mean `@/guide/other`?";
-    let (code, out) = kbgen(root, "build");
+    let (code, out) = kbgen(&dir, "build");
     assert_eq!(code, 1, "{out}");
     reports(&out, expected);
-    let (code, out) = kbgen(root, "check");
+    let (code, out) = kbgen(&dir, "check");
     assert_eq!(code, 1, "{out}");
     reports(&out, expected);
 }

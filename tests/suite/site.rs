@@ -1,46 +1,38 @@
-//! The shipped help site, built by the real binary into a temporary folder and read back with
-//! an HTML parser: what a reader and a search engine get.
+//! A whole help centre, the `help` fixture (a frozen copy of the shipped help content), built
+//! by the real binary into a temporary folder and read back with an HTML parser: what a reader
+//! and a search engine get.
 
-mod common;
-use common::{sel, text};
+use crate::harness::{files as walk, kbgen, sel, text, Site};
 use scraper::{ElementRef, Html};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
-const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+const FIXTURE: &str = "help";
 
-struct Built {
-    _dir: tempfile::TempDir,
-    out: PathBuf,
-}
-
-/// One build of the shipped site shared by every test in this file.
+/// One build of the fixture shared by every test in this module.
 fn site() -> &'static Path {
-    static SITE: OnceLock<Built> = OnceLock::new();
+    static SITE: OnceLock<(Site, PathBuf)> = OnceLock::new();
     &SITE
         .get_or_init(|| {
-            let dir = tempfile::tempdir().unwrap();
-            let out = dir.path().join("public");
-            build_into(&out, None);
-            Built { _dir: dir, out }
+            let site = Site::fixture(FIXTURE);
+            let out = site.public();
+            build_into(&site, &out, None);
+            (site, out)
         })
-        .out
+        .1
 }
 
-fn build_into(out: &Path, threads: Option<usize>) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_kbgen"));
-    cmd.args(["build", "--root", ROOT, "--output"]).arg(out);
+fn build_into(site: &Site, out: &Path, threads: Option<usize>) {
+    let mut cmd = kbgen();
+    cmd.args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(out);
     if let Some(n) = threads {
         cmd.env("RAYON_NUM_THREADS", n.to_string());
     }
-    let res = cmd.output().unwrap();
-    assert!(
-        res.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&res.stderr)
-    );
+    crate::harness::Run::of(&mut cmd).ok();
 }
 
 fn page(url: &str) -> Html {
@@ -76,20 +68,6 @@ fn all_pages() -> BTreeMap<String, String> {
             out.insert(format!("/{rel}"), std::fs::read_to_string(&e).unwrap());
         }
     }
-    out
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out.sort();
     out
 }
 
@@ -345,12 +323,17 @@ fn every_page_is_in_its_language_and_links_only_to_pages_that_exist() {
     let fluent_ids: Vec<String> = ["sv", "en"]
         .iter()
         .flat_map(|l| {
-            std::fs::read_to_string(format!("{ROOT}/locales/{l}/main.ftl"))
-                .unwrap()
-                .lines()
-                .filter_map(|line| line.split_once(" = ").map(|(id, _)| id.trim().to_string()))
-                .filter(|id| !id.starts_with('-') && !id.starts_with('#') && id.contains('-'))
-                .collect::<Vec<_>>()
+            std::fs::read_to_string(
+                site()
+                    .parent()
+                    .unwrap()
+                    .join(format!("locales/{l}/main.ftl")),
+            )
+            .unwrap()
+            .lines()
+            .filter_map(|line| line.split_once(" = ").map(|(id, _)| id.trim().to_string()))
+            .filter(|id| !id.starts_with('-') && !id.starts_with('#') && id.contains('-'))
+            .collect::<Vec<_>>()
         })
         .collect();
     for (url, html) in &pages {
@@ -505,10 +488,10 @@ fn sitemap_robots_404_and_aliases() {
 
 #[test]
 fn output_is_byte_identical_with_one_thread_and_many() {
-    let dir = tempfile::tempdir().unwrap();
-    let (one, many) = (dir.path().join("one"), dir.path().join("many"));
-    build_into(&one, Some(1));
-    build_into(&many, Some(4));
+    let site = Site::fixture(FIXTURE);
+    let (one, many) = (site.path("one"), site.path("many"));
+    build_into(&site, &one, Some(1));
+    build_into(&site, &many, Some(4));
     let read = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
         walk(root)
             .into_iter()
@@ -527,11 +510,11 @@ fn output_is_byte_identical_with_one_thread_and_many() {
     }
 }
 
-/// The shipped site with a third locale, `de`, that has no articles: its category titles and
+/// The fixture with a third locale, `de`, that has no articles: its category titles and
 /// a copy of the English UI text with its own no-results message.
-fn site_with_empty_locale() -> tempfile::TempDir {
-    let dir = common::copy_site();
-    let root = dir.path();
+fn site_with_empty_locale() -> Site {
+    let dir = Site::fixture(FIXTURE);
+    let root = dir.root();
     let config = std::fs::read_to_string(root.join("kbgen.yaml")).unwrap();
     let config = config.replace(
         "    search_path: search\n",
@@ -558,7 +541,7 @@ fn site_with_empty_locale() -> tempfile::TempDir {
         }
     }
     let de = root.join("locales/de");
-    common::copy(&root.join("locales/en"), &de);
+    crate::harness::copy(&root.join("locales/en"), &de);
     let ftl = std::fs::read_to_string(de.join("main.ftl")).unwrap();
     let ftl = ftl.replace(
         "search-no-results = No results for “{ $query }”.",
@@ -572,19 +555,8 @@ fn site_with_empty_locale() -> tempfile::TempDir {
 #[test]
 fn a_locale_without_articles_has_a_search_index_whose_files_all_exist() {
     let dir = site_with_empty_locale();
-    let out = dir.path().join("public");
-    let res = Command::new(env!("CARGO_BIN_EXE_kbgen"))
-        .args(["build", "--root"])
-        .arg(dir.path())
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
-    assert!(
-        res.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&res.stderr)
-    );
+    let out = dir.public();
+    dir.build().ok();
     let search =
         Html::parse_document(&std::fs::read_to_string(out.join("de/suche/index.html")).unwrap());
     assert_eq!(

@@ -1,455 +1,30 @@
 //! Bad input: what writers, translators and template authors see when they break the site.
 //!
-//! Each test copies the shipped site (kbgen.yaml, content/, locales/, templates/, static/)
-//! into a fresh temporary folder, builds it once into `<tmp>/public`, records every byte of
-//! that output, applies ONE breaking edit and runs the real `kbgen` binary again. A failed
-//! build must exit with status 1, report each problem as `path:line:column: error: message`
-//! (with the source line, a caret under the column and a hint where one helps), close with
-//! `build failed with N error(s); <output> was left as it was`, and leave the previous output
-//! byte for byte as it was, with no staging folder left behind.
+//! Each test copies the `basic` fixture site (the seed article and the shipped locales,
+//! templates and static files) into a fresh temporary folder, builds it once into
+//! `<tmp>/public`, records every byte of that output, applies ONE breaking edit and runs the
+//! real `kbgen` binary again. A failed build must exit with status 1, report each problem as
+//! `path:line:column: error: message` (with the source line, a caret under the column and a
+//! hint where one helps), close with `build failed with N error(s); <output> was left as it
+//! was`, and leave the previous output byte for byte as it was, with no staging folder left
+//! behind ([`Site::fails`] checks all of that).
 //!
 //! Line numbers in the expectations are counted from the edits below, not copied from kbgen.
 
-use std::collections::BTreeMap;
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use crate::harness::{parse_diags, Site};
 
-// ---------------------------------------------------------------------------------------------
-// Machinery: copy the site, build it, break it, run it again, read the report.
-// ---------------------------------------------------------------------------------------------
-
-/// The parts of the shipped site in the repository root.
-const SITE_PARTS: &[&str] = &["kbgen.yaml", "content", "locales", "templates", "static"];
-
-/// A small article added to an existing category, so that line numbers are easy to count.
+/// A small article added to the seed's category, so that line numbers are easy to count.
 const ARTICLE: &str = "content/email/basic-settings/broken.sv.md";
 const ARTICLE_EN: &str = "content/email/basic-settings/broken.en.md";
 
-/// A copy of the shipped site in a temporary folder.
-struct Site {
-    tmp: tempfile::TempDir,
-    /// Every file under public/ after the first, successful build.
-    before: BTreeMap<PathBuf, Vec<u8>>,
+/// The fixture, copied and not built yet.
+fn copied() -> Site {
+    Site::fixture("basic")
 }
 
-/// What one run of `kbgen build` printed.
-struct Run {
-    code: Option<i32>,
-    stderr: String,
-}
-
-impl Site {
-    /// The shipped site, copied and not built yet.
-    fn copied() -> Site {
-        let tmp = tempfile::tempdir().expect("create a temporary folder");
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
-        for part in SITE_PARTS {
-            copy_all(&repo.join(part), &tmp.path().join(part));
-        }
-        Site {
-            tmp,
-            before: BTreeMap::new(),
-        }
-    }
-
-    /// The shipped site, copied and built once into `<tmp>/public`.
-    fn built() -> Site {
-        let mut site = Site::copied();
-        let run = site.run();
-        assert_eq!(
-            run.code,
-            Some(0),
-            "the shipped site must build:\n{}",
-            run.stderr
-        );
-        site.before = snapshot(&site.public());
-        assert!(
-            site.before.contains_key(Path::new("index.html")),
-            "the first build wrote no index.html"
-        );
-        site
-    }
-
-    fn root(&self) -> &Path {
-        self.tmp.path()
-    }
-
-    fn public(&self) -> PathBuf {
-        self.root().join("public")
-    }
-
-    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) {
-        let path = self.root().join(rel);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, contents).unwrap();
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.root().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
-    }
-
-    /// Replaces the one occurrence of `from` in `rel` with `to`.
-    fn replace(&self, rel: &str, from: &str, to: &str) {
-        let text = self.read(rel);
-        assert_eq!(
-            text.matches(from).count(),
-            1,
-            "{rel} must hold `{from}` exactly once"
-        );
-        self.write(rel, text.replacen(from, to, 1));
-    }
-
-    fn append(&self, rel: &str, text: &str) {
-        let mut all = self.read(rel);
-        assert!(all.ends_with('\n'), "{rel} must end with a newline");
-        all.push_str(text);
-        self.write(rel, all);
-    }
-
-    /// The number of lines of a shipped file, to count where appended text lands.
-    fn lines(&self, rel: &str) -> usize {
-        self.read(rel).lines().count()
-    }
-
-    fn run(&self) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_kbgen"))
-            .arg("build")
-            .arg("--root")
-            .arg(self.root())
-            .arg("--output")
-            .arg(self.public())
-            .output()
-            .expect("run kbgen");
-        Run {
-            code: out.status.code(),
-            stderr: String::from_utf8(out.stderr).expect("stderr is UTF-8"),
-        }
-    }
-
-    /// Runs a build that must succeed; returns its stderr (warnings and the closing line).
-    fn succeeds(&self) -> String {
-        let run = self.run();
-        assert_eq!(run.code, Some(0), "the build must succeed:\n{}", run.stderr);
-        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
-        assert_no_staging_left(self.root());
-        run.stderr
-    }
-
-    /// Runs a build that must fail, and checks what every failure must do: exit status 1,
-    /// no panic, the closing line, public/ untouched and no staging folder left over.
-    fn fails(&self) -> Report {
-        let run = self.run();
-        let stderr = run.stderr;
-        assert!(!stderr.contains("panicked"), "kbgen panicked:\n{stderr}");
-        assert_eq!(run.code, Some(1), "the build must fail:\n{stderr}");
-        let report = Report::parse(&stderr, &self.public());
-        let after = snapshot(&self.public());
-        assert_same_files(&self.before, &after);
-        assert_no_staging_left(self.root());
-        self.check_reports_the_same(&report);
-        report
-    }
-
-    /// `kbgen check` must report every error the build reported, word for word, and fail.
-    fn check_reports_the_same(&self, build: &Report) {
-        let out = Command::new(env!("CARGO_BIN_EXE_kbgen"))
-            .arg("check")
-            .arg("--root")
-            .arg(self.root())
-            .output()
-            .expect("run kbgen check");
-        let stderr = String::from_utf8(out.stderr).expect("stderr is UTF-8");
-        assert!(
-            !stderr.contains("panicked"),
-            "kbgen check panicked:\n{stderr}"
-        );
-        assert_eq!(out.status.code(), Some(1), "check must fail too:\n{stderr}");
-        let checked: Vec<String> = parse_diags(&stderr).into_iter().map(|d| d.text).collect();
-        for d in build.diags.iter().filter(|d| d.severity == "error") {
-            assert!(
-                checked.contains(&d.text),
-                "build reported\n{}\nbut check did not; check said:\n{stderr}",
-                d.text
-            );
-        }
-    }
-}
-
-fn copy_all(from: &Path, to: &Path) {
-    if from.is_dir() {
-        fs::create_dir_all(to).unwrap();
-        for entry in fs::read_dir(from).unwrap() {
-            let entry = entry.unwrap();
-            copy_all(&entry.path(), &to.join(entry.file_name()));
-        }
-    } else {
-        fs::copy(from, to).unwrap_or_else(|e| panic!("copy {}: {e}", from.display()));
-    }
-}
-
-/// Every file under `dir` with its bytes (empty when `dir` does not exist).
-fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(base: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(base, &path, out);
-            } else {
-                let rel = path.strip_prefix(base).unwrap().to_path_buf();
-                out.insert(rel, fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.exists() {
-        walk(dir, dir, &mut out);
-    }
-    out
-}
-
-fn assert_same_files(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) {
-    let added: Vec<_> = after.keys().filter(|k| !before.contains_key(*k)).collect();
-    let removed: Vec<_> = before.keys().filter(|k| !after.contains_key(*k)).collect();
-    let changed: Vec<_> = before
-        .iter()
-        .filter(|(k, v)| after.get(*k).is_some_and(|a| a != *v))
-        .map(|(k, _)| k)
-        .collect();
-    assert!(
-        added.is_empty() && removed.is_empty() && changed.is_empty(),
-        "a failed build touched public/: added {added:?}, removed {removed:?}, changed {changed:?}"
-    );
-}
-
-/// Staging (`.public.kbgen-*`) and swap (`.public.kbgen-old`) folders live beside the output
-/// and must be gone when kbgen exits; only the lock file, the spare site and the two sites'
-/// manifests stay.
-fn assert_no_staging_left(root: &Path) {
-    const KEPT: [&str; 4] = [
-        ".public.kbgen-lock",
-        ".public.kbgen-spare",
-        ".public.kbgen-manifest",
-        ".public.kbgen-spare-manifest",
-    ];
-    let stray: Vec<String> = fs::read_dir(root)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public.") && !KEPT.contains(&n.as_str()))
-        .collect();
-    assert!(stray.is_empty(), "left behind: {stray:?}");
-}
-
-/// The diagnostics of a failed build.
-struct Report {
-    stderr: String,
-    diags: Vec<Diag>,
-    /// N in the closing `build failed with N error(s)` line.
-    errors: usize,
-}
-
-/// One `path:line:column: severity: message` block with its source line, caret and hint.
-#[derive(Debug)]
-struct Diag {
-    file: String,
-    line: usize,
-    column: usize,
-    severity: String,
-    message: String,
-    /// The quoted source line (`12 | text`) and the column its caret points at.
-    source: Option<(String, Option<usize>)>,
-    hint: Option<String>,
-    text: String,
-}
-
-impl Report {
-    fn parse(stderr: &str, public: &Path) -> Report {
-        let last = stderr.lines().last().unwrap_or("");
-        let closing = last
-            .strip_prefix("build failed with ")
-            .unwrap_or_else(|| panic!("no closing line; stderr:\n{stderr}"));
-        let (count, kept) = closing
-            .split_once("; ")
-            .unwrap_or_else(|| panic!("malformed closing line: {last}"));
-        // With a previous site it says that site was kept; without one, that nothing was written.
-        let expected = if public.exists() {
-            format!("{} was left as it was", public.display())
-        } else {
-            "nothing was written".to_string()
-        };
-        assert_eq!(kept, expected, "closing line: {last}");
-        let errors = match count.split_once(' ') {
-            Some(("1", "error")) => 1,
-            Some((n, "errors")) if n != "1" => n.parse().unwrap(),
-            _ => panic!("malformed error count in closing line: {last}"),
-        };
-        Report {
-            stderr: stderr.to_string(),
-            diags: parse_diags(stderr),
-            errors,
-        }
-    }
-
-    /// Asserts the number of errors, both in the closing line and as printed diagnostics.
-    fn error_count(&self, n: usize) -> &Self {
-        let printed = self.diags.iter().filter(|d| d.severity == "error").count();
-        assert_eq!(
-            (self.errors, printed),
-            (n, n),
-            "expected {n} error(s) (closing line, printed); stderr:\n{}",
-            self.stderr
-        );
-        self
-    }
-
-    /// The error whose first line is exactly `file:line:column: error: message`.
-    fn error(&self, file: &str, line: usize, column: usize, message: &str) -> &Diag {
-        let header = format!("{file}:{line}:{column}: error: {message}");
-        self.diags
-            .iter()
-            .find(|d| d.text.lines().next() == Some(header.as_str()))
-            .unwrap_or_else(|| panic!("expected the line\n{header}\nin stderr:\n{}", self.stderr))
-    }
-
-    /// The error at `file:line:column` whose message contains `part` (for messages whose
-    /// exact wording is the implementer's choice).
-    fn error_containing(&self, file: &str, line: usize, column: usize, part: &str) -> &Diag {
-        self.diags
-            .iter()
-            .find(|d| {
-                d.severity == "error"
-                    && (d.file.as_str(), d.line, d.column) == (file, line, column)
-                    && d.message.contains(part)
-            })
-            .unwrap_or_else(|| {
-                panic!(
-                    "expected an error at {file}:{line}:{column} mentioning `{part}`; stderr:\n{}",
-                    self.stderr
-                )
-            })
-    }
-}
-
-impl Diag {
-    /// Asserts the quoted source line and that the caret sits under the reported column.
-    fn source(&self, expected: &str) -> &Self {
-        let Some((src, caret)) = &self.source else {
-            panic!(
-                "expected the source line `{expected}` under:\n{}",
-                self.text
-            );
-        };
-        assert_eq!(src, expected, "source line of:\n{}", self.text);
-        assert_eq!(
-            *caret,
-            Some(self.column),
-            "the caret must point at column {}:\n{}",
-            self.column,
-            self.text
-        );
-        self
-    }
-
-    fn hint(&self, expected: &str) -> &Self {
-        assert_eq!(
-            self.hint.as_deref(),
-            Some(expected),
-            "hint of:\n{}",
-            self.text
-        );
-        self
-    }
-
-    /// Asserts that there is a hint, and that it names `word`.
-    fn hint_mentioning(&self, word: &str) -> &Self {
-        match &self.hint {
-            Some(h) => assert!(
-                h.contains(word),
-                "the hint should name `{word}`:\n{}",
-                self.text
-            ),
-            None => panic!("expected a hint naming `{word}` under:\n{}", self.text),
-        }
-        self
-    }
-
-    fn message_lacks(&self, part: &str) -> &Self {
-        assert!(
-            !self.message.contains(part),
-            "the message should not contain `{part}`:\n{}",
-            self.text
-        );
-        self
-    }
-}
-
-/// Splits stderr into diagnostics: a block starts at a `path:line:col: severity: …` line.
-/// `kbgen check`'s closing line: `2 errors, 1 warning`.
-fn is_check_summary(line: &str) -> bool {
-    line.starts_with(|c: char| c.is_ascii_digit())
-        && (line.ends_with(" warning") || line.ends_with(" warnings"))
-}
-
-fn parse_diags(stderr: &str) -> Vec<Diag> {
-    let mut blocks: Vec<Vec<&str>> = Vec::new();
-    for line in stderr.lines() {
-        if parse_header(line).is_some() {
-            blocks.push(vec![line]);
-        } else if line.starts_with("build failed with ")
-            || line.starts_with("built ")
-            || is_check_summary(line)
-        {
-            break;
-        } else if let Some(b) = blocks.last_mut() {
-            b.push(line);
-        }
-    }
-    blocks
-        .into_iter()
-        .map(|lines| {
-            let (file, line, column, severity, message) = parse_header(lines[0]).unwrap();
-            let number = format!("{line} |");
-            let mut source = None;
-            let mut hint = None;
-            for (i, l) in lines.iter().enumerate().skip(1) {
-                if let Some(h) = l.strip_prefix("  = hint: ") {
-                    hint = Some(h.to_string());
-                } else if let Some(rest) = l.strip_prefix(&number) {
-                    let src = rest.strip_prefix(' ').unwrap_or(rest).to_string();
-                    let caret = lines.get(i + 1).and_then(|c| {
-                        let (_, after) = c.split_once(" | ")?;
-                        after.find('^').map(|b| after[..b].chars().count() + 1)
-                    });
-                    source = Some((src, caret));
-                }
-            }
-            Diag {
-                file,
-                line,
-                column,
-                severity,
-                message,
-                source,
-                hint,
-                text: lines.join("\n"),
-            }
-        })
-        .collect()
-}
-
-fn parse_header(line: &str) -> Option<(String, usize, usize, String, String)> {
-    if line.starts_with(' ') {
-        return None;
-    }
-    let (place, severity, message) = ["error", "warning"].iter().find_map(|s| {
-        let (place, message) = line.split_once(&format!(": {s}: "))?;
-        Some((place, s.to_string(), message.to_string()))
-    })?;
-    let mut parts = place.rsplitn(3, ':');
-    let column = parts.next()?.parse().ok()?;
-    let line_no = parts.next()?.parse().ok()?;
-    let file = parts.next()?.to_string();
-    Some((file, line_no, column, severity, message))
+/// The fixture, copied and built once into `<tmp>/public`.
+fn built() -> Site {
+    copied().built()
 }
 
 /// An article file from its lines (joined with `\n`, ending with one).
@@ -465,7 +40,7 @@ fn article(lines: &[&str]) -> String {
 
 #[test]
 fn malformed_yaml_is_reported_where_the_unclosed_quote_opens() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -489,7 +64,7 @@ fn malformed_yaml_is_reported_where_the_unclosed_quote_opens() {
 
 #[test]
 fn missing_title_is_reported_with_a_hint() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&["---", "updated: 2021-12-20", "---", "", "Text."]),
@@ -504,7 +79,7 @@ fn missing_title_is_reported_with_a_hint() {
 
 #[test]
 fn missing_updated_is_reported_with_a_hint() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&["---", "title: Trasig", "---", "", "Text."]),
@@ -519,7 +94,7 @@ fn missing_updated_is_reported_with_a_hint() {
 
 #[test]
 fn unknown_field_suggests_the_closest_one() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -547,7 +122,7 @@ fn unknown_field_suggests_the_closest_one() {
 
 #[test]
 fn invalid_date_is_reported_at_the_date() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -573,7 +148,7 @@ fn invalid_date_is_reported_at_the_date() {
 
 #[test]
 fn invalid_level_is_reported_at_the_level() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -620,7 +195,7 @@ fn article_with_table(table_lines: &[&str]) -> String {
 
 #[test]
 fn invalid_security_is_reported_at_the_value() {
-    let site = Site::built();
+    let site = built();
     let row = "      - { host: imap.websupport.se, port: 993, security: tls }";
     site.write(ARTICLE, article_with_table(&[row]));
     let report = site.fails();
@@ -637,7 +212,7 @@ fn invalid_security_is_reported_at_the_value() {
 
 #[test]
 fn port_above_65535_is_reported_at_the_port() {
-    let site = Site::built();
+    let site = built();
     let row = "      - { host: imap.websupport.se, port: 70000, security: ssl }";
     site.write(ARTICLE, article_with_table(&[row]));
     let report = site.fails();
@@ -650,7 +225,7 @@ fn port_above_65535_is_reported_at_the_port() {
 
 #[test]
 fn port_zero_is_reported_at_the_port() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article_with_table(&[
@@ -668,7 +243,7 @@ fn port_zero_is_reported_at_the_port() {
 
 #[test]
 fn unknown_server_table_is_reported_at_its_fence_in_the_body() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -697,7 +272,7 @@ fn unknown_server_table_is_reported_at_its_fence_in_the_body() {
 
 #[test]
 fn server_table_never_placed_is_reported_at_its_definition() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -724,7 +299,7 @@ fn server_table_never_placed_is_reported_at_its_definition() {
 
 #[test]
 fn server_table_without_rows_in_any_language_is_reported_in_each_file() {
-    let site = Site::built();
+    let site = built();
     // Both translations define `imap` (line 5, column 3) with a caption but no rows.
     for (file, title) in [(ARTICLE, "Trasig"), (ARTICLE_EN, "Broken")] {
         site.write(
@@ -764,7 +339,7 @@ fn server_table_without_rows_in_any_language_is_reported_in_each_file() {
 
 #[test]
 fn two_articles_with_one_slug_in_a_locale() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -779,7 +354,7 @@ fn two_articles_with_one_slug_in_a_locale() {
     );
     let report = site.fails();
     report.error_count(1);
-    // broken.sv.md sorts first, so the shipped article (its `slug:` is line 3) is the second
+    // broken.sv.md sorts first, so the seed article (its `slug:` is line 3) is the second
     // claimant; the message names both files.
     report
         .error(
@@ -794,7 +369,7 @@ fn two_articles_with_one_slug_in_a_locale() {
 
 #[test]
 fn urls_claimed_twice_name_both_claimants() {
-    let site = Site::built();
+    let site = built();
     // A folder URL clashes with a page's URL, with a folder of static/ and with a file of
     // static/ at its index.html.
     site.write("static/old/index.html", "<p>old</p>\n");
@@ -833,15 +408,15 @@ fn urls_claimed_twice_name_both_claimants() {
             ),
         )
         .hint(hint);
-    // broken.sv.md sorts first, so the shipped article is the second claimant of its URL.
-    let shipped = "content/email/basic-settings/email-protocols.sv.md";
+    // broken.sv.md sorts first, so the seed article is the second claimant of its URL.
+    let seed = "content/email/basic-settings/email-protocols.sv.md";
     report
         .error(
-            shipped,
+            seed,
             1,
             1,
             &format!(
-                "`/kb/e-postprotokoll-imap-vs-pop3/` is claimed twice: by {shipped} and by an alias of {ARTICLE}"
+                "`/kb/e-postprotokoll-imap-vs-pop3/` is claimed twice: by {seed} and by an alias of {ARTICLE}"
             ),
         )
         .hint(hint);
@@ -849,7 +424,7 @@ fn urls_claimed_twice_name_both_claimants() {
 
 #[test]
 fn article_in_a_folder_without_category_file() {
-    let site = Site::built();
+    let site = built();
     let orphan = "content/email/no-category/orphan.sv.md";
     site.write(
         orphan,
@@ -880,7 +455,7 @@ fn article_in_a_folder_without_category_file() {
 
 #[test]
 fn fluent_syntax_error_is_reported_on_the_broken_line() {
-    let site = Site::built();
+    let site = built();
     let ftl = "locales/en/main.ftl";
     let line = site.lines(ftl) + 1;
     site.append(ftl, "broken-message = { $unclosed\n");
@@ -896,7 +471,7 @@ fn fluent_syntax_error_is_reported_on_the_broken_line() {
 
 #[test]
 fn tera_block_syntax_error_is_reported_in_the_template() {
-    let site = Site::built();
+    let site = built();
     let tpl = "templates/article.html";
     let line = site.lines(tpl) + 1;
     site.append(tpl, "{% if %}\n");
@@ -915,7 +490,7 @@ fn tera_block_syntax_error_is_reported_in_the_template() {
 
 #[test]
 fn tera_unclosed_expression_is_reported_in_the_template() {
-    let site = Site::built();
+    let site = built();
     let tpl = "templates/article.html";
     let line = site.lines(tpl) + 1;
     site.append(tpl, "{{ unclosed\n");
@@ -928,7 +503,7 @@ fn tera_unclosed_expression_is_reported_in_the_template() {
 
 #[test]
 fn unknown_filters_are_each_reported_where_the_template_calls_them() {
-    let site = Site::built();
+    let site = built();
     let tpl = "templates/category.html";
     site.replace(tpl, "<h1>{{ title }}</h1>", "<h1>{{ title | shout }}</h1>");
     let line = site
@@ -965,7 +540,7 @@ fn add_to_home_page(site: &Site, html: &str) -> (&'static str, usize) {
 
 #[test]
 fn message_id_no_locale_defines_is_reported_where_the_template_uses_it() {
-    let site = Site::built();
+    let site = built();
     let (tpl, line) = add_to_home_page(&site, "<p>{{ t(key=\"no-such-message\") }}</p>");
     let report = site.fails();
     report.error_count(1);
@@ -982,7 +557,7 @@ fn message_id_no_locale_defines_is_reported_where_the_template_uses_it() {
 
 #[test]
 fn tera_render_error_is_reported_where_the_template_as_written_has_it() {
-    let site = Site::built();
+    let site = built();
     // Pages render from templates with the messages written into them: the column must still
     // be the one of the template as written, after the call.
     let (tpl, line) = add_to_home_page(
@@ -1002,7 +577,7 @@ fn tera_render_error_is_reported_where_the_template_as_written_has_it() {
 
 #[test]
 fn errors_in_several_files_are_all_reported_in_one_run() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -1042,7 +617,7 @@ fn errors_in_several_files_are_all_reported_in_one_run() {
 
 #[test]
 fn a_broken_locale_file_does_not_hide_template_errors() {
-    let site = Site::built();
+    let site = built();
     let ftl = "locales/en/main.ftl";
     let ftl_line = site.lines(ftl) + 1;
     site.append(ftl, "broken-message Hello\n"); // no `=`: expected at column 16
@@ -1062,7 +637,7 @@ fn a_broken_locale_file_does_not_hide_template_errors() {
 
 #[test]
 fn file_that_is_not_utf8() {
-    let site = Site::built();
+    let site = built();
     let mut bytes =
         article(&["---", "title: Trasig", "updated: 2021-12-20", "---", ""]).into_bytes();
     bytes.extend_from_slice(b"H\xe4lsning fr\xe5n Sverige.\n"); // Latin-1 `ä` on line 6, column 2
@@ -1076,7 +651,7 @@ fn file_that_is_not_utf8() {
 
 #[test]
 fn front_matter_without_closing_fence() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&["---", "title: Trasig", "updated: 2021-12-20", "", "Text."]),
@@ -1091,7 +666,7 @@ fn front_matter_without_closing_fence() {
 
 #[test]
 fn empty_markdown_file() {
-    let site = Site::built();
+    let site = built();
     site.write(ARTICLE, "");
     let report = site.fails();
     report.error_count(1);
@@ -1103,7 +678,7 @@ fn empty_markdown_file() {
 
 #[test]
 fn bom_and_crlf_line_endings_build() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         "\u{feff}---\r\ntitle: BOM och CRLF\r\nupdated: 2021-12-20\r\n---\r\n\r\nText med CRLF.\r\n",
@@ -1124,7 +699,7 @@ fn bom_and_crlf_line_endings_build() {
 
 #[test]
 fn message_missing_in_en_falls_back_to_sv_with_a_warning() {
-    let site = Site::built();
+    let site = built();
     let line = "feedback-question = Was this article helpful?\n";
     site.replace("locales/en/main.ftl", line, "");
     let stderr = site.succeeds();
@@ -1161,7 +736,7 @@ fn message_missing_in_en_falls_back_to_sv_with_a_warning() {
 
 #[test]
 fn a_link_to_an_unknown_key_is_reported_with_the_nearest_key() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -1197,7 +772,7 @@ fn a_link_to_an_unknown_key_is_reported_with_the_nearest_key() {
 
 #[test]
 fn configuration_errors_say_what_to_type_and_where() {
-    let site = Site::built();
+    let site = built();
     site.replace(
         "kbgen.yaml",
         "related_articles: 5",
@@ -1232,7 +807,7 @@ fn configuration_errors_say_what_to_type_and_where() {
 
 #[test]
 fn an_order_that_is_not_a_number_says_so_in_words() {
-    let site = Site::built();
+    let site = built();
     site.write(
         ARTICLE,
         article(&[
@@ -1255,7 +830,7 @@ fn an_order_that_is_not_a_number_says_so_in_words() {
 
 #[test]
 fn fresh_build_creates_the_output() {
-    let site = Site::copied();
+    let site = copied();
     assert!(!site.public().exists());
     site.succeeds();
     for page in ["index.html", "en/index.html", "sitemap.xml", "robots.txt"] {
@@ -1265,7 +840,7 @@ fn fresh_build_creates_the_output() {
 
 #[test]
 fn failed_first_build_leaves_no_output_and_no_staging_folder() {
-    let site = Site::copied();
+    let site = copied();
     // An unknown table fails while pages render, after the staging folder exists.
     site.write(
         ARTICLE,
@@ -1292,7 +867,7 @@ fn failed_first_build_leaves_no_output_and_no_staging_folder() {
 /// not configure fails the build and `kbgen check` alike, at its line.
 #[test]
 fn a_synonym_group_of_an_unknown_locale_is_reported_at_its_line() {
-    let site = Site::built();
+    let site = built();
     site.write(
         "synonyms.yaml",
         "sv:\n  - [mejl, e-post]\nde:\n  - [mail, e-mail]\n",
@@ -1309,7 +884,7 @@ fn a_synonym_group_of_an_unknown_locale_is_reported_at_its_line() {
 /// all of them in one run.
 #[test]
 fn every_bad_field_of_the_second_locale_is_reported_at_its_own_line() {
-    let site = Site::built();
+    let site = built();
     site.replace(
         "kbgen.yaml",
         "  - code: en\n    tag: en-GB\n    search_path: search\n",
@@ -1336,7 +911,7 @@ fn every_bad_field_of_the_second_locale_is_reported_at_its_own_line() {
 
 #[test]
 fn a_locale_configured_twice_is_reported_at_the_second() {
-    let site = Site::built();
+    let site = built();
     site.replace("kbgen.yaml", "  - code: en\n", "  - code: sv\n");
     let report = site.fails();
     report.error_count(1);

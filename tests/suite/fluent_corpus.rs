@@ -10,16 +10,8 @@ use std::path::{Path, PathBuf};
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ftl-corpus");
 
 fn ftl_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(ftl_files(&p));
-        } else if p.extension().is_some_and(|x| x == "ftl") {
-            out.push(p);
-        }
-    }
-    out.sort();
+    let mut out = crate::harness::files(dir);
+    out.retain(|p| p.extension().is_some_and(|x| x == "ftl"));
     out
 }
 

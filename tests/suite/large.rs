@@ -1,17 +1,12 @@
 //! Large and odd sites build, or fail with a clear message, within memory proportional to
 //! the content: a 5 MB article, 50,000 articles in one category, a category tree ten levels
 //! deep.
+//!
+//! Each test starts from the `bare` fixture (no content) and writes its own.
 
+use crate::harness::{Run, Site, BIN};
 use std::path::Path;
 use std::process::Command;
-
-mod common;
-
-fn minimal_site(dir: &Path) {
-    for item in ["kbgen.yaml", "locales", "templates", "static"] {
-        common::copy(&Path::new(common::ROOT).join(item), &dir.join(item));
-    }
-}
 
 fn category(dir: &Path, name: &str) {
     std::fs::create_dir_all(dir).unwrap();
@@ -23,34 +18,26 @@ fn category(dir: &Path, name: &str) {
 }
 
 /// Builds and returns the peak resident memory in KiB (from /proc, as `time -v` reports it).
+/// The binary runs under a shell that reads its peak as it goes, so it is started here, not by
+/// the harness.
 fn build(root: &Path) -> u64 {
-    let out = Command::new("/usr/bin/env")
+    let out = Run::of(Command::new("/usr/bin/env")
         .arg("bash")
         .arg("-c")
         .arg(format!(
             "{} build --root '{}' --output '{}/public' & pid=$!; peak=0; while kill -0 $pid 2>/dev/null; do v=$(grep VmHWM /proc/$pid/status 2>/dev/null | tr -dc 0-9); [ -n \"$v\" ] && peak=$v; sleep 0.05; done; wait $pid; code=$?; echo $peak; exit $code",
-            env!("CARGO_BIN_EXE_kbgen"),
+            BIN,
             root.display(),
             root.display()
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .trim()
-        .parse()
-        .unwrap_or(0)
+        )))
+    .ok();
+    out.stdout.trim().parse().unwrap_or(0)
 }
 
 #[test]
 fn a_five_megabyte_article_builds() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    minimal_site(root);
+    let dir = Site::fixture("bare");
+    let root = dir.root();
     category(&root.join("content/big"), "Stor");
     let paragraph = "Det här är en lång text om e-post, lösenord och servrar. ".repeat(20) + "\n\n";
     let mut body = String::new();
@@ -76,9 +63,8 @@ fn a_five_megabyte_article_builds() {
 
 #[test]
 fn fifty_thousand_articles_in_one_category_and_ten_levels_of_categories() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    minimal_site(root);
+    let dir = Site::fixture("bare");
+    let root = dir.root();
     let mut deep = root.join("content");
     for level in 1..=10 {
         deep = deep.join(format!("level-{level}"));
