@@ -948,22 +948,22 @@ fn the_search_index_version_changes_with_the_files_it_names_and_only_then() {
     };
     // Two copies of one site: the version is the same however often it is built.
     let first = copy_site();
-    let shipped = versions(first.root());
-    for v in &shipped {
+    let original = versions(first.root());
+    for v in &original {
         assert!(
             v.len() == 16 && v.bytes().all(|b| b.is_ascii_hexdigit()),
             "{v}"
         );
     }
-    assert_ne!(shipped[0], shipped[1]);
+    assert_ne!(original[0], original[1]);
     let site = copy_site();
     let root = site.root();
-    assert_eq!(versions(root), shipped);
+    assert_eq!(versions(root), original);
     // A Swedish article's text: the Swedish index changes, the English one does not.
     append(root, SEED_SV, "\nEn ny mening om brevlådor.\n");
     let edited = versions(root);
-    assert_ne!(edited[0], shipped[0]);
-    assert_eq!(edited[1], shipped[1]);
+    assert_ne!(edited[0], original[0]);
+    assert_eq!(edited[1], original[1]);
 }
 
 #[test]
