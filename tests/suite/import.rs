@@ -1,0 +1,621 @@
+//! `kbgen import wordpress`, run as the real binary on the `basic` fixture (the seed article
+//! and the empty categories the WordPress ids are mapped to): the written files are read back
+//! as YAML, the import report and errors compared as text, and the imported seed article is
+//! built and read with an HTML parser.
+
+use crate::harness::{copy, sel, text, Run, Site, ROOT};
+use scraper::{ElementRef, Html};
+use std::path::Path;
+
+/// The fixture with the WordPress fixtures in `wp/` and a map file.
+fn site(map: &str) -> Site {
+    let site = Site::fixture("basic");
+    copy(
+        &Path::new(ROOT).join("tests/fixtures/wordpress"),
+        &site.path("wp"),
+    );
+    site.write("wordpress-map.yaml", map);
+    site
+}
+
+const MAP: &str = "\
+categories:
+  400: email/basic-settings   # Grundinställningar
+  401: email/clients
+  402: email/webmail
+  403: web-hosting/ftp
+tags: { 399: e-post, 12: priser, 13: signature }
+";
+
+/// Runs kbgen in the site root, so paths in messages are relative to it.
+fn kbgen(site: &Site, args: &[&str]) -> Run {
+    site.kbgen_in(args)
+}
+
+fn stdout(o: &Run) -> String {
+    o.stdout.clone()
+}
+
+fn stderr(o: &Run) -> String {
+    o.stderr.clone()
+}
+
+fn ok(o: Run) -> Run {
+    o.ok()
+}
+
+/// An article file cut into its front matter (as YAML data) and its body.
+fn article(site: &Path, file: &str) -> (serde_yaml::Value, String) {
+    let text = std::fs::read_to_string(site.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
+    let rest = text.strip_prefix("---\n").expect("front matter");
+    let (yaml, body) = rest.split_once("\n---\n").expect("closing ---");
+    (serde_yaml::from_str(yaml).unwrap(), body.to_string())
+}
+
+fn y(v: &serde_yaml::Value, path: &str) -> serde_yaml::Value {
+    let mut v = v.clone();
+    for key in path.split('.') {
+        v = match key.parse::<usize>() {
+            Ok(i) => v.get(i).cloned(),
+            Err(_) => v.get(key).cloned(),
+        }
+        .unwrap_or(serde_yaml::Value::Null);
+    }
+    v
+}
+
+fn s(v: &serde_yaml::Value, path: &str) -> String {
+    y(v, path)
+        .as_str()
+        .unwrap_or_else(|| panic!("{path} is not a string"))
+        .to_string()
+}
+
+fn texts(root: ElementRef, selector: &str) -> Vec<String> {
+    root.select(&sel(selector)).map(text).collect()
+}
+
+const SEED_FILE: &str = "content/email/basic-settings/email-protocol-imap-vs-pop3.en.md";
+
+#[test]
+fn the_seed_article_imports_and_builds_like_the_old_page() {
+    let site = site(MAP);
+    let root = site.root();
+    // The seed's English article has the same slug: the import replaces it.
+    std::fs::remove_file(root.join("content/email/basic-settings/email-protocols.en.md")).unwrap();
+
+    let out = ok(kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/seed-21799.json",
+            "--locale",
+            "en",
+        ],
+    ));
+    let img = "https://kunskap.websupport.se/app/uploads/sites/4/2021/11";
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{SEED_FILE} <- wp/seed-21799.json (WordPress article 21799: Email protocol (IMAP vs POP3))
+  image: {img}/chrome_fbGtn6xqX9-1.png, shown at 783×343 on the old site: download it into static/img/chrome_fbGtn6xqX9-1.png and change the src to /img/chrome_fbGtn6xqX9-1.png; it has no alt text: write one
+  image: {img}/chrome_Kro8gyqpwm.png, shown at 783×609 on the old site: download it into static/img/chrome_Kro8gyqpwm.png and change the src to /img/chrome_Kro8gyqpwm.png; it has no alt text: write one
+imported 1 article; 2 things to finish by hand (listed above)
+"
+        )
+    );
+
+    let (front, body) = article(root, SEED_FILE);
+    assert_eq!(s(&front, "title"), "Email protocol (IMAP vs POP3)");
+    assert_eq!(s(&front, "slug"), "email-protocol-imap-vs-pop3");
+    assert_eq!(s(&front, "updated"), "2024-07-02");
+    assert_eq!(s(&front, "level"), "beginner");
+    assert_eq!(
+        s(&front, "description"),
+        "POP3, IMAP and SMTP protocols are used for communication (receiving and sending e-mail) with the e-mail server. An email client uses them to connect."
+    );
+    assert_eq!(
+        y(&front, "tags"),
+        serde_yaml::from_str::<serde_yaml::Value>("[e-post]").unwrap()
+    );
+    // The old URL is the new one: no alias.
+    assert!(front.get("aliases").is_none());
+    let keys: Vec<&str> = front
+        .as_mapping()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "title",
+            "slug",
+            "description",
+            "updated",
+            "level",
+            "tags",
+            "server_tables"
+        ]
+    );
+    assert_eq!(s(&front, "server_tables.imap.rows.1.host"), "imap.{domain}");
+    assert_eq!(s(&front, "server_tables.smtp.rows.1.security"), "starttls");
+    assert!(body.contains("### IMAP\n"), "{body}");
+    assert!(body.contains("```servers imap\n```"), "{body}");
+    assert!(
+        !body.contains("Instruktioner"),
+        "the label stays out of the body:\n{body}"
+    );
+    assert!(!body.contains("wp:") && !body.contains("style") && !body.contains("class"));
+
+    ok(kbgen(&site, &["build"]));
+    let page = root.join("public/en/kb/email-protocol-imap-vs-pop3/index.html");
+    let doc = Html::parse_document(&std::fs::read_to_string(page).unwrap());
+    let main = doc.select(&sel(".article")).next().expect("the article");
+
+    assert_eq!(texts(main, "h1"), ["Email protocol (IMAP vs POP3)"]);
+    assert_eq!(
+        texts(main, ".badge.badge-beginner"),
+        ["Instructions suitable for beginners"]
+    );
+    assert_eq!(
+        texts(main, ".article-body h3"),
+        [
+            "IMAP",
+            "POP3",
+            "SMTP (Outgoing Mail Protocol)",
+            "Enable and disable your protocol."
+        ]
+    );
+
+    let tables: Vec<ElementRef> = main.select(&sel(".server-table table")).collect();
+    assert_eq!(tables.len(), 3);
+    let rows = |t: ElementRef| -> Vec<(String, String, String)> {
+        t.select(&sel("tbody tr"))
+            .map(|r| {
+                let c: Vec<String> = r.select(&sel("th, td")).map(text).collect();
+                (c[0].clone(), c[1].clone(), c[2].clone())
+            })
+            .collect()
+    };
+    let row = |h: &str, p: &str, s: &str| (h.to_string(), p.to_string(), s.to_string());
+    let (ssl, tls, none) = (
+        "Secure SSL connection",
+        "Secure TLS connection (STARTTLS)",
+        "Insecure connection",
+    );
+    assert_eq!(
+        texts(main, ".server-table caption"),
+        [
+            "Incoming server settings for IMAP. We always recommend running SSL.",
+            "Incoming server settings for POP3. We always recommend running SSL.",
+            "Outgoing server settings (SMTP). We always recommend running SSL."
+        ]
+    );
+    assert_eq!(
+        rows(tables[0]),
+        [
+            row("imap.websupport.se", "993", ssl),
+            row("imap.yourdomain.tld", "143", none)
+        ]
+    );
+    assert_eq!(
+        rows(tables[1]),
+        [
+            row("pop3.websupport.se", "995", ssl),
+            row("pop3.yourdomain.tld", "110", none)
+        ]
+    );
+    assert_eq!(
+        rows(tables[2]),
+        [
+            row("smtp.websupport.se", "465", ssl),
+            row("smtp.websupport.se", "587", tls),
+            row("smtp.yourdomain.tld", "25", none)
+        ]
+    );
+
+    let steps: Vec<ElementRef> = main.select(&sel(".article-body ol > li")).collect();
+    assert_eq!(steps.len(), 6);
+    assert_eq!(text(steps[0]), "Log in to the Control Panel»");
+    let link = steps[0].select(&sel("a")).next().expect("the link");
+    assert_eq!(
+        link.value().attr("href"),
+        Some("https://admin.websupport.se/")
+    );
+    assert_eq!(
+        text(steps[2]),
+        "In the left menu, click Email > Overview > Email."
+    );
+    assert_eq!(text(steps[5]), "Save settings");
+
+    let images: Vec<&str> = main
+        .select(&sel(".article-body img"))
+        .map(|i| i.value().attr("src").unwrap())
+        .collect();
+    assert_eq!(
+        images,
+        [
+            format!("{img}/chrome_fbGtn6xqX9-1.png"),
+            format!("{img}/chrome_Kro8gyqpwm.png")
+        ]
+    );
+
+    let updated = main.select(&sel(".updated time")).next().unwrap();
+    assert_eq!(updated.value().attr("datetime"), Some("2024-07-02"));
+    assert_eq!(text(updated), "Updated on 2 July 2024");
+}
+
+#[test]
+fn odd_cases_are_converted_or_reported() {
+    let site = site(MAP);
+    let root = site.root();
+    // No --locale: the site's default locale, Swedish.
+    let out = ok(kbgen(&site, &["import", "wordpress", "wp/odd-cases.json"]));
+    let file = "content/email/basic-settings/priser-och-villkor.sv.md";
+    assert_eq!(
+        stdout(&out),
+        format!("{file} <- wp/odd-cases.json (WordPress article 501: Priser & villkor för “E-post” – allt du behöver veta…)
+  metadata: it was also in the WordPress categories 401 (email/clients): kbgen keeps an article in one category, email/basic-settings
+  link: the link to `javascript:alert(1)` was removed, its text kept: kbgen allows only http(s), mailto:, tel: and paths on the site
+  table: the table starting `Paket Pris Lagring` is not a server table: it became a Markdown table; it had no header row, so its first row became the header
+  caption: the server table `table1` has no caption; add one under server_tables.table1.caption
+  element: an <iframe> (https://www.youtube.com/embed/abc123) became a link: embed it by hand if the page needs it
+  image: https://kunskap.websupport.se/app/uploads/2022/01/pris.png, shown at 600×400 on the old site: download it into static/img/pris.png and change the src to /img/pris.png
+  caption: an empty figure caption was dropped
+  image: https://kunskap.websupport.se/app/uploads/2022/01/tom.png: download it into static/img/tom.png and change the src to /img/tom.png
+  shortcode: the shortcode [su_note] is unknown: it was kept as text; rewrite it in Markdown
+  shortcode: the shortcode [gallery] is unknown: it was kept as text; rewrite it in Markdown
+  element: <sup> has no Markdown form: its text was kept without it
+imported 1 article; 11 things to finish by hand (listed above)
+")
+    );
+
+    let (front, body) = article(root, file);
+    // Entities decoded, and the YAML quotes what needs quoting.
+    assert_eq!(
+        s(&front, "title"),
+        "Priser & villkor för “E-post” – allt du behöver veta…"
+    );
+    assert_eq!(s(&front, "slug"), "priser-och-villkor");
+    assert_eq!(s(&front, "updated"), "2023-03-15");
+    assert_eq!(s(&front, "level"), "beginner");
+    // No Yoast description: the excerpt's text.
+    assert_eq!(
+        s(&front, "description"),
+        "Här är våra priser & villkor – läs dem noga…"
+    );
+    assert_eq!(
+        y(&front, "tags"),
+        serde_yaml::from_str::<serde_yaml::Value>("[e-post, priser]").unwrap()
+    );
+    assert_eq!(
+        y(&front, "aliases"),
+        serde_yaml::from_str::<serde_yaml::Value>("[/kb/gamla-priser/]").unwrap()
+    );
+    // The server table without a caption: Swedish labels and dindomän.tld understood.
+    let table = y(&front, "server_tables.table1");
+    assert!(table.get("caption").is_none());
+    assert_eq!(
+        y(&table, "rows"),
+        serde_yaml::from_str::<serde_yaml::Value>(
+            "[{host: mail.websupport.se, port: 993, security: ssl}, {host: 'mail.{domain}', port: 143, security: none}]"
+        )
+        .unwrap()
+    );
+
+    for expected in [
+        // the price table as GFM, its caption in italics
+        "| Paket | Pris | Lagring |\n| --- | --- | --- |\n| **Bas** | 49 kr/mån | 10 GB |\n| Pro \\| Plus | 99 kr/mån | 50 GB |\n\n*Priser per månad, exklusive moms.*",
+        "```servers table1\n```",
+        "## Så här *gör* du",
+        // nested lists
+        "- Logga in\n  - med BankID\n  - eller med lösenord\n    1. skriv e-post\n    2. skriv lösenord\n- Välj **Priser**",
+        // unknown shortcodes kept as text
+        "\\[su\\_note note\\_color=\"#ffcc00\"\\]Obs! Priserna kan ändras.\\[/su\\_note\\]",
+        "\\[gallery ids=\"12,13\"\\]",
+        // the iframe as a link, the caption under it
+        "[Så byter du paket](https://www.youtube.com/embed/abc123)\n\n*Video: så byter du paket*",
+        "![Prislistan i kontrollpanelen](https://kunskap.websupport.se/app/uploads/2022/01/pris.png)\n\n*Prislistan i kontrollpanelen.*",
+        "Se även den här länken och [prislistan](https://www.websupport.se/priser/).",
+    ] {
+        assert!(body.contains(expected), "missing {expected:?} in:\n{body}");
+    }
+    assert!(!body.contains("javascript"), "{body}");
+
+    // What was written builds.
+    ok(kbgen(&site, &["build"]));
+    let page =
+        std::fs::read_to_string(root.join("public/kb/priser-och-villkor/index.html")).unwrap();
+    let doc = Html::parse_document(&page);
+    let main = doc.select(&sel(".article-body")).next().unwrap();
+    assert_eq!(
+        texts(main, ".server-table tbody td:nth-child(3)"),
+        ["Säker SSL-anslutning", "Osäker anslutning"]
+    );
+    assert_eq!(
+        texts(main, "table:not(.server-table table) thead th"),
+        ["Paket", "Pris", "Lagring"]
+    );
+    assert!(text(main).contains("[su_note note_color=\"#ffcc00\"]Obs!"));
+    // The old URL redirects.
+    assert!(root.join("public/kb/gamla-priser/index.html").is_file());
+}
+
+#[test]
+fn a_file_may_hold_an_array_of_articles() {
+    let site = site(MAP);
+    let root = site.root();
+    let out = ok(kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/two-articles.json",
+            "--locale",
+            "en",
+        ],
+    ));
+    assert_eq!(
+        stdout(&out),
+        "content/email/webmail/webmail-signature.en.md <- wp/two-articles.json (WordPress article 601: Add a signature in webmail)
+  converted faithfully
+content/web-hosting/ftp/ftp-atkomst.en.md <- wp/two-articles.json (WordPress article 602: FTP access: yes, it's possible)
+  metadata: the WordPress slug `ftp-%c3%a5tkomst` is not a kbgen slug (a-z, 0-9, dashes): it became `ftp-atkomst`
+  metadata: its WordPress status is `draft`: it was imported as `draft: true`
+imported 2 articles; 2 things to finish by hand (listed above)
+"
+    );
+    let (front, body) = article(root, "content/email/webmail/webmail-signature.en.md");
+    assert_eq!(
+        s(&front, "description"),
+        "How to add a signature: \"Settings\" > Identities."
+    );
+    assert!(front.get("aliases").is_none(), "the old URL is the new one");
+    assert_eq!(
+        body,
+        "\nOpen **Settings** > **Identities**.\n\n1. Write the signature.\n2. Click *Save*.\n"
+    );
+
+    let (front, body) = article(root, "content/web-hosting/ftp/ftp-atkomst.en.md");
+    assert_eq!(s(&front, "title"), "FTP access: yes, it's possible");
+    assert_eq!(y(&front, "draft"), serde_yaml::Value::Bool(true));
+    assert_eq!(
+        y(&front, "aliases"),
+        serde_yaml::from_str::<serde_yaml::Value>("[/en/kb/old-ftp-access/]").unwrap()
+    );
+    // A header row above server rows is kbgen's own: the table is still server data.
+    assert_eq!(s(&front, "server_tables.table1.caption"), "FTP server.");
+    assert_eq!(
+        s(&front, "server_tables.table1.rows.0.security"),
+        "starttls"
+    );
+    assert_eq!(body, "\n```servers table1\n```\n\nDone.\n");
+    ok(kbgen(&site, &["build"]));
+}
+
+#[test]
+fn a_folder_imports_its_json_files_and_skips_page_text() {
+    let site = site(MAP);
+    let root = site.root();
+    let folder = root.join("seeds");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::copy(root.join("wp/two-articles.json"), folder.join("002_a.txt")).unwrap();
+    std::fs::write(folder.join("000_page.txt"), "1. Home\n  2. E-post\n").unwrap();
+    std::fs::write(folder.join("readme.md"), "not looked at").unwrap();
+    let out = ok(kbgen(
+        &site,
+        &["import", "wordpress", "seeds", "--locale", "en"],
+    ));
+    let report = stdout(&out);
+    assert!(
+        report.contains("skipped seeds/000_page.txt: not a JSON document\n"),
+        "{report}"
+    );
+    assert!(report.ends_with("imported 2 articles; 2 things to finish by hand (listed above)\n"));
+    assert!(root
+        .join("content/email/webmail/webmail-signature.en.md")
+        .is_file());
+}
+
+#[test]
+fn every_unmapped_id_of_the_run_is_listed_and_nothing_is_written() {
+    let site = site("categories: { 400: email/basic-settings }\n");
+    let root = site.root();
+    let out = kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/odd-cases.json",
+            "wp/two-articles.json",
+        ],
+    );
+    assert!(!out.status.success());
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "\
+wp/odd-cases.json:1:1: error: these WordPress tag ids are not in wordpress-map.yaml: 399 (article 501), 12 (article 501)
+  = hint: add them under `tags:` in wordpress-map.yaml, e.g. `399: <tag word>`
+wp/odd-cases.json:1:1: error: this WordPress category id is not in wordpress-map.yaml: 401 (article 501)
+  = hint: add it under `categories:` in wordpress-map.yaml, e.g. `401: <category folder under content/>`
+wp/two-articles.json:1:1: error: these WordPress category ids are not in wordpress-map.yaml: 402 (article 601), 403 (article 602)
+  = hint: add them under `categories:` in wordpress-map.yaml, e.g. `402: <category folder under content/>`
+wp/two-articles.json:1:1: error: this WordPress tag id is not in wordpress-map.yaml: 13 (article 601)
+  = hint: add it under `tags:` in wordpress-map.yaml, e.g. `13: <tag word>`
+import failed with 4 errors; nothing was written
+"
+    );
+    assert!(!root
+        .join("content/email/basic-settings/priser-och-villkor.sv.md")
+        .exists());
+}
+
+#[test]
+fn a_mapped_folder_must_be_a_category() {
+    let site = site("categories: { 400: email/no-such-folder, 401: email/clients }\ntags: { 399: e-post, 12: priser }\n");
+    let out = kbgen(&site, &["import", "wordpress", "wp/odd-cases.json"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "\
+wordpress-map.yaml:1:15: error: category 400 is mapped to `email/no-such-folder`, but content/email/no-such-folder/_category.yaml does not exist
+  |
+1 | categories: { 400: email/no-such-folder, 401: email/clients }
+  |               ^
+  = hint: create content/email/no-such-folder/_category.yaml with the category's titles, or map the id to an existing category
+import failed with 1 error; nothing was written
+"
+    );
+}
+
+#[test]
+fn existing_files_are_kept_unless_forced() {
+    let site = site(MAP);
+    let root = site.root();
+    let args = [
+        "import",
+        "wordpress",
+        "wp/seed-21799.json",
+        "--locale",
+        "en",
+    ];
+    // The seed's English article is another file with the same slug: the import writes its
+    // own file and warns that the build will see two articles on one URL.
+    let first = ok(kbgen(&site, &args));
+    assert!(
+        stdout(&first).contains("\n  metadata: content/email/basic-settings/email-protocols.en.md already has the slug `email-protocol-imap-vs-pop3` in this language: the site will not build until one of the two changes"),
+        "{}",
+        stdout(&first)
+    );
+    std::fs::write(root.join(SEED_FILE), "edited by hand").unwrap();
+    let out = kbgen(&site, &args);
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "{SEED_FILE}:1:1: error: refusing to overwrite {SEED_FILE}: it already exists (article 21799 of wp/seed-21799.json)
+  = hint: pass --force to replace it, or move it away first
+import failed with 1 error; nothing was written
+"
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(root.join(SEED_FILE)).unwrap(),
+        "edited by hand"
+    );
+
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    ok(kbgen(&site, &forced));
+    assert!(std::fs::read_to_string(root.join(SEED_FILE))
+        .unwrap()
+        .starts_with("---\ntitle: Email protocol (IMAP vs POP3)\n"));
+}
+
+#[test]
+fn malformed_json_is_reported_with_line_and_column() {
+    let site = site(MAP);
+    let root = site.root();
+    std::fs::write(
+        root.join("wp/broken.json"),
+        "{\n  \"id\": 1,\n  \"slug\": \"x\"\n  \"modified\": \"2024-01-01T00:00:00\"\n}\n",
+    )
+    .unwrap();
+    // Columns count characters: å, ä and ö are two bytes each.
+    std::fs::write(
+        root.join("wp/broken2.json"),
+        "{\"slug\": \"åäö\" \"id\": 1}",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("wp/not-an-article.json"),
+        "{\n  \"id\": 2,\n  \"title\": {\"rendered\": \"x\"}\n}\n",
+    )
+    .unwrap();
+    let out = kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/broken.json",
+            "wp/broken2.json",
+            "wp/not-an-article.json",
+        ],
+    );
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "\
+wp/broken.json:4:3: error: expected `,` or `}`
+  |
+4 |   \"modified\": \"2024-01-01T00:00:00\"
+  |   ^
+  = hint: the file is not valid JSON: save the API's answer exactly as it came
+wp/broken2.json:1:16: error: expected `,` or `}`
+  |
+1 | {\"slug\": \"åäö\" \"id\": 1}
+  |                ^
+  = hint: the file is not valid JSON: save the API's answer exactly as it came
+wp/not-an-article.json:4:1: error: missing field `modified`
+  |
+4 | }
+  | ^
+  = hint: wp/not-an-article.json should hold an article as /wp-json/wp/v2/ht-kb/<id> returns it, or an array of them
+import failed with 3 errors; nothing was written
+"
+    );
+}
+
+#[test]
+fn an_unknown_locale_is_an_error() {
+    let site = site(MAP);
+    let out = kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/seed-21799.json",
+            "--locale",
+            "de",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).starts_with("kbgen.yaml:1:1: error: --locale de: the site has no such locale\n  = hint: the locales in kbgen.yaml are: sv, en\n"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The map names a category folder that is a symbolic link out of content/: nothing is
+/// written there.
+#[test]
+fn an_import_never_writes_outside_content() {
+    let site = site("categories: { 400: linked }\ntags: { 399: e-post }\n");
+    let root = site.root();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("_category.yaml"),
+        "title: { sv: Ute, en: Out }\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), root.join("content/linked")).unwrap();
+    let out = kbgen(&site, &["import", "wordpress", "wp/seed-21799.json"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    assert_eq!(
+        stderr(&out),
+        "content/linked/email-protocol-imap-vs-pop3.sv.md:1:1: error: \
+         content/linked/email-protocol-imap-vs-pop3.sv.md would be written outside content/ \
+         (a folder on its way is a symbolic link)\n  = hint: kbgen imports articles only into \
+         the site's content/ folder\nimport failed with 1 error; nothing was written\n"
+    );
+    let names: Vec<_> = std::fs::read_dir(outside.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["_category.yaml"]);
+}

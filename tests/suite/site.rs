@@ -1,0 +1,609 @@
+//! A whole help centre, the `help` fixture (a frozen copy of the shipped help content), built
+//! by the real binary into a temporary folder and read back with an HTML parser: what a reader
+//! and a search engine get.
+
+use crate::harness::{files as walk, kbgen, sel, text, Site};
+use scraper::{ElementRef, Html};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+const FIXTURE: &str = "help";
+
+/// One build of the fixture shared by every test in this module.
+fn site() -> &'static Path {
+    static SITE: OnceLock<(Site, PathBuf)> = OnceLock::new();
+    &SITE
+        .get_or_init(|| {
+            let site = Site::fixture(FIXTURE);
+            let out = site.public();
+            build_into(&site, &out, None);
+            (site, out)
+        })
+        .1
+}
+
+fn build_into(site: &Site, out: &Path, threads: Option<usize>) {
+    let mut cmd = kbgen();
+    cmd.args(["build", "--root"])
+        .arg(site.root())
+        .arg("--output")
+        .arg(out);
+    if let Some(n) = threads {
+        cmd.env("RAYON_NUM_THREADS", n.to_string());
+    }
+    crate::harness::Run::of(&mut cmd).ok();
+}
+
+fn page(url: &str) -> Html {
+    let file = site().join(url.trim_start_matches('/')).join("index.html");
+    let text = std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+    Html::parse_document(&text)
+}
+
+fn texts(doc: &Html, selector: &str) -> Vec<String> {
+    doc.select(&sel(selector)).map(text).collect()
+}
+
+fn attr(doc: &Html, selector: &str, name: &str) -> String {
+    doc.select(&sel(selector))
+        .next()
+        .unwrap_or_else(|| panic!("no {selector}"))
+        .value()
+        .attr(name)
+        .unwrap_or_else(|| panic!("{selector} has no {name}"))
+        .to_string()
+}
+
+/// Every HTML file of the output, by its URL path.
+fn all_pages() -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for e in walk(site()) {
+        if e.extension().is_some_and(|x| x == "html") {
+            let rel = e
+                .strip_prefix(site())
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.insert(format!("/{rel}"), std::fs::read_to_string(&e).unwrap());
+        }
+    }
+    out
+}
+
+/// The local file a site URL (absolute or root-relative) is served from, if it exists.
+fn served_file(url: &str) -> Option<PathBuf> {
+    let path = url
+        .strip_prefix("https://kunskap.websupport.se")
+        .unwrap_or(url);
+    let path = path.split(['?', '#']).next().unwrap();
+    let rel = path.trim_start_matches('/');
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        site().join(rel).join("index.html")
+    } else {
+        site().join(rel)
+    };
+    file.is_file().then_some(file)
+}
+
+#[test]
+fn seed_article_in_swedish_shows_everything_the_old_page_showed() {
+    let doc = page("/kb/e-postprotokoll-imap-vs-pop3/");
+    assert_eq!(attr(&doc, "html", "lang"), "sv");
+    assert_eq!(
+        texts(&doc, "title"),
+        ["E-postprotokoll (IMAP vs POP3) - Websupport kunskapsdatabas"]
+    );
+    assert_eq!(
+        texts(&doc, "nav.breadcrumbs li"),
+        [
+            "Hem",
+            "E-post",
+            "Grundinställningar",
+            "E-postprotokoll (IMAP vs POP3)"
+        ]
+    );
+    let crumb_links: Vec<_> = doc
+        .select(&sel("nav.breadcrumbs a"))
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        crumb_links,
+        ["/", "/e-post/", "/e-post/grundinstallningar/"]
+    );
+    assert_eq!(texts(&doc, "h1"), ["E-postprotokoll (IMAP vs POP3)"]);
+    assert_eq!(
+        texts(&doc, ".badge"),
+        ["Instruktioner lämpliga för nybörjare"]
+    );
+    assert_eq!(texts(&doc, ".updated"), ["Uppdaterad 20 december 2021"]);
+    assert_eq!(attr(&doc, ".updated time", "datetime"), "2021-12-20");
+
+    let tables: Vec<ElementRef> = doc.select(&sel(".article-body table")).collect();
+    assert_eq!(tables.len(), 3);
+    let captions: Vec<String> = tables
+        .iter()
+        .map(|t| text(t.select(&sel("caption")).next().unwrap()))
+        .collect();
+    assert_eq!(
+        captions,
+        [
+            "Inkommande serverinställningar för IMAP. Vi rekommenderar alltid att köra med SSL.",
+            "Inkommande serverinställningar för POP3. Vi rekommenderar alltid att köra med SSL.",
+            "Utgående serverinställningar (SMTP). Vi rekommenderar alltid att köra med SSL.",
+        ]
+    );
+    let rows = |t: &ElementRef| -> Vec<Vec<String>> {
+        t.select(&sel("tbody tr"))
+            .map(|r| r.select(&sel("th, td")).map(text).collect())
+            .collect()
+    };
+    assert_eq!(
+        rows(&tables[0]),
+        [
+            ["imap.websupport.se", "993", "Säker SSL-anslutning"],
+            ["imap.dindomän.tld", "143", "Osäker anslutning"],
+        ]
+    );
+    assert_eq!(
+        rows(&tables[1])[0],
+        ["pop3.websupport.se", "995", "Säker SSL-anslutning"]
+    );
+    assert_eq!(
+        rows(&tables[2]),
+        [
+            ["smtp.websupport.se", "465", "Säker SSL-anslutning"],
+            [
+                "smtp.websupport.se",
+                "587",
+                "Säker TLS-anslutning (STARTTLS)"
+            ],
+            ["smtp.dindomän.tld", "25", "Osäker anslutning"],
+        ]
+    );
+    let headers: Vec<String> = tables[0].select(&sel("thead th")).map(text).collect();
+    assert_eq!(headers, ["Server", "Port", "Säkerhet"]);
+    assert!(tables[0]
+        .select(&sel("thead th"))
+        .all(|th| th.value().attr("scope") == Some("col")));
+
+    let steps = texts(&doc, ".article-body ol > li");
+    assert_eq!(steps.len(), 6);
+    assert_eq!(steps[0], "Logga in på Kontrollpanelen»");
+    assert_eq!(
+        attr(&doc, ".article-body ol > li a", "href"),
+        "https://admin.websupport.se/"
+    );
+    let images: Vec<_> = doc.select(&sel(".article-body img")).collect();
+    assert_eq!(images.len(), 2);
+    let sizes: Vec<(&str, &str)> = images
+        .iter()
+        .map(|i| {
+            (
+                i.value().attr("width").unwrap(),
+                i.value().attr("height").unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(sizes, [("783", "343"), ("783", "609")]);
+    for img in &images {
+        assert!(!img.value().attr("alt").unwrap().is_empty());
+        assert_eq!(img.value().attr("loading"), Some("lazy"));
+        assert!(served_file(img.value().attr("src").unwrap()).is_some());
+    }
+    assert_eq!(
+        texts(&doc, ".feedback legend"),
+        ["Var den här artikeln till hjälp?"]
+    );
+    assert_eq!(
+        attr(&doc, "form.feedback", "action"),
+        "https://kunskap.websupport.se/feedback"
+    );
+    assert!(!texts(&doc, ".related li").is_empty());
+}
+
+#[test]
+fn seed_article_in_english_is_localised_not_swedish() {
+    let doc = page("/en/kb/email-protocol-imap-vs-pop3/");
+    assert_eq!(attr(&doc, "html", "lang"), "en");
+    assert_eq!(
+        texts(&doc, "nav.breadcrumbs li"),
+        [
+            "Home",
+            "Email",
+            "Basic settings",
+            "Email protocol (IMAP vs POP3)"
+        ]
+    );
+    // The old English page showed the Swedish label; this one must not.
+    assert_eq!(
+        texts(&doc, ".badge"),
+        ["Instructions suitable for beginners"]
+    );
+    assert_eq!(texts(&doc, ".updated"), ["Updated on 20 December 2021"]);
+    let cells = texts(&doc, ".article-body table tbody tr:first-child > *");
+    assert_eq!(
+        cells[..3],
+        ["imap.websupport.se", "993", "Secure SSL connection"]
+    );
+    let hosts = texts(&doc, ".article-body table tbody th");
+    assert!(
+        hosts.contains(&"imap.yourdomain.tld".to_string()),
+        "{hosts:?}"
+    );
+    assert_eq!(
+        texts(&doc, ".article-body caption")[0],
+        "Incoming server settings for IMAP. We always recommend running SSL."
+    );
+    assert_eq!(
+        texts(&doc, ".feedback legend"),
+        ["Was this article helpful?"]
+    );
+    // The language switcher goes to the same article in Swedish.
+    assert_eq!(
+        attr(&doc, "nav.languages a", "href"),
+        "/kb/e-postprotokoll-imap-vs-pop3/"
+    );
+    assert_eq!(attr(&doc, "nav.languages a", "lang"), "sv");
+}
+
+#[test]
+fn head_has_canonical_hreflang_open_graph_and_json_ld() {
+    let doc = page("/en/kb/email-protocol-imap-vs-pop3/");
+    let canonical = attr(&doc, "link[rel=canonical]", "href");
+    assert_eq!(
+        canonical,
+        "https://kunskap.websupport.se/en/kb/email-protocol-imap-vs-pop3/"
+    );
+    let alternates: BTreeMap<String, String> = doc
+        .select(&sel("link[rel=alternate][hreflang]"))
+        .map(|l| {
+            (
+                l.value().attr("hreflang").unwrap().to_string(),
+                l.value().attr("href").unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        alternates.get("sv").map(String::as_str),
+        Some("https://kunskap.websupport.se/kb/e-postprotokoll-imap-vs-pop3/")
+    );
+    assert_eq!(alternates.get("en"), Some(&canonical));
+    assert_eq!(alternates.get("x-default"), alternates.get("sv"));
+    assert_eq!(attr(&doc, "meta[property='og:url']", "content"), canonical);
+    assert_eq!(attr(&doc, "meta[property='og:locale']", "content"), "en_GB");
+    assert_eq!(attr(&doc, "meta[property='og:type']", "content"), "article");
+    assert!(attr(&doc, "meta[name=description]", "content").starts_with("POP3, IMAP and SMTP"));
+
+    let ld: serde_json::Value = serde_json::from_str(
+        &doc.select(&sel("script[type='application/ld+json']"))
+            .next()
+            .unwrap()
+            .inner_html(),
+    )
+    .unwrap();
+    let graph = ld["@graph"].as_array().unwrap();
+    let of_type = |t: &str| {
+        graph
+            .iter()
+            .find(|n| n["@type"] == t)
+            .unwrap_or_else(|| panic!("no {t}"))
+    };
+    assert_eq!(
+        of_type("TechArticle")["headline"],
+        "Email protocol (IMAP vs POP3)"
+    );
+    assert_eq!(of_type("TechArticle")["dateModified"], "2021-12-20");
+    let crumbs = of_type("TechArticle")["breadcrumb"]["itemListElement"]
+        .as_array()
+        .unwrap();
+    let names: Vec<&str> = crumbs.iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert_eq!(
+        names,
+        [
+            "Home",
+            "Email",
+            "Basic settings",
+            "Email protocol (IMAP vs POP3)"
+        ]
+    );
+    let action = &of_type("WebSite")["potentialAction"];
+    assert_eq!(action["@type"], "SearchAction");
+    assert_eq!(
+        action["target"]["urlTemplate"],
+        "https://kunskap.websupport.se/en/search/?q={search_term_string}"
+    );
+    assert!(served_file("https://kunskap.websupport.se/en/search/").is_some());
+}
+
+#[test]
+fn every_page_is_in_its_language_and_links_only_to_pages_that_exist() {
+    let pages = all_pages();
+    assert!(pages.len() > 60, "only {} pages", pages.len());
+    let fluent_ids: Vec<String> = ["sv", "en"]
+        .iter()
+        .flat_map(|l| {
+            std::fs::read_to_string(
+                site()
+                    .parent()
+                    .unwrap()
+                    .join(format!("locales/{l}/main.ftl")),
+            )
+            .unwrap()
+            .lines()
+            .filter_map(|line| line.split_once(" = ").map(|(id, _)| id.trim().to_string()))
+            .filter(|id| !id.starts_with('-') && !id.starts_with('#') && id.contains('-'))
+            .collect::<Vec<_>>()
+        })
+        .collect();
+    for (url, html) in &pages {
+        let doc = Html::parse_document(html);
+        let lang = attr(&doc, "html", "lang");
+        let expected = if url.starts_with("/en/") { "en" } else { "sv" };
+        assert_eq!(lang, expected, "{url}");
+        let visible = text(doc.select(&sel("body")).next().unwrap());
+        assert!(
+            !visible.contains("{domain}"),
+            "{url}: unresolved {{domain}}"
+        );
+        for id in &fluent_ids {
+            assert!(!visible.contains(id.as_str()), "{url}: raw Fluent id {id}");
+        }
+        for link in doc.select(&sel("link[rel=alternate][hreflang], a[href^='/'], link[rel=canonical], img[src^='/'], link[rel=stylesheet]")) {
+            let v = link.value();
+            let target = v.attr("href").or(v.attr("src")).unwrap();
+            assert!(served_file(target).is_some(), "{url}: link to missing {target}");
+        }
+        // An hreflang'd link must go to a page in that language.
+        for a in doc.select(&sel("a[hreflang], link[rel=alternate][hreflang]")) {
+            let hreflang = a.value().attr("hreflang").unwrap();
+            if hreflang == "x-default" {
+                continue;
+            }
+            let target = served_file(a.value().attr("href").unwrap()).unwrap();
+            let target_doc = Html::parse_document(&std::fs::read_to_string(target).unwrap());
+            assert_eq!(attr(&target_doc, "html", "lang"), hreflang, "{url}");
+        }
+    }
+}
+
+#[test]
+fn an_article_only_in_swedish_is_listed_in_english_marked_and_without_false_hreflang() {
+    let sv = page("/kb/vad-ar-ett-ocr-nummer/");
+    assert_eq!(sv.select(&sel("link[hreflang]")).count(), 0);
+    assert!(served_file("/en/kb/vad-ar-ett-ocr-nummer/").is_none());
+    // Its language switcher goes to the English category, not to a translation.
+    let switch = sv.select(&sel("nav.languages a")).next().unwrap();
+    assert_eq!(switch.value().attr("hreflang"), None);
+    assert_eq!(
+        switch.value().attr("href"),
+        Some("/en/account/invoices-and-payment/")
+    );
+
+    let en = page("/en/account/invoices-and-payment/");
+    let item = en
+        .select(&sel("li.untranslated"))
+        .next()
+        .expect("listed in English");
+    let link = item.select(&sel("a")).next().unwrap();
+    assert_eq!(
+        link.value().attr("href"),
+        Some("/kb/vad-ar-ett-ocr-nummer/")
+    );
+    assert_eq!(link.value().attr("lang"), Some("sv"));
+    assert_eq!(texts(&en, "li.untranslated .only-in"), ["Only in Swedish"]);
+}
+
+#[test]
+fn categories_list_their_subcategories_and_articles_at_every_level() {
+    let home = page("/en/");
+    let top = texts(&home, ".category-grid > li > h2");
+    assert_eq!(
+        top,
+        ["Email", "Domains", "Web hosting", "Security", "Account"]
+    );
+    let email = page("/en/email/");
+    assert!(texts(&email, ".category-list > li > a").contains(&"Basic settings".to_string()));
+    let third = page("/e-post/e-postprogram/mobil-och-surfplatta/");
+    assert_eq!(
+        texts(&third, "nav.breadcrumbs li"),
+        ["Hem", "E-post", "E-postprogram", "Mobil och surfplatta"]
+    );
+    assert!(!texts(&third, ".article-list > li > a").is_empty());
+}
+
+#[test]
+fn sitemap_robots_404_and_aliases() {
+    let sitemap = std::fs::read_to_string(site().join("sitemap.xml")).unwrap();
+    let locs: Vec<&str> = sitemap
+        .split("<loc>")
+        .skip(1)
+        .map(|s| s.split("</loc>").next().unwrap())
+        .collect();
+    assert!(locs.contains(&"https://kunskap.websupport.se/en/kb/email-protocol-imap-vs-pop3/"));
+    for loc in &locs {
+        assert!(served_file(loc).is_some(), "sitemap lists missing {loc}");
+    }
+    assert!(!locs.iter().any(|l| l.contains("404")));
+    // The translators' status page is published but kept out of the sitemap and search.
+    assert!(!locs.iter().any(|l| l.contains("_translations")));
+    let status = page("/en/_translations/");
+    assert_eq!(attr(&status, "meta[name=robots]", "content"), "noindex");
+    assert_eq!(
+        texts(&status, "main li")[0],
+        "Articles: 16 of 17 translated, 0 stale, 0 not marked, 1 missing"
+    );
+    for lang in ["sv", "en"] {
+        let docs = std::fs::read_dir(site().join(format!("search-index/{lang}/d"))).unwrap();
+        for d in docs {
+            let text = std::fs::read_to_string(d.unwrap().path()).unwrap();
+            assert!(!text.contains("_translations"));
+        }
+        // Document records, `docs_per_file` to a file in document order: every article of
+        // the locale exactly once, each at a page that exists.
+        let dir = site().join(format!("search-index/{lang}"));
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap())
+                .unwrap();
+        let (count, per) = (
+            meta["docs"].as_u64().unwrap() as usize,
+            meta["docs_per_file"].as_u64().unwrap() as usize,
+        );
+        assert!(per >= 1);
+        let mut urls = Vec::new();
+        for n in 0..count.div_ceil(per) {
+            let file = std::fs::read_to_string(dir.join(format!("d/{n}.json"))).unwrap();
+            let records: Vec<serde_json::Value> = serde_json::from_str(&file).unwrap();
+            assert!(records.len() == per || n == count / per, "d/{n}.json");
+            urls.extend(records.iter().map(|r| r["u"].as_str().unwrap().to_string()));
+        }
+        assert_eq!(urls.len(), count);
+        let unique: std::collections::BTreeSet<&String> = urls.iter().collect();
+        assert_eq!(unique.len(), count, "a document listed twice");
+        for u in &urls {
+            assert!(
+                served_file(u).is_some(),
+                "search record of a missing page {u}"
+            );
+        }
+        let articles = if lang == "sv" { 17 } else { 16 };
+        assert_eq!(count, articles);
+    }
+    assert!(sitemap.contains("hreflang=\"x-default\""));
+    let robots = std::fs::read_to_string(site().join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: https://kunskap.websupport.se/sitemap.xml"));
+    for (file, lang) in [("404.html", "sv"), ("en/404.html", "en")] {
+        let doc = Html::parse_document(&std::fs::read_to_string(site().join(file)).unwrap());
+        assert_eq!(attr(&doc, "html", "lang"), lang);
+        assert_eq!(attr(&doc, "meta[name=robots]", "content"), "noindex");
+    }
+    let alias = page("/kb/logga-in-pa-webmail/");
+    assert_eq!(
+        attr(&alias, "meta[http-equiv=refresh]", "content"),
+        "0; url=/kb/logga-in-i-webbmejlen/"
+    );
+    assert!(served_file("/kb/logga-in-i-webbmejlen/").is_some());
+    assert!(site().join("favicon.svg").is_file());
+}
+
+#[test]
+fn output_is_byte_identical_with_one_thread_and_many() {
+    let site = Site::fixture(FIXTURE);
+    let (one, many) = (site.path("one"), site.path("many"));
+    build_into(&site, &one, Some(1));
+    build_into(&site, &many, Some(4));
+    let read = |root: &Path| -> BTreeMap<PathBuf, Vec<u8>> {
+        walk(root)
+            .into_iter()
+            .map(|p| {
+                (
+                    p.strip_prefix(root).unwrap().to_path_buf(),
+                    std::fs::read(&p).unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (read(&one), read(&many));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs", path.display());
+    }
+}
+
+/// The fixture with a third locale, `de`, that has no articles: its category titles and
+/// a copy of the English UI text with its own no-results message.
+fn site_with_empty_locale() -> Site {
+    let dir = Site::fixture(FIXTURE);
+    let root = dir.root();
+    let config = std::fs::read_to_string(root.join("kbgen.yaml")).unwrap();
+    let config = config.replace(
+        "    search_path: search\n",
+        "    search_path: search\n  - code: de\n    tag: de-DE\n    search_path: suche\n",
+    );
+    assert!(
+        config.contains("code: de"),
+        "kbgen.yaml has no `search_path: search`"
+    );
+    std::fs::write(root.join("kbgen.yaml"), config).unwrap();
+    for file in walk(&root.join("content")) {
+        if file.file_name().is_some_and(|n| n == "_category.yaml") {
+            // Titles differ, so the categories' URLs do.
+            let name = file
+                .parent()
+                .unwrap()
+                .file_name()
+                .unwrap()
+                .to_string_lossy();
+            let text = std::fs::read_to_string(&file).unwrap();
+            assert!(text.contains("title: { "), "{}", file.display());
+            let text = text.replacen("title: { ", &format!("title: {{ de: {name}, "), 1);
+            std::fs::write(&file, text).unwrap();
+        }
+    }
+    let de = root.join("locales/de");
+    crate::harness::copy(&root.join("locales/en"), &de);
+    let ftl = std::fs::read_to_string(de.join("main.ftl")).unwrap();
+    let ftl = ftl.replace(
+        "search-no-results = No results for “{ $query }”.",
+        "search-no-results = Keine Treffer für „{ $query }“.",
+    );
+    assert!(ftl.contains("Keine Treffer"));
+    std::fs::write(de.join("main.ftl"), ftl).unwrap();
+    dir
+}
+
+#[test]
+fn a_locale_without_articles_has_a_search_index_whose_files_all_exist() {
+    let dir = site_with_empty_locale();
+    let out = dir.public();
+    dir.build().ok();
+    let search =
+        Html::parse_document(&std::fs::read_to_string(out.join("de/suche/index.html")).unwrap());
+    assert_eq!(
+        attr(&search, "#search-results", "data-none"),
+        "Keine Treffer für „%q%“."
+    );
+    assert_eq!(
+        attr(&search, "#search-results", "data-index"),
+        "/search-index/de/"
+    );
+    for (lang, articles) in [("sv", 17usize), ("en", 16), ("de", 0)] {
+        let dir = out.join(format!("search-index/{lang}"));
+        let meta: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap())
+                .unwrap();
+        assert_eq!(meta["docs"], articles, "{lang}");
+        // The search page looks every word up in the shard whose first key is the last one
+        // not after it, and in the first shard when there is none: an index needs one.
+        let shards: Vec<&str> = meta["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        assert!(!shards.is_empty(), "{lang}: no term shard");
+        assert!(shards.is_sorted(), "{lang}: {shards:?}");
+        let per = meta["docs_per_file"].as_u64().unwrap() as usize;
+        let mut named: Vec<String> = (0..shards.len()).map(|i| format!("t{i}.txt")).collect();
+        named.extend((0..articles.div_ceil(per)).map(|n| format!("d/{n}.json")));
+        for file in &named {
+            assert!(
+                dir.join(file).is_file(),
+                "{lang}: index.json names {file}, not written"
+            );
+        }
+        // And nothing but those, the directory and the typo candidates.
+        for file in walk(&dir) {
+            let rel = file
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let vocab = rel.starts_with('v') && rel.ends_with(".txt");
+            assert!(
+                rel == "index.json" || vocab || named.contains(&rel),
+                "{lang}: {rel} is not named by index.json"
+            );
+        }
+    }
+}
