@@ -1111,3 +1111,70 @@ fn a_new_locale_builds_before_anything_is_translated() {
     // Warnings only: check passes too.
     assert!(kbgen(root, &["check"]).status.success());
 }
+
+/// Every diagnostic in `--format json` has its kind's stable code: the whole list of
+/// (severity, code, file, line) of a run, word for word, once for problems that stop loading
+/// and once for those `check` finds in a site that loads.
+#[test]
+fn check_json_gives_every_problem_its_code() {
+    let codes = |report: &Value| -> Vec<String> {
+        report["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{} {} {}:{}",
+                    d["severity"].as_str().unwrap(),
+                    d["code"].as_str().unwrap(),
+                    d["file"].as_str().unwrap(),
+                    d["line"]
+                )
+            })
+            .collect()
+    };
+    let article = "content/email/basic-settings/email-protocols.en.md";
+
+    let site = Site::fixture("basic");
+    site.replace(article, "level: beginner", "levle: beginner");
+    site.write(
+        "content/email/no-language.md",
+        "---\ntitle: x\nupdated: 2021-01-01\n---\n",
+    );
+    site.append("locales/en/main.ftl", "\nbroken = {\n");
+    let (status, report) = check_json(site.root());
+    assert_eq!(status, 1, "{report:#}");
+    assert_eq!(
+        codes(&report),
+        [
+            format!("error yaml-invalid {article}:6"),
+            "error article-no-locale content/email/no-language.md:1".to_string(),
+            format!(
+                "error fluent-syntax locales/en/main.ftl:{}",
+                site.lines("locales/en/main.ftl")
+            ),
+        ],
+        "{report:#}"
+    );
+
+    let site = Site::fixture("basic");
+    site.replace(
+        article,
+        "host: pop3.websupport.se",
+        "host: pop3 websupport.se",
+    );
+    site.append(article, "\nSee [the FTP guide](/en/kb/no-such-page/).\n");
+    let (status, report) = check_json(site.root());
+    assert_eq!(status, 1, "{report:#}");
+    let line = site.lines(article);
+    assert_eq!(
+        codes(&report),
+        [
+            // Both at the table's `pop3:`; in the order of their messages.
+            format!("error server-rows-differ {article}:15"),
+            format!("error server-host-invalid {article}:15"),
+            format!("error link-broken {article}:{line}"),
+        ],
+        "{report:#}"
+    );
+}
