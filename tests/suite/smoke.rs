@@ -1,6 +1,7 @@
 //! The shipped help site itself: the only tests that read the repository's content/. They say
-//! whether what the writers committed builds and checks; every other test has a fixture site.
-//! A writer who adds or removes an article updates the counts here.
+//! whether what the writers committed builds and checks without errors, and nothing about how
+//! many articles it has, so a writer's edit never changes them; every other test has a
+//! fixture site.
 
 use crate::harness::{kbgen, sel, Run, Site, ROOT};
 
@@ -9,12 +10,10 @@ fn the_shipped_site_passes_check() {
     let out = Run::of(kbgen().args(["check", "--root", ROOT]));
     let stderr = &out.stderr;
     assert!(out.status.success(), "{stderr}");
-    assert!(stderr.ends_with("0 errors, 1 warning\n"), "{stderr}");
-    let stdout = &out.stdout;
-    assert!(
-        stdout.starts_with("en: articles 16/17 translated (0 stale, 0 not marked, 1 missing)"),
-        "{stdout}"
-    );
+    let summary = stderr.lines().last().unwrap_or_default();
+    assert!(summary.starts_with("0 errors, "), "{stderr}");
+    // The translation status follows, one line per other locale.
+    assert!(out.stdout.starts_with("en: articles "), "{}", out.stdout);
 }
 
 #[test]
