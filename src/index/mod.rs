@@ -384,6 +384,315 @@ struct DocRecord<'a> {
     x: &'a str,
 }
 
+/// Pass 1: each document's words, counted per field (tokenised once, here), in fixed runs of
+/// documents so the numbering never depends on the thread count. Two thirds of the index's
+/// time: `stop` is asked before each run and after the last, and `None` means it said so.
+fn tokenise<'a>(
+    site: &'a Site,
+    bodies: &'a [Body],
+    ids: &[usize],
+    words: &TableWords,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Chunk<'a>>> {
+    ids.par_chunks(CHUNK_DOCS)
+        .map(|run| {
+            (!stop()).then(|| Chunk::of(run.iter().map(|&a| fields(site, bodies, a, words))))
+        })
+        .collect::<Option<_>>()
+        .filter(|_| !stop())
+}
+
+/// The raw tokens of every run, numbered across runs in order of first appearance.
+struct Numbered<'c> {
+    raws: Vec<&'c str>,
+    /// `remaps[run][id in the run]` is the token's number across runs.
+    remaps: Vec<Vec<u32>>,
+}
+
+fn number<'c>(chunks: &'c [Chunk]) -> Numbered<'c> {
+    let mut global: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut raws: Vec<&str> = Vec::new();
+    let remaps = chunks
+        .iter()
+        .map(|c| {
+            c.names
+                .iter()
+                .map(|n| {
+                    *global.entry(n.as_ref()).or_insert_with(|| {
+                        raws.push(n.as_ref());
+                        (raws.len() - 1) as u32
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    Numbered { raws, remaps }
+}
+
+/// Every word form (the indexed words and the parts of joined ones), each analysed once.
+struct Analysis {
+    /// Sorted, each once.
+    forms: Vec<String>,
+    /// By form: its stem and, for a compound, its folded parts with their stems.
+    analysed: Vec<(String, Vec<(String, String)>)>,
+}
+
+fn analyse(analyzer: &Analyzer, raws: &[&str]) -> Analysis {
+    let mut forms: Vec<String> = raws
+        .iter()
+        .flat_map(|r| {
+            let (word, parts) = split_joined(r);
+            std::iter::once(word.into_owned()).chain(parts.into_iter().map(str::to_string))
+        })
+        .collect();
+    forms.sort_unstable();
+    forms.dedup();
+    // Compounds are split against the locale's own words only.
+    let vocabulary: HashSet<String> = forms
+        .iter()
+        .map(|w| fold(w))
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    let analysed = forms
+        .par_iter()
+        .map(|w| {
+            let parts = analyzer
+                .split_compound(&fold(w), &vocabulary)
+                .into_iter()
+                .map(|p| {
+                    let stem = analyzer.stem(&p);
+                    (p, stem)
+                })
+                .collect();
+            (analyzer.stem(w), parts)
+        })
+        .collect();
+    Analysis { forms, analysed }
+}
+
+/// The terms (stems), and what each raw token counts towards.
+struct Terms<'s> {
+    /// Sorted, each once: a term's number is its place, so postings come out sorted by key.
+    stems: Vec<&'s str>,
+    /// By raw token number.
+    raw: Vec<RawTerms>,
+}
+
+fn terms<'s>(analysis: &'s Analysis, raws: &[&str]) -> Terms<'s> {
+    let mut stems: Vec<&str> = analysis
+        .analysed
+        .iter()
+        .flat_map(|(s, parts)| {
+            std::iter::once(s.as_str()).chain(parts.iter().map(|(_, s)| s.as_str()))
+        })
+        .collect();
+    stems.sort_unstable();
+    stems.dedup();
+    let term_id: FxHashMap<&str, u32> = stems
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (*s, i as u32))
+        .collect();
+    let form_terms: FxHashMap<&str, (u32, Vec<u32>)> = analysis
+        .forms
+        .iter()
+        .zip(&analysis.analysed)
+        .map(|(w, (stem, parts))| {
+            (
+                w.as_str(),
+                (
+                    term_id[stem.as_str()],
+                    parts.iter().map(|(_, s)| term_id[s.as_str()]).collect(),
+                ),
+            )
+        })
+        .collect();
+    let raw = raws
+        .iter()
+        .map(|r| {
+            let (word, parts) = split_joined(r);
+            let (stem, compound) = &form_terms[word.as_ref()];
+            let parts = parts.iter().map(|p| form_terms[p].0).collect();
+            (*stem, compound.clone(), parts)
+        })
+        .collect();
+    Terms { stems, raw }
+}
+
+/// The browser looks words up by their folded form; where that is not the stem, an alias
+/// leads there. Compound parts get one too, so "byte" finds "…sbyte".
+fn aliases(analysis: &Analysis) -> BTreeMap<String, String> {
+    let mut aliases = BTreeMap::new();
+    for (w, (stem, parts)) in analysis.forms.iter().zip(&analysis.analysed) {
+        for (form, stem) in
+            std::iter::once((fold(w), stem)).chain(parts.iter().map(|(p, s)| (p.clone(), s)))
+        {
+            if &form != stem {
+                aliases.insert(form, stem.clone());
+            }
+        }
+    }
+    aliases
+}
+
+/// A document's terms by number, each with its BM25F-weighted frequency and whether the
+/// title holds the word itself; in the order the document first has them, which no later
+/// stage depends on (postings are filled document by document).
+type TermWeights = Vec<(u32, (f32, bool))>;
+
+/// Pass 2, by document. Each thread sums into one dense table it reuses, by term number. The
+/// runs and raw terms are taken, to be freed as soon as they are used: they are the largest.
+fn weigh(
+    chunks: Vec<Chunk>,
+    remaps: &[Vec<u32>],
+    raw_terms: Vec<RawTerms>,
+    term_count: usize,
+) -> Vec<TermWeights> {
+    let n = chunks.iter().map(|c| c.docs.len()).sum::<usize>().max(1) as f32;
+    let mut avg = [0f32; 6];
+    for d in chunks.iter().flat_map(|c| &c.docs) {
+        for (avg, len) in avg.iter_mut().zip(d.len) {
+            *avg += len as f32 / n;
+        }
+    }
+    chunks
+        .par_iter()
+        .zip(remaps)
+        .flat_map_iter(|(c, remap)| c.docs.iter().map(move |d| (d, remap)))
+        .map_init(
+            || PerDoc::<(f32, bool)>::new(term_count),
+            |sums, (d, remap)| {
+                let mut weight = [0f32; 6];
+                for (f, w) in weight.iter_mut().enumerate() {
+                    let (field_weight, b) = FIELDS[f];
+                    let norm = if avg[f] > 0.0 {
+                        1.0 - b + b * d.len[f] as f32 / avg[f]
+                    } else {
+                        1.0
+                    };
+                    *w = field_weight / norm;
+                }
+                for (raw, counts) in &d.words {
+                    let (stem, compound, parts) = &raw_terms[remap[*raw as usize] as usize];
+                    let w: f32 = counts
+                        .iter()
+                        .zip(&weight)
+                        .map(|(&c, w)| f32::from(c) * w)
+                        .sum();
+                    let in_title = counts[0] > 0;
+                    let mut add = |term: u32, w: f32, title: bool| {
+                        let e = sums.get(term);
+                        e.0 += w;
+                        e.1 |= title;
+                    };
+                    add(*stem, w, in_title);
+                    for p in compound {
+                        add(*p, w * PART_WEIGHT, false);
+                    }
+                    for p in parts {
+                        add(*p, w * PART_WEIGHT, in_title);
+                    }
+                }
+                sums.finish_doc()
+            },
+        )
+        .collect()
+}
+
+/// Each term's postings: impacts are idf × saturated tf, quantised against the largest in
+/// the locale.
+fn postings(stems: &[&str], tfs: Vec<TermWeights>) -> Vec<(String, bool, Postings)> {
+    let n = tfs.len().max(1) as f32;
+    let mut df = vec![0u32; stems.len()];
+    for tf in &tfs {
+        for (k, _) in tf {
+            df[*k as usize] += 1;
+        }
+    }
+    let mut raw: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stems.len()];
+    let idf: Vec<f32> = df
+        .iter()
+        .map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln())
+        .collect();
+    let mut max = 0f32;
+    for (doc, tf) in tfs.iter().enumerate() {
+        for &(k, (t, in_title)) in tf {
+            let idf = idf[k as usize];
+            // Saturation keeps a long body from drowning the fields; a title that holds the
+            // word earns a bonus beyond it, as readers expect that article first.
+            let title = if in_title { TITLE_BONUS } else { 0.0 };
+            let score = idf * (t * (K1 + 1.0) / (t + K1) + title);
+            max = max.max(score);
+            raw[k as usize].push((doc as u32, score));
+        }
+    }
+    stems
+        .par_iter()
+        .map(|s| s.to_string())
+        .zip(raw)
+        .map(|(k, mut list)| {
+            // Lists are made in document order; only a cut one is reordered.
+            let cut = list.len() > MAX_POSTINGS;
+            if cut {
+                // The highest impacts (ties to the lower document) are found without sorting
+                // the whole list: common words are in most documents.
+                list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
+                    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+                });
+                list.truncate(MAX_POSTINGS);
+                list.sort_unstable_by_key(|p| p.0);
+            }
+            let q = list
+                .into_iter()
+                .map(|(d, s)| (d, ((s / max) * 254.0).round() as u8 + 1))
+                .collect();
+            (k, cut, q)
+        })
+        .collect()
+}
+
+/// What the results list shows of each document, in document order.
+fn records<'a>(
+    site: &'a Site,
+    bodies: &'a [Body],
+    ids: &[usize],
+    l: LocaleId,
+) -> Vec<DocRecord<'a>> {
+    ids.iter()
+        .map(|&a| {
+            let art = &site.articles[a];
+            DocRecord {
+                u: &art.url,
+                t: &art.title,
+                c: site
+                    .category_path(art.category)
+                    .into_iter()
+                    .map(|c| site.categories[c].title[l].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" › "),
+                d: art.description.as_deref().unwrap_or(""),
+                x: &bodies[a].text,
+            }
+        })
+        .collect()
+}
+
+/// The synonym groups as the browser matches them: each word as its first token, folded.
+fn synonym_keys(groups: Option<&Vec<Vec<String>>>) -> Vec<Vec<String>> {
+    groups
+        .map(|groups| {
+            groups
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .filter_map(|w| tokens(w).into_iter().next().map(|t| fold(&t.word)))
+                        .collect()
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 impl<'a> LocaleIndex<'a> {
     fn build(
         site: &'a Site,
@@ -397,259 +706,18 @@ impl<'a> LocaleIndex<'a> {
         let ids: Vec<usize> = (0..site.articles.len())
             .filter(|&a| site.articles[a].locale == l)
             .collect();
-
-        // Pass 1: each document's words, counted per field (tokenised once, here), in
-        // fixed runs of documents so the numbering never depends on the thread count. Two
-        // thirds of the index's time: `stop` is asked before each run and after the last.
-        let chunks: Vec<Chunk> = ids
-            .par_chunks(CHUNK_DOCS)
-            .map(|run| {
-                (!stop()).then(|| Chunk::of(run.iter().map(|&a| fields(site, bodies, a, words))))
-            })
-            .collect::<Option<_>>()
-            .filter(|_| !stop())?;
-        // Raw tokens numbered across runs; `remaps[run][local id]` is the global id.
-        let mut global: FxHashMap<&str, u32> = FxHashMap::default();
-        let mut raws: Vec<&str> = Vec::new();
-        let remaps: Vec<Vec<u32>> = chunks
-            .iter()
-            .map(|c| {
-                c.names
-                    .iter()
-                    .map(|n| {
-                        *global.entry(n.as_ref()).or_insert_with(|| {
-                            raws.push(n.as_ref());
-                            (raws.len() - 1) as u32
-                        })
-                    })
-                    .collect()
-            })
-            .collect();
-        drop(global);
-        // Every word form: the indexed words and the parts of joined ones.
-        let mut forms: Vec<String> = raws
-            .iter()
-            .flat_map(|r| {
-                let (word, parts) = split_joined(r);
-                std::iter::once(word.into_owned()).chain(parts.into_iter().map(str::to_string))
-            })
-            .collect();
-        forms.sort_unstable();
-        forms.dedup();
-        let vocabulary: HashSet<String> = forms
-            .iter()
-            .map(|w| fold(w))
-            .filter(|w| w.chars().count() >= 4)
-            .collect();
-
-        // Each form analysed once: its stem and, for compounds, its parts with their stems.
-        let analysed: Vec<(String, Vec<(String, String)>)> = forms
-            .par_iter()
-            .map(|w| {
-                let parts = analyzer
-                    .split_compound(&fold(w), &vocabulary)
-                    .into_iter()
-                    .map(|p| {
-                        let stem = analyzer.stem(&p);
-                        (p, stem)
-                    })
-                    .collect();
-                (analyzer.stem(w), parts)
-            })
-            .collect();
-        // Terms are numbered in key order, so postings come out sorted.
-        let mut stems: Vec<&str> = analysed
-            .iter()
-            .flat_map(|(s, parts)| {
-                std::iter::once(s.as_str()).chain(parts.iter().map(|(_, s)| s.as_str()))
-            })
-            .collect();
-        stems.sort_unstable();
-        stems.dedup();
-        let term_id: FxHashMap<&str, u32> = stems
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (*s, i as u32))
-            .collect();
-        let form_terms: FxHashMap<&str, (u32, Vec<u32>)> = forms
-            .iter()
-            .zip(&analysed)
-            .map(|(w, (stem, parts))| {
-                (
-                    w.as_str(),
-                    (
-                        term_id[stem.as_str()],
-                        parts.iter().map(|(_, s)| term_id[s.as_str()]).collect(),
-                    ),
-                )
-            })
-            .collect();
-
-        // What each raw token counts towards: its word's stem, the stems of the word's
-        // compound parts, and the stems of its joined parts.
-        let raw_terms: Vec<RawTerms> = raws
-            .iter()
-            .map(|r| {
-                let (word, parts) = split_joined(r);
-                let (stem, compound) = &form_terms[word.as_ref()];
-                let parts = parts.iter().map(|p| form_terms[p].0).collect();
-                (*stem, compound.clone(), parts)
-            })
-            .collect();
-
-        // The browser looks words up by their folded form; where that is not the stem, an
-        // alias leads there. Compound parts get one too, so "byte" finds "…sbyte".
-        let mut aliases = BTreeMap::new();
-        for (w, (stem, parts)) in forms.iter().zip(&analysed) {
-            for (form, stem) in
-                std::iter::once((fold(w), stem)).chain(parts.iter().map(|(p, s)| (p.clone(), s)))
-            {
-                if &form != stem {
-                    aliases.insert(form, stem.clone());
-                }
-            }
-        }
-        let n = ids.len().max(1) as f32;
-        let mut avg = [0f32; 6];
-        for d in chunks.iter().flat_map(|c| &c.docs) {
-            for (avg, len) in avg.iter_mut().zip(d.len) {
-                *avg += len as f32 / n;
-            }
-        }
-
-        // Pass 2: BM25F-weighted term frequencies per document, and whether the title holds
-        // the word itself. Each thread sums into one dense table it reuses, by term number; a
-        // document's terms come out in the order it first has them, which no later step
-        // depends on (postings are filled document by document).
-        let tfs: Vec<Vec<(u32, (f32, bool))>> = chunks
-            .par_iter()
-            .zip(&remaps)
-            .flat_map_iter(|(c, remap)| c.docs.iter().map(move |d| (d, remap)))
-            .map_init(
-                || PerDoc::<(f32, bool)>::new(stems.len()),
-                |sums, (d, remap)| {
-                    let mut weight = [0f32; 6];
-                    for (f, w) in weight.iter_mut().enumerate() {
-                        let (field_weight, b) = FIELDS[f];
-                        let norm = if avg[f] > 0.0 {
-                            1.0 - b + b * d.len[f] as f32 / avg[f]
-                        } else {
-                            1.0
-                        };
-                        *w = field_weight / norm;
-                    }
-                    for (raw, counts) in &d.words {
-                        let (stem, compound, parts) = &raw_terms[remap[*raw as usize] as usize];
-                        let w: f32 = counts
-                            .iter()
-                            .zip(&weight)
-                            .map(|(&c, w)| f32::from(c) * w)
-                            .sum();
-                        let in_title = counts[0] > 0;
-                        let mut add = |term: u32, w: f32, title: bool| {
-                            let e = sums.get(term);
-                            e.0 += w;
-                            e.1 |= title;
-                        };
-                        add(*stem, w, in_title);
-                        for p in compound {
-                            add(*p, w * PART_WEIGHT, false);
-                        }
-                        for p in parts {
-                            add(*p, w * PART_WEIGHT, in_title);
-                        }
-                    }
-                    sums.finish_doc()
-                },
-            )
-            .collect();
-        drop(raw_terms);
-        drop(chunks);
-        let mut df = vec![0u32; stems.len()];
-        for tf in &tfs {
-            for (k, _) in tf {
-                df[*k as usize] += 1;
-            }
-        }
-
-        // Impacts: idf × saturated tf, quantised against the largest in the locale.
-        let mut raw: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stems.len()];
-        let idf: Vec<f32> = df
-            .iter()
-            .map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln())
-            .collect();
-        let mut max = 0f32;
-        for (doc, tf) in tfs.iter().enumerate() {
-            for &(k, (t, in_title)) in tf {
-                let idf = idf[k as usize];
-                // Saturation keeps a long body from drowning the fields; a title that holds
-                // the word earns a bonus beyond it, as readers expect that article first.
-                let title = if in_title { TITLE_BONUS } else { 0.0 };
-                let score = idf * (t * (K1 + 1.0) / (t + K1) + title);
-                max = max.max(score);
-                raw[k as usize].push((doc as u32, score));
-            }
-        }
-        let postings = stems
-            .par_iter()
-            .map(|s| s.to_string())
-            .zip(raw)
-            .map(|(k, mut list)| {
-                // Lists are made in document order; only a cut one is reordered.
-                let cut = list.len() > MAX_POSTINGS;
-                if cut {
-                    // The highest impacts (ties to the lower document) are found without
-                    // sorting the whole list: common words are in most documents.
-                    list.select_nth_unstable_by(MAX_POSTINGS - 1, |a, b| {
-                        b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-                    });
-                    list.truncate(MAX_POSTINGS);
-                    list.sort_unstable_by_key(|p| p.0);
-                }
-                let q = list
-                    .into_iter()
-                    .map(|(d, s)| (d, ((s / max) * 254.0).round() as u8 + 1))
-                    .collect();
-                (k, cut, q)
-            })
-            .collect();
-
-        let docs = ids
-            .iter()
-            .map(|&a| {
-                let art = &site.articles[a];
-                DocRecord {
-                    u: &art.url,
-                    t: &art.title,
-                    c: site
-                        .category_path(art.category)
-                        .into_iter()
-                        .map(|c| site.categories[c].title[l].as_str())
-                        .collect::<Vec<_>>()
-                        .join(" › "),
-                    d: art.description.as_deref().unwrap_or(""),
-                    x: &bodies[a].text,
-                }
-            })
-            .collect();
-        let synonyms = synonyms
-            .map(|groups| {
-                groups
-                    .iter()
-                    .map(|g| {
-                        g.iter()
-                            .filter_map(|w| tokens(w).into_iter().next().map(|t| fold(&t.word)))
-                            .collect()
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let chunks = tokenise(site, bodies, &ids, words, stop)?;
+        let Numbered { raws, remaps } = number(&chunks);
+        let analysis = analyse(&analyzer, &raws);
+        let Terms { stems, raw } = terms(&analysis, &raws);
+        let aliases = aliases(&analysis);
+        let tfs = weigh(chunks, &remaps, raw, stems.len());
         Some(LocaleIndex {
             code: site.locales[l].code.clone(),
-            docs,
-            postings,
+            docs: records(site, bodies, &ids, l),
+            postings: postings(&stems, tfs),
             aliases,
-            synonyms,
+            synonyms: synonym_keys(synonyms),
         })
     }
 
