@@ -1,12 +1,11 @@
 //! Article bodies: Markdown to HTML, as a chain of pulldown-cmark event adapters.
 //!
-//! Each adapter owns one concern: raw HTML follows the configured policy, server-table
-//! directives become tables, images get their size and lazy loading, links by key
-//! (`@/email/x/imap`) and to articles' files (`../x/imap.sv.md`) become the article's URL in the
-//! page's language, relative URLs become the site paths they lead to, links and images are
-//! checked against the site, the body's plain text is noted, header cells say what they head.
-//! Only heading ids need to see a heading's whole text, so that adapter holds a heading's
-//! events. Problems are reported at their line and column in the article file.
+//! Each transform is one function over events: server-table directives become tables, images
+//! get their size and lazy loading, links by key (`@/email/x/imap`) and to articles' files
+//! (`../x/imap.sv.md`) become the article's URL in the page's language, relative URLs become
+//! the site paths they lead to, links and images are checked against the site, raw HTML follows the
+//! configured policy. Only heading ids need to see a heading's whole text, so that
+//! pass collects. Problems are reported at their line and column in the article file.
 
 use crate::config::RawHtml;
 use crate::diag::{Code, Diagnostic, Pos};
@@ -14,7 +13,6 @@ use crate::model::{Article, Site};
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
-use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::ops::Range;
 
@@ -56,31 +54,20 @@ pub fn render(
     options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
     options.insert(Options::ENABLE_FOOTNOTES);
 
-    // Events stream from the parser through the adapters into the HTML writer; only a
-    // heading's events wait, until its text gives it an id. The order is what each needs:
-    // raw HTML is judged before tables and images become HTML; those take their blocks'
-    // events before links and the body text see them; the text sees a header cell end before
-    // it becomes `</th>`.
-    let errors = Errors::default();
-    let mut placed = BTreeSet::new();
-    let mut links = Vec::new();
-    let mut text = Words::with_capacity(body.len());
+    // Events stream from the parser through the transforms into the HTML writer; only a
+    // heading's events wait, until its text gives it an id.
+    let parsed = Parser::new_ext(body, options).into_offset_iter();
+    let mut events = HeadingIds::new(Transform::new(site, article, table, parsed));
     let mut html = String::with_capacity(body.len() * 3 / 2);
-    let headings = {
-        let events = Parser::new_ext(body, options).into_offset_iter();
-        let events = HtmlPolicy::new(events, article, site.config.raw_html, &errors);
-        let events = ServerTables::new(events, article, table, &mut placed, &errors);
-        let events = Images::new(events, site, article, &errors);
-        let events = Links::new(events, site, article, &mut links, &errors);
-        let events = BodyText::new(events, &mut text);
-        let events = HeaderCells::new(events).map(|(event, _)| event);
-        let mut events = HeadingIds::new(events);
-        pulldown_cmark::html::push_html(&mut html, &mut events);
-        events.headings
-    };
-    let mut errors = errors.into_inner();
+    pulldown_cmark::html::push_html(&mut html, &mut events);
+    let HeadingIds {
+        inner: transform,
+        headings,
+        ..
+    } = events;
+    let mut errors = transform.errors;
     for name in article.tables.keys() {
-        if !placed.contains(name) {
+        if !transform.placed.contains(name) {
             errors.push(
                 Diagnostic::error(
                     Code::ServerTableUnplaced,
@@ -100,104 +87,55 @@ pub fn render(
     }
     let body = Body {
         headings,
-        links,
-        text: text.text,
+        links: transform.links,
+        text: transform.text.text,
     };
     Ok((html, body))
 }
 
-/// The body's problems, in the order of the events they are found at, whichever adapter
-/// finds them: one list, as the adapters are chained.
-type Errors = RefCell<Vec<Diagnostic>>;
-
-/// An error at `range` of the body, reported at its line and column in the file.
-fn error_at(code: Code, article: &Article, range: &Range<usize>, msg: String) -> Diagnostic {
-    let at = Pos::of_offset(article.body(), range.start).below(article.body_line);
-    Diagnostic::error(code, &article.file, at, msg).with_source(&article.source())
-}
-
-/// Raw HTML as `raw_html` in kbgen.yaml says: passed, dropped or reported. Not in an image's
-/// alt text, which the image reduces to its text.
-struct HtmlPolicy<'a, I> {
-    events: I,
-    article: &'a Article,
-    policy: RawHtml,
-    errors: &'a Errors,
-    in_image: bool,
-}
-
-impl<'a, I> HtmlPolicy<'a, I> {
-    fn new(events: I, article: &'a Article, policy: RawHtml, errors: &'a Errors) -> Self {
-        HtmlPolicy {
-            events,
-            article,
-            policy,
-            errors,
-            in_image: false,
-        }
-    }
-}
-
-impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for HtmlPolicy<'_, I> {
-    type Item = (Event<'e>, Range<usize>);
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let (event, range) = self.events.next()?;
-            match event {
-                Event::Start(Tag::Image { .. }) => self.in_image = true,
-                Event::End(TagEnd::Image) => self.in_image = false,
-                Event::Html(_) | Event::InlineHtml(_) if !self.in_image => match self.policy {
-                    RawHtml::Allow => {}
-                    RawHtml::Strip => continue,
-                    RawHtml::Reject => {
-                        let e = error_at(
-                            Code::RawHtml,
-                            self.article,
-                            &range,
-                            "raw HTML is not allowed in articles".into(),
-                        )
-                        .hint("write it in Markdown, or set `raw_html: allow` in kbgen.yaml");
-                        self.errors.borrow_mut().push(e);
-                        continue;
-                    }
-                },
-                _ => {}
-            }
-            return Some((event, range));
-        }
-    }
-}
-
-/// Server-table directives (a block ```servers <name>```) become their tables, which are
-/// noted as placed; a directive's content is skipped.
-struct ServerTables<'a, I> {
-    events: I,
+/// The transforms that look at one event at a time: server-table directives, images, table
+/// header cells, link and raw HTML checks; and what they note on the way (the body text, the
+/// links, the tables placed, the errors).
+struct Transform<'a, I> {
+    site: &'a Site,
     article: &'a Article,
     table: &'a TableRenderer<'a>,
-    placed: &'a mut BTreeSet<String>,
-    errors: &'a Errors,
+    events: I,
+    errors: Vec<Diagnostic>,
+    placed: BTreeSet<String>,
+    links: Vec<Link>,
+    text: Words,
+    /// The alignments of the table at hand, and which header cell comes next.
+    alignments: Vec<Alignment>,
+    in_head: bool,
+    cell: usize,
 }
 
-impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> ServerTables<'a, I> {
-    fn new(
-        events: I,
-        article: &'a Article,
-        table: &'a TableRenderer<'a>,
-        placed: &'a mut BTreeSet<String>,
-        errors: &'a Errors,
-    ) -> Self {
-        ServerTables {
-            events,
+impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
+    fn new(site: &'a Site, article: &'a Article, table: &'a TableRenderer<'a>, events: I) -> Self {
+        Transform {
+            site,
             article,
             table,
-            placed,
-            errors,
+            events,
+            errors: Vec::new(),
+            placed: BTreeSet::new(),
+            links: Vec::new(),
+            text: Words::with_capacity(article.body().len()),
+            alignments: Vec::new(),
+            in_head: false,
+            cell: 0,
         }
     }
 
-    /// A directive's table, or `None` when it cannot be made (the error is noted).
+    /// An error at `range` of the body, reported at its line and column in the file.
+    fn error(&self, code: Code, range: &Range<usize>, msg: String) -> Diagnostic {
+        let a = self.article;
+        let at = Pos::of_offset(a.body(), range.start).below(a.body_line);
+        Diagnostic::error(code, &a.file, at, msg).with_source(&a.source())
+    }
+
+    /// A server-table directive's table; its block's content is skipped.
     fn server_table(&mut self, info: &str, range: &Range<usize>) -> Option<Event<'e>> {
         for (e, _) in self.events.by_ref() {
             if matches!(e, Event::End(TagEnd::CodeBlock)) {
@@ -218,13 +156,12 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> ServerTables<'a, I> 
             } else {
                 format!("the tables of this article are: {}", known.join(", "))
             };
-            let e = error_at(
+            let e = self.error(
                 Code::ServerTableUnknown,
-                self.article,
                 range,
                 format!("unknown server table `{name}`"),
             );
-            self.errors.borrow_mut().push(e.hint(hint));
+            self.errors.push(e.hint(hint));
             return None;
         }
         let html = (self.table)(&name);
@@ -232,120 +169,9 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> ServerTables<'a, I> 
         match html {
             Ok(html) => Some(Event::Html(html.into())),
             Err(d) => {
-                self.errors.borrow_mut().push(d);
+                self.errors.push(d);
                 None
             }
-        }
-    }
-}
-
-impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for ServerTables<'_, I> {
-    type Item = (Event<'e>, Range<usize>);
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            match self.events.next()? {
-                (Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))), range)
-                    if is_directive(&info) =>
-                {
-                    if let Some(table) = self.server_table(&info, &range) {
-                        return Some((table, range));
-                    }
-                }
-                other => return Some(other),
-            }
-        }
-    }
-}
-
-/// Images become HTML with their pixel size and lazy loading, their alt text taken from the
-/// events up to their end; a missing local image is an error.
-struct Images<'a, I> {
-    events: I,
-    site: &'a Site,
-    article: &'a Article,
-    errors: &'a Errors,
-}
-
-impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Images<'a, I> {
-    fn new(events: I, site: &'a Site, article: &'a Article, errors: &'a Errors) -> Self {
-        Images {
-            events,
-            site,
-            article,
-            errors,
-        }
-    }
-
-    /// An image as HTML, or `None` when it is wrong (the error is noted).
-    fn image(&mut self, dest: &str, title: &str, range: &Range<usize>) -> Option<Event<'e>> {
-        let mut alt = String::new();
-        for (e, _) in self.events.by_ref() {
-            match e {
-                Event::End(TagEnd::Image) => break,
-                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
-                _ => {}
-            }
-        }
-        match image_html(self.site, &self.article.url, dest, title, &alt) {
-            Ok(html) => Some(Event::Html(html.into())),
-            Err((msg, hint)) => {
-                let e = error_at(Code::LinkInvalid, self.article, range, msg).hint(hint);
-                self.errors.borrow_mut().push(e);
-                None
-            }
-        }
-    }
-}
-
-impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Images<'_, I> {
-    type Item = (Event<'e>, Range<usize>);
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            match self.events.next()? {
-                (
-                    Event::Start(Tag::Image {
-                        dest_url, title, ..
-                    }),
-                    range,
-                ) => {
-                    if let Some(image) = self.image(&dest_url, &title, &range) {
-                        return Some((image, range));
-                    }
-                }
-                other => return Some(other),
-            }
-        }
-    }
-}
-
-/// Links get the URL they are published with (see `link_dest`), are checked, and are noted
-/// for `kbgen check`.
-struct Links<'a, I> {
-    events: I,
-    site: &'a Site,
-    article: &'a Article,
-    links: &'a mut Vec<Link>,
-    errors: &'a Errors,
-}
-
-impl<'a, I> Links<'a, I> {
-    fn new(
-        events: I,
-        site: &'a Site,
-        article: &'a Article,
-        links: &'a mut Vec<Link>,
-        errors: &'a Errors,
-    ) -> Self {
-        Links {
-            events,
-            site,
-            article,
-            links,
-            errors,
         }
     }
 
@@ -421,142 +247,142 @@ impl<'a, I> Links<'a, I> {
             )),
         }
     }
-}
 
-impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Links<'_, I> {
-    type Item = (Event<'e>, Range<usize>);
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        let (event, range) = self.events.next()?;
-        let Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) = event
-        else {
-            return Some((event, range));
-        };
-        let mut relative = None;
-        let checked = match self.link_dest(link_type, &dest_url) {
-            Ok(Dest::AsWritten) => Ok(dest_url.clone()),
-            Ok(Dest::Article(url)) => Ok(url.into()),
-            Ok(Dest::Resolved(url)) => {
-                relative = Some(dest_url.to_string());
-                Ok(url.into())
+    /// An image as HTML, with its alt text taken from the events up to its end.
+    fn image(&mut self, dest: &str, title: &str, range: &Range<usize>) -> Option<Event<'e>> {
+        let mut alt = String::new();
+        for (e, _) in self.events.by_ref() {
+            match e {
+                Event::End(TagEnd::Image) => break,
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                _ => {}
             }
-            Err(e) => Err(e),
-        };
-        let dest_url = match checked {
-            Ok(dest) => dest,
+        }
+        match image_html(self.site, &self.article.url, dest, title, &alt) {
+            Ok(html) => Some(Event::Html(html.into())),
             Err((msg, hint)) => {
-                let e = error_at(Code::LinkInvalid, self.article, &range, msg).hint(hint);
-                self.errors.borrow_mut().push(e);
-                dest_url
+                let e = self.error(Code::LinkInvalid, range, msg).hint(hint);
+                self.errors.push(e);
+                None
             }
-        };
-        self.links.push(Link {
-            dest: dest_url.to_string(),
-            offset: range.start,
-            relative,
-        });
-        let link = Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        });
-        Some((link, range))
-    }
-}
-
-/// The body as plain text, for search: its text and code, with a word boundary at every
-/// break and block end.
-struct BodyText<'a, I> {
-    events: I,
-    text: &'a mut Words,
-}
-
-impl<'a, I> BodyText<'a, I> {
-    fn new(events: I, text: &'a mut Words) -> Self {
-        BodyText { events, text }
-    }
-}
-
-impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for BodyText<'_, I> {
-    type Item = (Event<'e>, Range<usize>);
-
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        let item = self.events.next()?;
-        match &item.0 {
-            Event::Text(t) | Event::Code(t) => self.text.push(t),
-            // Block ends separate words in the text: "lösenordet." in one cell and "Du" in
-            // the next must not become one token.
-            Event::SoftBreak | Event::HardBreak => self.text.space(),
-            Event::End(end) if !is_inline(end) => self.text.space(),
-            _ => {}
-        }
-        Some(item)
-    }
-}
-
-/// Header cells say what they head, for screen readers: `<th scope="col">`, with their
-/// column's alignment.
-struct HeaderCells<I> {
-    events: I,
-    /// The alignments of the table at hand, and which header cell comes next.
-    alignments: Vec<Alignment>,
-    in_head: bool,
-    cell: usize,
-}
-
-impl<I> HeaderCells<I> {
-    fn new(events: I) -> Self {
-        HeaderCells {
-            events,
-            alignments: Vec::new(),
-            in_head: false,
-            cell: 0,
         }
     }
 }
 
-impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for HeaderCells<I> {
-    type Item = (Event<'e>, Range<usize>);
+impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'_, I> {
+    type Item = Event<'e>;
 
-    #[inline]
-    fn next(&mut self) -> Option<Self::Item> {
-        let (event, range) = self.events.next()?;
-        let event = match event {
-            Event::Start(Tag::Table(ref a)) => {
-                self.alignments = a.clone();
-                event
+    fn next(&mut self) -> Option<Event<'e>> {
+        loop {
+            let (event, range) = self.events.next()?;
+            let out = match event {
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                    if is_directive(&info) =>
+                {
+                    self.server_table(&info, &range)
+                }
+                Event::Start(Tag::Image {
+                    dest_url, title, ..
+                }) => self.image(&dest_url, &title, &range),
+                // Header cells say what they head, for screen readers.
+                Event::Start(Tag::Table(ref a)) => {
+                    self.alignments = a.clone();
+                    Some(event)
+                }
+                Event::Start(Tag::TableHead) => {
+                    self.in_head = true;
+                    self.cell = 0;
+                    Some(event)
+                }
+                Event::End(TagEnd::TableHead) => {
+                    self.in_head = false;
+                    Some(event)
+                }
+                Event::Start(Tag::TableCell) if self.in_head => {
+                    let style = match self.alignments.get(self.cell) {
+                        Some(Alignment::Left) => " style=\"text-align: left\"",
+                        Some(Alignment::Center) => " style=\"text-align: center\"",
+                        Some(Alignment::Right) => " style=\"text-align: right\"",
+                        _ => "",
+                    };
+                    self.cell += 1;
+                    Some(Event::Html(format!("<th scope=\"col\"{style}>").into()))
+                }
+                Event::End(TagEnd::TableCell) if self.in_head => {
+                    self.text.space();
+                    Some(Event::Html("</th>".into()))
+                }
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }) => {
+                    let mut relative = None;
+                    let checked = match self.link_dest(link_type, &dest_url) {
+                        Ok(Dest::AsWritten) => Ok(dest_url.clone()),
+                        Ok(Dest::Article(url)) => Ok(url.into()),
+                        Ok(Dest::Resolved(url)) => {
+                            relative = Some(dest_url.to_string());
+                            Ok(url.into())
+                        }
+                        Err(e) => Err(e),
+                    };
+                    let dest_url = match checked {
+                        Ok(dest) => dest,
+                        Err((msg, hint)) => {
+                            let e = self.error(Code::LinkInvalid, &range, msg).hint(hint);
+                            self.errors.push(e);
+                            dest_url
+                        }
+                    };
+                    self.links.push(Link {
+                        dest: dest_url.to_string(),
+                        offset: range.start,
+                        relative,
+                    });
+                    Some(Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }))
+                }
+                Event::Html(_) | Event::InlineHtml(_) => match self.site.config.raw_html {
+                    RawHtml::Allow => Some(event),
+                    RawHtml::Strip => None,
+                    RawHtml::Reject => {
+                        let e = self
+                            .error(
+                                Code::RawHtml,
+                                &range,
+                                "raw HTML is not allowed in articles".into(),
+                            )
+                            .hint("write it in Markdown, or set `raw_html: allow` in kbgen.yaml");
+                        self.errors.push(e);
+                        None
+                    }
+                },
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    self.text.push(t);
+                    Some(event)
+                }
+                // Block ends separate words in the text: "lösenordet." in one cell and "Du"
+                // in the next must not become one token.
+                Event::SoftBreak | Event::HardBreak => {
+                    self.text.space();
+                    Some(event)
+                }
+                Event::End(ref end) if !is_inline(end) => {
+                    self.text.space();
+                    Some(event)
+                }
+                _ => Some(event),
+            };
+            if out.is_some() {
+                return out;
             }
-            Event::Start(Tag::TableHead) => {
-                self.in_head = true;
-                self.cell = 0;
-                event
-            }
-            Event::End(TagEnd::TableHead) => {
-                self.in_head = false;
-                event
-            }
-            Event::Start(Tag::TableCell) if self.in_head => {
-                let style = match self.alignments.get(self.cell) {
-                    Some(Alignment::Left) => " style=\"text-align: left\"",
-                    Some(Alignment::Center) => " style=\"text-align: center\"",
-                    Some(Alignment::Right) => " style=\"text-align: right\"",
-                    _ => "",
-                };
-                self.cell += 1;
-                Event::Html(format!("<th scope=\"col\"{style}>").into())
-            }
-            Event::End(TagEnd::TableCell) if self.in_head => Event::Html("</th>".into()),
-            event => event,
-        };
-        Some((event, range))
+        }
     }
 }
 
