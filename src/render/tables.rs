@@ -39,7 +39,7 @@ impl TableWords {
                         .unwrap_or_default()
                 };
                 TableWords {
-                    domain: text("server-domain-placeholder"),
+                    domain: domain(l10n, l),
                     headers: ["server-host", "server-port", "server-security-header"]
                         .map(text)
                         .join(" "),
@@ -53,7 +53,7 @@ impl TableWords {
 
     /// The host as readers see it: `{domain}` is the reader's own domain.
     pub fn host(&self, row: &ServerRow) -> String {
-        row.host.replace("{domain}", &self.domain)
+        host(row, &self.domain)
     }
 
     pub fn security(&self, s: Security) -> &str {
@@ -75,11 +75,24 @@ impl TableWords {
     }
 }
 
+/// What `{domain}` in a host becomes in locale `l` ("dindomän.tld").
+fn domain(l10n: &L10n, l: LocaleId) -> String {
+    l10n.format(l, "server-domain-placeholder", None)
+        .unwrap_or_default()
+}
+
+/// The one substitution of `{domain}`, for pages, the index and `kbgen check` alike.
+fn host(row: &ServerRow, domain: &str) -> String {
+    row.host.replace("{domain}", domain)
+}
+
 /// Server tables as HTML, each made once: help centres repeat the same settings
 /// (imap.websupport.se, 993, SSL) in many articles, and the template is the same for all.
 pub(super) struct ServerTables<'a> {
     templates: &'a Templates,
-    words: Vec<TableWords>,
+    /// Per locale, what `{domain}` becomes: all the pages need of `TableWords` (the template
+    /// has the other words from Fluent itself).
+    domains: Vec<String>,
     made: Mutex<FxHashMap<TableKey, String>>,
 }
 
@@ -97,7 +110,7 @@ impl<'a> ServerTables<'a> {
     pub(super) fn new(l10n: &L10n, templates: &'a Templates) -> ServerTables<'a> {
         ServerTables {
             templates,
-            words: TableWords::all(l10n),
+            domains: (0..l10n.locales.len()).map(|l| domain(l10n, l)).collect(),
             made: Mutex::default(),
         }
     }
@@ -117,7 +130,7 @@ impl<'a> ServerTables<'a> {
             .rows
             .iter()
             .map(|r| TableRow {
-                host: self.words[a.locale].host(r),
+                host: host(r, &self.domains[a.locale]),
                 port: r.port.0,
                 security: r.security.as_str(),
             })
