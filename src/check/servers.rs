@@ -2,7 +2,7 @@
 //! port, a protocol on another protocol's port, a host that is not a host name. (Rows that
 //! differ between the languages of an article are the translation status's: `status.rs`.)
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::load::frontmatter::{Security, ServerRow};
 use crate::model::Site;
 use crate::render::tables::TableWords;
@@ -19,22 +19,14 @@ pub fn check(site: &Site, words: &[TableWords]) -> Vec<Diagnostic> {
             for row in &table.rows {
                 let host = words[a.locale].host(row);
                 let problems = row_problems(&host, row);
-                for (code, msg, hint) in problems {
-                    let d = if code == Code::ServerHostInvalid {
-                        Diagnostic::error(
-                            code,
-                            &a.file,
-                            a.table_pos(name),
-                            format!("server table `{name}`: {msg}"),
-                        )
-                    } else {
-                        Diagnostic::warning(
-                            code,
-                            &a.file,
-                            a.table_pos(name),
-                            format!("server table `{name}`: {msg}"),
-                        )
-                    };
+                for (severity, code, msg, hint) in problems {
+                    let d = Diagnostic::new(
+                        severity,
+                        code,
+                        &a.file,
+                        a.table_pos(name),
+                        format!("server table `{name}`: {msg}"),
+                    );
                     out.push(d.with_source(&a.source()).hint(hint));
                 }
             }
@@ -43,13 +35,13 @@ pub fn check(site: &Site, words: &[TableWords]) -> Vec<Diagnostic> {
     out
 }
 
-/// `(code, message, hint)` for each problem of one row: an invalid host is an error, the
-/// others are warnings.
-pub(crate) fn row_problems(host: &str, row: &ServerRow) -> Vec<(Code, String, String)> {
+/// `(severity, code, message, hint)` for each problem of one row.
+pub(crate) fn row_problems(host: &str, row: &ServerRow) -> Vec<(Severity, Code, String, String)> {
     let port = row.port.0;
     let mut out = Vec::new();
     if !is_host_name(host) {
         out.push((
+            Severity::Error,
             Code::ServerHostInvalid,
             format!("`{}` is not a valid host name", row.host),
             "a host name is labels of a-z, 0-9 and dashes separated by dots, such as imap.websupport.se; use {domain} for the reader's domain".into(),
@@ -57,11 +49,13 @@ pub(crate) fn row_problems(host: &str, row: &ServerRow) -> Vec<(Code, String, St
     }
     match (port, row.security) {
         (993 | 995 | 465, s) if s != Security::Ssl => out.push((
+            Severity::Warning,
             Code::ServerPortSuspicious,
             format!("port {port} is an SSL/TLS port, but the row says `{}`", s.as_str()),
             format!("port {port} is encrypted from the first byte: use `security: ssl`, or check the port"),
         )),
         (143 | 110 | 25 | 587, Security::Ssl) => out.push((
+            Severity::Warning,
             Code::ServerPortSuspicious,
             format!("port {port} is not an SSL port, but the row says `ssl`"),
             format!("port {port} starts unencrypted: use `starttls` or `none`, or check the port (SSL ports are 993, 995 and 465)"),
@@ -82,6 +76,7 @@ pub(crate) fn row_problems(host: &str, row: &ServerRow) -> Vec<(Code, String, St
     if !protocol.is_empty() && !own.contains(&port) {
         if let Some((other, _)) = others.iter().find(|(_, ports)| ports.contains(&port)) {
             out.push((
+                Severity::Warning,
                 Code::ServerPortSuspicious,
                 format!("{host} is named for {protocol}, but port {port} belongs to {other}"),
                 format!(
@@ -128,7 +123,7 @@ mod tests {
     fn messages(host: &str, port: u16, security: Security) -> Vec<String> {
         row_problems(host, &row(host, port, security))
             .into_iter()
-            .map(|(_, m, _)| m)
+            .map(|(_, _, m, _)| m)
             .collect()
     }
 

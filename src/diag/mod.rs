@@ -171,14 +171,15 @@ fn serialize_path<S: serde::Serializer>(p: &Path, s: S) -> Result<S::Ok, S::Erro
 }
 
 impl Diagnostic {
-    pub fn error(
+    pub fn new(
+        severity: Severity,
         code: Code,
         file: impl Into<PathBuf>,
         pos: Pos,
         message: impl Into<String>,
     ) -> Self {
         Diagnostic {
-            severity: Severity::Error,
+            severity,
             code,
             file: file.into(),
             line: pos.line,
@@ -189,16 +190,22 @@ impl Diagnostic {
         }
     }
 
+    pub fn error(
+        code: Code,
+        file: impl Into<PathBuf>,
+        pos: Pos,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic::new(Severity::Error, code, file, pos, message)
+    }
+
     pub fn warning(
         code: Code,
         file: impl Into<PathBuf>,
         pos: Pos,
         message: impl Into<String>,
     ) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, file, pos, message)
-        }
+        Diagnostic::new(Severity::Warning, code, file, pos, message)
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
