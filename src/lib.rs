@@ -5,7 +5,8 @@
 //! ```text
 //! kbgen.yaml ─► config ─┐
 //! content/, static/ ────┤
-//! synonyms.yaml ────────┼─► load::Sources ─┬─► model::Site ───────┐
+//! synonyms.yaml ────────┤
+//! servers.yaml ─────────┼─► load::Sources ─┬─► model::Site ───────┐
 //! locales/ ─────────────┤   (every file,   ├─► index::Synonyms ───┤
 //! templates/ ───────────┘   read once)     ├─► localise::L10n ────┼─► render ─┬─► write::Staging ─► public/
 //!                                          └─► render::Templates ─┘           └─► index (search) ─┘
@@ -84,9 +85,12 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
     let load::Sources {
         content,
         synonyms,
+        servers,
         locales,
         templates,
     } = load::sources(root, &config, cache);
+    // Tables of servers.yaml with errors are kept, so that the articles are checked too.
+    let (servers, servers_diags) = model::servers::SharedTables::parse(servers, &config);
     let synonyms = synonyms
         .map_err(Diagnostics::from)
         .and_then(|file| index::parse_synonyms(file.as_ref(), &config));
@@ -100,7 +104,7 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         match (content, l10n, templates, synonyms) {
             (Ok(c), Ok(l), Ok(Some(t)), Ok(s)) => (c, l, t, s),
             (c, l, t, s) => {
-                let mut all = Diagnostics::default();
+                let mut all = servers_diags;
                 all.extend(s.err().into_iter().flat_map(|d| d.0));
                 all.extend(c.err().into_iter().flat_map(|d| d.0));
                 all.extend(l.err().into_iter().flat_map(|d| d.0));
@@ -110,7 +114,20 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         };
     let mut warnings = content.warnings.clone();
     warnings.extend(l10n_warnings);
-    let (site, model_warnings) = model::Site::new(config, content)?;
+    let (site, model_warnings) = match (
+        model::Site::new(config, content, servers),
+        servers_diags.check(),
+    ) {
+        (Ok((site, model)), Ok(servers)) => {
+            warnings.extend(servers.0);
+            (site, model)
+        }
+        (site, servers) => {
+            let mut all = servers.unwrap_or_else(|e| e);
+            all.extend(site.err().into_iter().flat_map(|d| d.0));
+            return Err(all.sorted());
+        }
+    };
     warnings.extend(model_warnings);
     let templates = templates.with_assets(site.statics.hashed.clone());
     Ok(Inputs {

@@ -288,11 +288,13 @@ fn relevant(root: &Path, e: &notify::Event) -> bool {
 }
 
 /// Whether a change to the watched file `rel` can change pages in ways that comparing the
-/// articles in the model does not find: any file outside `content/`, and a category's file.
-/// (Other files in `content/` are articles, or editors' files that kbgen ignores, such as
-/// vim's `4913` or JetBrains' `*___jb_tmp___`: they must not make each save render it all.)
+/// articles in the model does not find: any file outside `content/` but `servers.yaml`
+/// (whose rows the model puts in the articles' tables), and a category's file. (Other files
+/// in `content/` are articles, or editors' files that kbgen ignores, such as vim's `4913` or
+/// JetBrains' `*___jb_tmp___`: they must not make each save render it all.)
 fn outside_articles(rel: &Path) -> bool {
-    !rel.starts_with(crate::load::CONTENT_DIR)
+    let servers = rel == Path::new(crate::load::files::SERVERS_FILE);
+    (!rel.starts_with(crate::load::CONTENT_DIR) && !servers)
         || rel
             .file_name()
             .is_some_and(|n| n == crate::load::CATEGORY_FILE)
@@ -311,7 +313,12 @@ fn watched(root: &Path, path: &Path) -> bool {
         Some("content" | "locales" | "templates" | "static") => true,
         Some(top) => {
             rel.components().count() == 1
-                && (top == crate::config::CONFIG_FILE || top == crate::load::files::SYNONYMS_FILE)
+                && [
+                    crate::config::CONFIG_FILE,
+                    crate::load::files::SYNONYMS_FILE,
+                    crate::load::files::SERVERS_FILE,
+                ]
+                .contains(&top)
         }
         None => false,
     }

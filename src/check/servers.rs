@@ -1,21 +1,29 @@
 //! Server data that is probably wrong: a security setting that does not fit a well-known
-//! port, a protocol on another protocol's port, a host that is not a host name. (Rows that
+//! port, a protocol on another protocol's port, a host that is not a host name; and server
+//! data kept twice: an article's own rows that a table of `servers.yaml` has. (Rows that
 //! differ between the languages of an article are the translation status's: `status.rs`.)
 
 use crate::diag::{Code, Diagnostic, Severity};
+use crate::load::files::SERVERS_FILE;
 use crate::load::frontmatter::{Security, ServerRow};
-use crate::model::Site;
+use crate::model::{Rows, Site};
 use crate::render::tables::TableWords;
+use std::collections::BTreeSet;
 
 const IMAP: &[u16] = &[143, 993];
 const POP3: &[u16] = &[110, 995];
 const SMTP: &[u16] = &[25, 465, 587, 2525];
 
-/// Every suspicious row of every table, with hosts as readers see them.
+/// Every suspicious row of every table, with hosts as readers see them; an article's rows
+/// that a shared table has; shared tables no article uses.
 pub fn check(site: &Site, words: &[TableWords]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for a in &site.articles {
         for (name, table) in &a.tables {
+            // Shared rows are checked once, where servers.yaml has them.
+            if let Rows::Shared(_) = table.from {
+                continue;
+            }
             for row in &table.rows {
                 let host = words[a.locale].host(row);
                 let problems = row_problems(&host, row);
@@ -30,6 +38,65 @@ pub fn check(site: &Site, words: &[TableWords]) -> Vec<Diagnostic> {
                     out.push(d.with_source(&a.source()).hint(hint));
                 }
             }
+            let same = site
+                .servers
+                .tables
+                .iter()
+                .find(|(_, s)| s.rows == table.rows);
+            if let (Rows::Written, Some((shared, _))) = (&table.from, same) {
+                let d = Diagnostic::warning(
+                    Code::ServerTableRepeatsShared,
+                    &a.file,
+                    a.table_pos(name),
+                    format!("server table `{name}` has the rows of the shared table `{shared}`"),
+                );
+                out.push(d.with_source(&a.source()).hint(format!(
+                    "write `shared: {shared}` instead of its `rows:`, so that a change in \
+                     {SERVERS_FILE} reaches this page too"
+                )));
+            }
+        }
+    }
+    out.extend(shared(site, words));
+    out
+}
+
+/// The shared tables' suspicious rows, once for all locales, and the tables no article uses.
+fn shared(site: &Site, words: &[TableWords]) -> Vec<Diagnostic> {
+    let used: BTreeSet<&str> = site
+        .articles
+        .iter()
+        .flat_map(|a| a.tables.values())
+        .filter_map(|t| match &t.from {
+            Rows::Shared(name) => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    let servers = &site.servers;
+    let mut out = Vec::new();
+    for (name, table) in &servers.tables {
+        let mut seen = BTreeSet::new();
+        for row in &table.rows {
+            for w in words {
+                for (severity, code, msg, hint) in row_problems(&w.host(row), row) {
+                    if seen.insert(msg.clone()) {
+                        let msg = format!("shared server table `{name}`: {msg}");
+                        let d = Diagnostic::new(severity, code, SERVERS_FILE, table.pos, msg);
+                        out.push(d.with_source(&servers.text).hint(hint));
+                    }
+                }
+            }
+        }
+        if !used.contains(name.as_str()) {
+            let d = Diagnostic::warning(
+                Code::ServerTableUnused,
+                SERVERS_FILE,
+                table.pos,
+                format!("no article uses the shared server table `{name}`"),
+            );
+            out.push(d.with_source(&servers.text).hint(format!(
+                "name it in an article's table, `shared: {name}`, or remove it"
+            )));
         }
     }
     out

@@ -86,6 +86,20 @@ codes! {
     ServerHostInvalid => "server-host-invalid",
     /// A port that does not fit the row's security setting or the host's protocol.
     ServerPortSuspicious => "server-port-suspicious",
+    /// A table name in `servers.yaml` that is not words of a-z, 0-9, `-` and `_` between `/`.
+    ServerTableNameInvalid => "server-table-name-invalid",
+    /// A caption in `servers.yaml` for a locale that `kbgen.yaml` does not configure.
+    ServersUnknownLocale => "servers-unknown-locale",
+    /// A shared server table without a caption in a locale where it has others: another is shown.
+    ServerCaptionMissing => "server-caption-missing",
+    /// A server table's `shared:` naming no table of `servers.yaml`.
+    ServerTableSharedUnknown => "server-table-shared-unknown",
+    /// A server table with both `shared:` and `rows:`.
+    ServerTableSharedAndRows => "server-table-shared-and-rows",
+    /// An article's own rows that a shared table of `servers.yaml` has (`kbgen check`).
+    ServerTableRepeatsShared => "server-table-repeats-shared",
+    /// A shared server table that no article uses (`kbgen check`).
+    ServerTableUnused => "server-table-unused",
     /// Raw HTML in an article where `raw_html` does not allow it.
     RawHtml => "raw-html",
     /// A link or image whose target is not a page, file or safe URL.

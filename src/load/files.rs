@@ -1,6 +1,7 @@
-//! The site's inputs other than content, read whole as text: `synonyms.yaml`, each locale's
-//! Fluent files and the theme's templates. Reading is all this does; the index, `localise`
-//! and the templates make sense of the text, so no later step touches the disk.
+//! The site's inputs other than content, read whole as text: `synonyms.yaml`, `servers.yaml`,
+//! each locale's Fluent files and the theme's templates. Reading is all this does; the index,
+//! the model, `localise` and the templates make sense of the text, so no later step touches
+//! the disk.
 
 use super::read_text;
 use crate::config::Config;
@@ -8,6 +9,7 @@ use crate::diag::{Code, Diagnostic, Pos};
 use std::path::{Path, PathBuf};
 
 pub(crate) const SYNONYMS_FILE: &str = "synonyms.yaml";
+pub(crate) const SERVERS_FILE: &str = "servers.yaml";
 pub(crate) const LOCALES_DIR: &str = "locales";
 pub(crate) const TEMPLATES_DIR: &str = "templates";
 
@@ -47,12 +49,12 @@ pub struct TemplateFiles {
     pub unreadable: Vec<Diagnostic>,
 }
 
-/// `synonyms.yaml`, when the site has one.
-pub(crate) fn synonyms(root: &Path) -> Result<Option<File>, Diagnostic> {
-    if !root.join(SYNONYMS_FILE).is_file() {
+/// A file of the site root that a site may leave out (`synonyms.yaml`, `servers.yaml`).
+pub(crate) fn optional(root: &Path, name: &str) -> Result<Option<File>, Diagnostic> {
+    if !root.join(name).is_file() {
         return Ok(None);
     }
-    let path = PathBuf::from(SYNONYMS_FILE);
+    let path = PathBuf::from(name);
     Ok(Some(File {
         text: read_text(root, &path)?,
         path,

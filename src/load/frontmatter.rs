@@ -47,6 +47,10 @@ pub struct ServerTableSource {
     /// Left out in a translation: the rows come from another language's file.
     #[serde(default)]
     pub rows: Option<Vec<ServerRow>>,
+    /// The name of a table of `servers.yaml` whose rows (and caption, unless this table has
+    /// its own) this table shows, instead of `rows:`.
+    #[serde(default)]
+    pub shared: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize)]

@@ -1,5 +1,6 @@
 //! Loading: every input of a build read from disk, the content tree and `static/` into raw,
-//! unvalidated records, the other inputs (synonyms, Fluent files, templates) as text.
+//! unvalidated records, the other inputs (synonyms, shared server tables, Fluent files,
+//! templates) as text.
 //!
 //! This step owns the file system walk (sorted, so the order never depends on the file
 //! system), decoding (UTF-8, BOM, CRLF) and front-matter parsing. It knows nothing of URLs or
@@ -163,6 +164,7 @@ impl Cache {
 pub struct Sources {
     pub content: Result<Content, Diagnostics>,
     pub synonyms: Result<Option<files::File>, Diagnostic>,
+    pub servers: Result<Option<files::File>, Diagnostic>,
     pub locales: Vec<files::LocaleFiles>,
     pub templates: files::TemplateFiles,
 }
@@ -174,7 +176,8 @@ pub fn sources(root: &Path, config: &Config, cache: Option<&mut Cache>) -> Sourc
             Some(cache) => content_cached(root, config, cache),
             None => content(root, config),
         },
-        synonyms: files::synonyms(root),
+        synonyms: files::optional(root, files::SYNONYMS_FILE),
+        servers: files::optional(root, files::SERVERS_FILE),
         locales: files::locales(root, config),
         templates: files::templates(root),
     }

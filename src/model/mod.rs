@@ -6,6 +6,7 @@
 //! a table with rows in no language, two things at one URL). Nothing after this step decides
 //! anything about structure: rendering and indexing walk these vectors.
 
+pub mod servers;
 mod shown;
 
 use crate::config::Config;
@@ -31,6 +32,8 @@ pub struct Site {
     pub(crate) roots: Vec<CategoryId>,
     /// One per published language file, ordered by key and locale.
     pub articles: Vec<Article>,
+    /// The tables of `servers.yaml`, which articles' tables name with `shared:`.
+    pub servers: servers::SharedTables,
     pub(crate) statics: StaticFiles,
 }
 
@@ -96,6 +99,19 @@ pub struct Article {
 pub struct ServerTable {
     pub caption: Option<String>,
     pub rows: Vec<ServerRow>,
+    pub from: Rows,
+}
+
+/// Where a server table's rows come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rows {
+    /// The article's `rows:`.
+    Written,
+    /// The table of `servers.yaml` with this name, named by the article's `shared:` or by its
+    /// source article's.
+    Shared(String),
+    /// Another language's file of the article.
+    Translation,
 }
 
 impl Article {
@@ -215,7 +231,11 @@ impl Site {
     }
 
     /// The model, with the warnings of building it (problems that do not stop a build).
-    pub fn new(config: Config, content: Content) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
+    pub fn new(
+        config: Config,
+        content: Content,
+        servers: servers::SharedTables,
+    ) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
         let mut diags = Diagnostics::default();
         let locales: Vec<Locale> = config
             .locales
@@ -240,10 +260,12 @@ impl Site {
             categories,
             roots,
             articles,
+            servers,
             statics: content.statics,
         };
         diags = diags.check()?;
         link_translations(&mut site);
+        site.servers.resolve(&mut site.articles, &mut diags);
         resolve_tables(&mut site, &mut diags);
         fill_categories(&mut site);
         compute_related(&mut site);
@@ -683,6 +705,10 @@ fn make_article(
             let table = ServerTable {
                 caption: t.caption.clone(),
                 rows: t.rows.clone().unwrap_or_default(),
+                from: match &t.shared {
+                    Some(name) => Rows::Shared(name.clone()),
+                    None => Rows::Written,
+                },
             };
             (name.clone(), table)
         })
@@ -735,12 +761,14 @@ fn link_translations(site: &mut Site) {
 }
 
 /// Rows a translation left out come from the first other language that has them
-/// (the default locale first): technical data has one source of truth.
+/// (the default locale first): technical data has one source of truth. Rows that language
+/// takes from `servers.yaml` come with the shared table's caption in the translation's
+/// locale, unless it has its own.
 fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
     let mut fills = Vec::new();
     for (i, a) in site.articles.iter().enumerate() {
         for (name, t) in &a.tables {
-            if !t.rows.is_empty() {
+            if !t.rows.is_empty() || matches!(t.from, Rows::Shared(_)) {
                 continue;
             }
             let source = a.translations.iter().flatten().find_map(|&o| {
@@ -748,10 +776,19 @@ fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
                     .tables
                     .get(name)
                     .filter(|t| !t.rows.is_empty())
-                    .map(|t| t.rows.clone())
             });
+            // A shared table that did not resolve has its own error, in the file naming it.
+            let unresolved = || {
+                a.translations.iter().flatten().any(|&o| {
+                    site.articles[o]
+                        .tables
+                        .get(name)
+                        .is_some_and(|t| matches!(t.from, Rows::Shared(_)))
+                })
+            };
             match source {
-                Some(rows) => fills.push((i, name.clone(), rows)),
+                Some(t) => fills.push((i, name.clone(), t.rows.clone(), t.from.clone())),
+                None if unresolved() => {}
                 None => diags.push(
                     Diagnostic::error(
                         Code::ServerTableNoRows,
@@ -765,10 +802,21 @@ fn resolve_tables(site: &mut Site, diags: &mut Diagnostics) {
             }
         }
     }
-    for (i, name, rows) in fills {
-        if let Some(t) = site.articles[i].tables.get_mut(&name) {
-            t.rows = rows;
-        }
+    for (i, name, rows, from) in fills {
+        let locale = site.articles[i].locale;
+        let Some(t) = site.articles[i].tables.get_mut(&name) else {
+            continue;
+        };
+        t.rows = rows;
+        t.from = match from {
+            Rows::Shared(shared) => {
+                if t.caption.is_none() {
+                    t.caption = site.servers.tables[&shared].captions[locale].clone();
+                }
+                Rows::Shared(shared)
+            }
+            _ => Rows::Translation,
+        };
     }
 }
 

@@ -1178,3 +1178,41 @@ fn check_json_gives_every_problem_its_code() {
         "{report:#}"
     );
 }
+
+/// An edit of `servers.yaml` renders again exactly the pages of the articles that show the
+/// edited table, in every language, and leaves the others as they were.
+#[test]
+fn serve_renders_again_only_the_articles_that_show_an_edited_shared_table() {
+    let site = Site::fixture("servers");
+    let root = site.root();
+    let server = start_serve(root);
+    let (uses, other) = ("/en/kb/protocols/", "/kb/e-postprogram/");
+    let before_uses = get(server.port, uses).unwrap();
+    let before_other = get(server.port, other).unwrap();
+    assert!(before_uses.contains("smtp.websupport.se"));
+
+    edit(
+        root,
+        "servers.yaml",
+        "smtp.websupport.se, port: 587",
+        "mailout.websupport.se, port: 587",
+    );
+    wait_for(&server, uses, |b| b.contains("mailout.websupport.se"));
+    wait_for(&server, "/kb/protokoll/", |b| {
+        b.contains("mailout.websupport.se")
+    });
+    assert_eq!(watch_now(server.port, uses, &before_uses), "reload");
+    // The client article shows only the IMAP table: its page was not rendered again.
+    let after_other = get(server.port, other).unwrap();
+    assert_eq!(without_script(&after_other), without_script(&before_other));
+    assert_eq!(watch_now(server.port, other, &before_other), "watching");
+    // The first build, then the two pages of the edit, and no whole-site render.
+    wait_for_log(&server, |log| log.contains("rebuilt 2 article pages in"));
+    let log = stop(server);
+    let rebuilds: Vec<&str> = log.lines().filter(|l| l.starts_with("rebuilt ")).collect();
+    assert_eq!(rebuilds.len(), 2, "{log}");
+    assert!(
+        rebuilds[1].starts_with("rebuilt 2 article pages in"),
+        "{log}"
+    );
+}

@@ -30,6 +30,7 @@ const NOT_PRODUCT: &[&str] = &["static/img"];
 const SHIPPED: &[&str] = &[
     "kbgen.yaml",
     "synonyms.yaml",
+    "servers.yaml",
     "content",
     "locales",
     "templates",
