@@ -70,6 +70,21 @@ test("server tables are searchable by host and port", async () => {
   assert.ok((await titles(sv, "993", 10)).includes("E-postprotokoll (IMAP vs POP3)"));
 });
 
+test("a query for a shared table's rows finds every article that shows the table", async () => {
+  // servers.yaml's email/smtp and email/smtp-secure hold port 587; the Android article's
+  // English file takes its rows from the Swedish one, which names email/smtp-secure. They
+  // match both words, so they come before the iPhone article (SMTP, but on port 465 only).
+  const sorted = async (index, q) => (await titles(index, q, 4)).sort();
+  assert.deepEqual(await sorted(en, "smtp 587"), [
+    "Email on Android (Gmail app)", "Email protocol (IMAP vs POP3)",
+    "Set up email in Outlook", "Set up email in Thunderbird",
+  ]);
+  assert.deepEqual(await sorted(sv, "smtp 587"), [
+    "E-post på Android (Gmail-appen)", "E-postprotokoll (IMAP vs POP3)",
+    "Konfigurera e-post i Outlook", "Konfigurera e-post i Thunderbird",
+  ]);
+});
+
 test("synonyms from synonyms.yaml widen a query", async () => {
   // The Swedish site writes "webbmejl"; readers type "webmail".
   assert.equal((await titles(sv, "webmail"))[0], "Logga in i webbmejlen");
