@@ -6,7 +6,8 @@
 //! kbgen.yaml ─► config ─┐
 //! content/, static/ ────┤
 //! synonyms.yaml ────────┤
-//! servers.yaml ─────────┼─► load::Sources ─┬─► model::Site ───────┐
+//! servers.yaml ─────────┤
+//! snippets/ ────────────┼─► load::Sources ─┬─► model::Site ───────┐
 //! locales/ ─────────────┤   (every file,   ├─► index::Synonyms ───┤
 //! templates/ ───────────┘   read once)     ├─► localise::L10n ────┼─► render ─┬─► write::Staging ─► public/
 //!                                          └─► render::Templates ─┘           └─► index (search) ─┘
@@ -86,6 +87,7 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         content,
         synonyms,
         servers,
+        snippets,
         locales,
         templates,
     } = load::sources(root, &config, cache);
@@ -115,7 +117,7 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
     let mut warnings = content.warnings.clone();
     warnings.extend(l10n_warnings);
     let (site, model_warnings) = match (
-        model::Site::new(config, content, servers),
+        model::Site::new(config, content, servers, snippets),
         servers_diags.check(),
     ) {
         (Ok((site, model)), Ok(servers)) => {

@@ -213,7 +213,7 @@ pub fn serve(opts: &ServeOptions) -> Result<(), String> {
         let _ = tx.send(event);
     })
     .map_err(|e| format!("cannot watch files: {e}"))?;
-    for name in ["content", "locales", "templates", "static"] {
+    for name in WATCHED_DIRS {
         let dir = opts.root.join(name);
         if dir.is_dir() {
             notify::Watcher::watch(&mut watcher, &dir, notify::RecursiveMode::Recursive)
@@ -289,16 +289,22 @@ fn relevant(root: &Path, e: &notify::Event) -> bool {
 
 /// Whether a change to the watched file `rel` can change pages in ways that comparing the
 /// articles in the model does not find: any file outside `content/` but `servers.yaml`
-/// (whose rows the model puts in the articles' tables), and a category's file. (Other files
+/// (whose rows the model puts in the articles' tables) and the snippets (whose includers the
+/// previous bodies name), and a category's file. (Other files
 /// in `content/` are articles, or editors' files that kbgen ignores, such as vim's `4913` or
 /// JetBrains' `*___jb_tmp___`: they must not make each save render it all.)
 fn outside_articles(rel: &Path) -> bool {
+    // Their pages are found by the shared tables they show and the snippets they include.
     let servers = rel == Path::new(crate::load::files::SERVERS_FILE);
-    (!rel.starts_with(crate::load::CONTENT_DIR) && !servers)
+    let snippets = rel.starts_with(crate::load::files::SNIPPETS_DIR);
+    (!rel.starts_with(crate::load::CONTENT_DIR) && !servers && !snippets)
         || rel
             .file_name()
             .is_some_and(|n| n == crate::load::CATEGORY_FILE)
 }
+
+/// The folders of the site's sources, watched with all they hold.
+const WATCHED_DIRS: [&str; 5] = ["content", "snippets", "locales", "templates", "static"];
 
 /// Files whose change means a rebuild: the site's sources, not its output or editors' files.
 fn watched(root: &Path, path: &Path) -> bool {
@@ -310,7 +316,7 @@ fn watched(root: &Path, path: &Path) -> bool {
         return false;
     }
     match rel.components().next().and_then(|c| c.as_os_str().to_str()) {
-        Some("content" | "locales" | "templates" | "static") => true,
+        Some(top) if WATCHED_DIRS.contains(&top) => true,
         Some(top) => {
             rel.components().count() == 1
                 && [
@@ -351,7 +357,7 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
     let changes = state
         .last
         .as_ref()
-        .map(|prev| changes(&prev.inputs.site, &inputs.site, whole));
+        .map(|prev| changes(&prev.inputs.site, &prev.bodies, &inputs.site, whole));
     // Only bodies changed: render those articles into the pages already in memory.
     if let (Some(prev), Some(Changes::Bodies(ids))) = (state.last.as_mut(), &changes) {
         let files = Arc::clone(&shared.files.read().expect("lock").top);
@@ -631,7 +637,31 @@ enum Changes {
 }
 
 /// `whole`: a source other than the articles changed, so bodies alone never suffice.
-fn changes(old: &Site, new: &Site, whole: bool) -> Changes {
+/// `bodies` are the old model's: the snippets each article included.
+fn changes(
+    old: &Site,
+    bodies: &[crate::render::markdown::Body],
+    new: &Site,
+    whole: bool,
+) -> Changes {
+    // An article whose body includes a snippet whose text in its language was edited (by
+    // id in the old model).
+    let any_snippet = old.snippets != new.snippets;
+    let edited = |name: &str, l: usize| {
+        let text = |site: &Site| {
+            site.snippets
+                .get(name)
+                .and_then(|s| s.texts.get(l).cloned())
+        };
+        text(old) != text(new)
+    };
+    let includes = |old_id: ArticleId| {
+        let locale = old.articles[old_id].locale;
+        any_snippet
+            && bodies
+                .get(old_id)
+                .is_some_and(|b| b.snippets.iter().any(|n| edited(n, locale)))
+    };
     let same_categories = old.categories.len() == new.categories.len()
         && old
             .categories
@@ -645,25 +675,26 @@ fn changes(old: &Site, new: &Site, whole: bool) -> Changes {
     let listing = |a: &crate::model::Article, b: &crate::model::Article| a.shown().0 != b.shown().0;
     let body = |a: &crate::model::Article, b: &crate::model::Article| a.shown().1 != b.shown().1;
     if !whole && same_site && old.articles.len() == new.articles.len() {
-        let mut bodies = Vec::new();
+        let mut changed = Vec::new();
         let mut listings = false;
         for (i, (a, b)) in old.articles.iter().zip(&new.articles).enumerate() {
             if listing(a, b) {
                 listings = true;
                 break;
             }
-            if body(a, b) {
-                bodies.push(i);
+            if body(a, b) || includes(i) {
+                changed.push(i);
             }
         }
         if !listings {
-            return Changes::Bodies(bodies);
+            return Changes::Bodies(changed);
         }
     }
-    let before: HashMap<(&str, usize), &crate::model::Article> = old
+    let before: HashMap<(&str, usize), (ArticleId, &crate::model::Article)> = old
         .articles
         .iter()
-        .map(|a| ((a.key.as_str(), a.locale), a))
+        .enumerate()
+        .map(|(i, a)| ((a.key.as_str(), a.locale), (i, a)))
         .collect();
     Changes::Articles(
         new.articles
@@ -672,7 +703,7 @@ fn changes(old: &Site, new: &Site, whole: bool) -> Changes {
             .filter(|(_, b)| {
                 before
                     .get(&(b.key.as_str(), b.locale))
-                    .is_none_or(|a| listing(a, b) || body(a, b))
+                    .is_none_or(|&(i, a)| listing(a, b) || body(a, b) || includes(i))
             })
             .map(|(i, _)| i)
             .collect(),

@@ -1,6 +1,7 @@
 //! `kbgen check`: everything `build` rejects, plus what writers and translators need to know
 //! that does not stop a build — missing and stale translations, Fluent messages that drifted
-//! apart, server data that is probably wrong, broken links — and a translation status.
+//! apart, server data that is probably wrong, broken links, unused snippets — and a
+//! translation status.
 //!
 //! It renders the whole site into `Discard`, so every error a build would hit is found, and
 //! then reads the model; it writes nothing.
@@ -47,6 +48,7 @@ pub fn check(root: &Path) -> Report {
     diags.extend(errors);
     if let Some(rendered) = &rendered {
         diags.extend(links(site, &rendered.bodies));
+        diags.extend(unused_snippets(site, &rendered.bodies));
     }
     diags.extend(servers::check(
         site,
@@ -59,6 +61,27 @@ pub fn check(root: &Path) -> Report {
         diagnostics: diags.sorted().0,
         status,
     }
+}
+
+/// Snippets that no article includes, directly or through another snippet.
+fn unused_snippets(site: &Site, bodies: &[Body]) -> Vec<Diagnostic> {
+    let used: BTreeSet<&String> = bodies.iter().flat_map(|b| &b.snippets).collect();
+    site.snippets
+        .iter()
+        .filter(|(name, _)| !used.contains(name))
+        .map(|(name, snippet)| {
+            let file = &snippet.texts[0].file;
+            Diagnostic::warning(
+                Code::SnippetUnused,
+                file,
+                Pos::START,
+                format!("no article includes the snippet `{name}`"),
+            )
+            .hint(format!(
+                "include it with a block ```snippet {name}```, or remove its files"
+            ))
+        })
+        .collect()
 }
 
 /// Links to pages of the site (and their `#anchors`) that do not exist.

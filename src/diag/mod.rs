@@ -100,6 +100,18 @@ codes! {
     ServerTableRepeatsShared => "server-table-repeats-shared",
     /// A shared server table that no article uses (`kbgen check`).
     ServerTableUnused => "server-table-unused",
+    /// A snippet file name without a configured language (`<name>.<locale>.md`).
+    SnippetNoLocale => "snippet-no-locale",
+    /// A snippet file name that cannot be a name.
+    SnippetNameInvalid => "snippet-name-invalid",
+    /// A snippet without a file in a locale: another locale's text is shown.
+    SnippetUntranslated => "snippet-untranslated",
+    /// A `snippet` block naming no snippet.
+    SnippetUnknown => "snippet-unknown",
+    /// A snippet that includes itself, directly or through others.
+    SnippetCycle => "snippet-cycle",
+    /// A snippet that no article includes (`kbgen check`).
+    SnippetUnused => "snippet-unused",
     /// Raw HTML in an article where `raw_html` does not allow it.
     RawHtml => "raw-html",
     /// A link or image whose target is not a page, file or safe URL.

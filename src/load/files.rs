@@ -1,5 +1,5 @@
 //! The site's inputs other than content, read whole as text: `synonyms.yaml`, `servers.yaml`,
-//! each locale's Fluent files and the theme's templates. Reading is all this does; the index,
+//! the snippets, each locale's Fluent files and the theme's templates. Reading is all this does; the index,
 //! the model, `localise` and the templates make sense of the text, so no later step touches
 //! the disk.
 
@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 pub(crate) const SYNONYMS_FILE: &str = "synonyms.yaml";
 pub(crate) const SERVERS_FILE: &str = "servers.yaml";
 pub(crate) const LOCALES_DIR: &str = "locales";
+pub(crate) const SNIPPETS_DIR: &str = "snippets";
 pub(crate) const TEMPLATES_DIR: &str = "templates";
 
 /// A text file read whole.
@@ -149,6 +150,70 @@ pub(crate) fn templates(root: &Path) -> TemplateFiles {
         files: out,
         unreadable: errors,
     }
+}
+
+/// The snippets: every `.md` file under `snippets/`, sorted by path (none when the site has no
+/// such folder).
+#[derive(Debug, Clone, Default)]
+pub struct SnippetFiles {
+    pub files: Vec<File>,
+    /// Why a file could not be read, and the files that are not snippets.
+    pub problems: Vec<Diagnostic>,
+}
+
+pub(crate) fn snippets(root: &Path) -> SnippetFiles {
+    let dir = root.join(SNIPPETS_DIR);
+    let mut out = SnippetFiles::default();
+    if !dir.is_dir() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                out.problems.push(Diagnostic::error(
+                    Code::ReadFailed,
+                    SNIPPETS_DIR,
+                    Pos::START,
+                    format!("cannot read snippets: {e}"),
+                ));
+                continue;
+            }
+        };
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let path = PathBuf::from(crate::diag::display_path(rel));
+        if entry.depth() > 0 && entry.path_is_symlink() {
+            out.problems.push(
+                Diagnostic::warning(
+                    Code::SymbolicLink,
+                    &path,
+                    Pos::START,
+                    "a symbolic link, which kbgen does not follow",
+                )
+                .hint("put the snippet's file itself under snippets/"),
+            );
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "md") {
+            out.problems.push(
+                Diagnostic::warning(
+                    Code::FileIgnored,
+                    &path,
+                    Pos::START,
+                    "not a snippet: snippets are `.md` files",
+                )
+                .hint("name snippet files `<name>.<locale>.md`"),
+            );
+            continue;
+        }
+        if let Some(f) = read(root, path, &mut out.problems) {
+            out.files.push(f);
+        }
+    }
+    out
 }
 
 fn read(root: &Path, path: PathBuf, errors: &mut Vec<Diagnostic>) -> Option<File> {

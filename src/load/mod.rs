@@ -165,6 +165,7 @@ pub struct Sources {
     pub content: Result<Content, Diagnostics>,
     pub synonyms: Result<Option<files::File>, Diagnostic>,
     pub servers: Result<Option<files::File>, Diagnostic>,
+    pub snippets: files::SnippetFiles,
     pub locales: Vec<files::LocaleFiles>,
     pub templates: files::TemplateFiles,
 }
@@ -178,6 +179,7 @@ pub fn sources(root: &Path, config: &Config, cache: Option<&mut Cache>) -> Sourc
         },
         synonyms: files::optional(root, files::SYNONYMS_FILE),
         servers: files::optional(root, files::SERVERS_FILE),
+        snippets: files::snippets(root),
         locales: files::locales(root, config),
         templates: files::templates(root),
     }

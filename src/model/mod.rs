@@ -8,6 +8,7 @@
 
 pub mod servers;
 mod shown;
+pub mod snippets;
 
 use crate::config::Config;
 use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
@@ -34,6 +35,8 @@ pub struct Site {
     pub articles: Vec<Article>,
     /// The tables of `servers.yaml`, which articles' tables name with `shared:`.
     pub servers: servers::SharedTables,
+    /// The passages of `snippets/`, which articles include by name.
+    pub snippets: snippets::Snippets,
     pub(crate) statics: StaticFiles,
 }
 
@@ -235,6 +238,7 @@ impl Site {
         config: Config,
         content: Content,
         servers: servers::SharedTables,
+        snippets: crate::load::files::SnippetFiles,
     ) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
         let mut diags = Diagnostics::default();
         let locales: Vec<Locale> = config
@@ -254,6 +258,7 @@ impl Site {
             .collect();
         let (categories, roots) = build_categories(&locales, &content, &mut diags);
         let articles = build_articles(&locales, &categories, content.articles, &mut diags);
+        let snippets = snippets::collect(snippets, &locales, &mut diags);
         let mut site = Site {
             config,
             locales,
@@ -261,6 +266,7 @@ impl Site {
             roots,
             articles,
             servers,
+            snippets,
             statics: content.statics,
         };
         diags = diags.check()?;

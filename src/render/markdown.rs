@@ -13,6 +13,7 @@
 
 use crate::config::RawHtml;
 use crate::diag::{Code, Diagnostic, Pos};
+use crate::model::snippets::SnippetText;
 use crate::model::{Article, Site};
 use pulldown_cmark::{
     Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -30,6 +31,9 @@ pub struct Body {
     /// Every link, for `kbgen check` (a build never reports a position, so none is worked
     /// out).
     pub links: Vec<Link>,
+    /// The snippets the body includes, directly or through others: `kbgen serve` renders
+    /// the article again when one of them changes.
+    pub snippets: BTreeSet<String>,
 }
 
 /// A link of a body, as published.
@@ -37,7 +41,7 @@ pub struct Body {
 pub struct Link {
     /// The `href`: as written, or the URL a link by key, to a file or relative resolves to.
     pub(crate) dest: String,
-    /// Its byte offset in the body.
+    /// Its byte offset in the body (for a link in a snippet, where the body includes it).
     pub(crate) offset: usize,
     /// A relative URL as written, which messages about `dest` show: the writer wrote that.
     pub relative: Option<String>,
@@ -52,15 +56,9 @@ pub fn render(
     table: &TableRenderer,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
     let body = article.body();
-    let mut options = Options::empty();
-    options.insert(Options::ENABLE_TABLES);
-    options.insert(Options::ENABLE_STRIKETHROUGH);
-    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
-    options.insert(Options::ENABLE_FOOTNOTES);
-
     // Events stream from the parser through the transforms into the HTML writer; only a
     // heading's events wait, until its text gives it an id.
-    let parsed = Parser::new_ext(body, options).into_offset_iter();
+    let parsed = Parser::new_ext(body, options()).into_offset_iter();
     let mut events = HeadingIds::new(Transform::new(site, article, table, parsed));
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, &mut events);
@@ -93,6 +91,7 @@ pub fn render(
         headings,
         links: transform.links,
         text: transform.text.text,
+        snippets: transform.snippets,
     };
     Ok((html, body))
 }
@@ -109,9 +108,21 @@ struct Transform<'a, I> {
     links: Vec<Link>,
     text: Words,
     head: HeaderCells,
+    /// The snippets being included, innermost last: their events come before the body's.
+    included: Vec<Included<'a>>,
+    /// Where in the body the outermost snippet being included is.
+    include_at: usize,
+    snippets: BTreeSet<String>,
 }
 
-impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
+/// A snippet being included: its name, its file and its events so far.
+struct Included<'a> {
+    name: &'a str,
+    snippet: &'a SnippetText,
+    events: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+}
+
+impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
     fn new(site: &'a Site, article: &'a Article, table: &'a TableRenderer<'a>, events: I) -> Self {
         Transform {
             site,
@@ -123,11 +134,107 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
             links: Vec::new(),
             text: Words::with_capacity(article.body().len()),
             head: HeaderCells::default(),
+            included: Vec::new(),
+            include_at: 0,
+            snippets: BTreeSet::new(),
         }
     }
 
-    /// An error at `range` of the body, reported at its line and column in the file.
+    /// The next event: of the innermost snippet being included, else of the body.
+    fn next_event(&mut self) -> Option<(Event<'e>, Range<usize>)> {
+        while let Some(top) = self.included.last_mut() {
+            match top.events.next() {
+                Some(event) => return Some(event),
+                None => {
+                    self.included.pop();
+                }
+            }
+        }
+        self.events.next()
+    }
+
+    /// Skips the rest of a fenced block: a directive's content is not shown.
+    fn skip_block(&mut self) {
+        while let Some((e, _)) = self.next_event() {
+            if matches!(e, Event::End(TagEnd::CodeBlock)) {
+                break;
+            }
+        }
+    }
+
+    /// A snippet directive: the snippet's events come next, in this page's language, with
+    /// every transform of the body.
+    fn include(&mut self, info: &str, range: &Range<usize>) -> Option<Event<'e>> {
+        self.skip_block();
+        let name = info.trim().strip_prefix("snippet").unwrap_or("").trim();
+        let snippets = &self.site.snippets;
+        let Some((name, snippet)) = snippets.get_key_value(name) else {
+            let hint = match crate::diag::nearest(name, snippets.keys(), |k| k.as_str(), 3) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!(
+                    "a snippet is a file snippets/<name>.<locale>.md; {}",
+                    if snippets.is_empty() {
+                        "this site has none yet".to_string()
+                    } else {
+                        format!(
+                            "this site's are: {}",
+                            snippets
+                                .keys()
+                                .map(String::as_str)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    }
+                ),
+            };
+            let e = self.error(
+                Code::SnippetUnknown,
+                range,
+                format!("unknown snippet `{name}`"),
+            );
+            self.errors.push(e.hint(hint));
+            return None;
+        };
+        if let Some(first) = self.included.iter().position(|i| i.name == name) {
+            let chain: Vec<&str> = self.included[first..]
+                .iter()
+                .map(|i| i.name)
+                .chain([name.as_str()])
+                .collect();
+            let e = self.error(
+                Code::SnippetCycle,
+                range,
+                format!(
+                    "the snippet `{name}` includes itself: {}",
+                    chain.join(" → ")
+                ),
+            );
+            self.errors.push(
+                e.hint("remove one of the includes, so that no snippet leads back to itself"),
+            );
+            return None;
+        }
+        if self.included.is_empty() {
+            self.include_at = range.start;
+        }
+        let snippet = &*snippet.texts[self.article.locale];
+        self.snippets.insert(name.clone());
+        self.included.push(Included {
+            name,
+            snippet,
+            events: Parser::new_ext(&snippet.text, options()).into_offset_iter(),
+        });
+        None
+    }
+
+    /// An error at `range` of the body, or of the snippet being included, reported at its
+    /// line and column in that file.
     fn error(&self, code: Code, range: &Range<usize>, msg: String) -> Diagnostic {
+        if let Some(i) = self.included.last() {
+            let (file, text) = (&i.snippet.file, &i.snippet.text);
+            let at = Pos::of_offset(text, range.start);
+            return Diagnostic::error(code, file, at, msg).with_source(text);
+        }
         let a = self.article;
         let at = Pos::of_offset(a.body(), range.start).below(a.body_line);
         Diagnostic::error(code, &a.file, at, msg).with_source(&a.source())
@@ -135,11 +242,7 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
 
     /// A server-table directive's table; its block's content is skipped.
     fn server_table(&mut self, info: &str, range: &Range<usize>) -> Option<Event<'e>> {
-        for (e, _) in self.events.by_ref() {
-            if matches!(e, Event::End(TagEnd::CodeBlock)) {
-                break;
-            }
-        }
+        self.skip_block();
         let name = info
             .trim()
             .strip_prefix("servers")
@@ -249,7 +352,7 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
     /// An image as HTML, with its alt text taken from the events up to its end.
     fn image(&mut self, dest: &str, title: &str, range: &Range<usize>) -> Option<Event<'e>> {
         let mut alt = String::new();
-        for (e, _) in self.events.by_ref() {
+        while let Some((e, _)) = self.next_event() {
             match e {
                 Event::End(TagEnd::Image) => break,
                 Event::Text(t) | Event::Code(t) => alt.push_str(&t),
@@ -289,9 +392,13 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
                 dest_url
             }
         };
+        let offset = match self.included.is_empty() {
+            true => range.start,
+            false => self.include_at,
+        };
         self.links.push(Link {
             dest: dest_url.to_string(),
-            offset: range.start,
+            offset,
             relative,
         });
         Event::Start(Tag::Link {
@@ -322,17 +429,20 @@ impl<'a, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
     }
 }
 
-impl<'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'_, I> {
+impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Transform<'a, I> {
     type Item = Event<'e>;
 
     fn next(&mut self) -> Option<Event<'e>> {
         loop {
-            let (event, range) = self.events.next()?;
+            let (event, range) = self.next_event()?;
             let out = match event {
                 Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
                     if is_directive(&info) =>
                 {
                     self.server_table(&info, &range)
+                }
+                Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_snippet(&info) => {
+                    self.include(&info, &range)
                 }
                 Event::Start(Tag::Image {
                     dest_url, title, ..
@@ -573,6 +683,21 @@ fn is_inline(end: &TagEnd) -> bool {
 fn is_directive(info: &str) -> bool {
     let info = info.trim();
     info == "servers" || info.starts_with("servers ")
+}
+
+fn is_snippet(info: &str) -> bool {
+    let info = info.trim();
+    info == "snippet" || info.starts_with("snippet ")
+}
+
+/// The Markdown of bodies and snippets alike.
+fn options() -> Options {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options
 }
 
 fn heading_number(l: HeadingLevel) -> u8 {

@@ -14,4 +14,5 @@ mod publish;
 mod servers;
 mod site;
 mod smoke;
+mod snippets;
 mod workflow;

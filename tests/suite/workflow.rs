@@ -1216,3 +1216,41 @@ fn serve_renders_again_only_the_articles_that_show_an_edited_shared_table() {
         "{log}"
     );
 }
+
+/// An edit of a snippet renders again exactly the pages that include it, directly or through
+/// another snippet, and leaves the others as they were.
+#[test]
+fn serve_renders_again_only_the_articles_that_include_an_edited_snippet() {
+    let site = Site::fixture("snippets");
+    let root = site.root();
+    let server = start_serve(root);
+    let (sv, en, other) = ("/kb/hjalp/", "/en/kb/help/", "/kb/andra/");
+    let before_other = get(server.port, other).unwrap();
+
+    // Only the English page includes the English file.
+    edit(
+        root,
+        "snippets/contact.en.md",
+        "contact support",
+        "write to support",
+    );
+    wait_for(&server, en, |b| b.contains("write to support"));
+    wait_for_log(&server, |log| log.contains("rebuilt 1 article page in"));
+    // Both languages show the Swedish sign-off, through `contact`.
+    edit(
+        root,
+        "snippets/sign-off.sv.md",
+        "Vänliga hälsningar",
+        "Med vänlig hälsning",
+    );
+    wait_for(&server, sv, |b| b.contains("Med vänlig hälsning"));
+    wait_for(&server, en, |b| b.contains("Med vänlig hälsning"));
+    wait_for_log(&server, |log| log.contains("rebuilt 2 article pages in"));
+
+    let after_other = get(server.port, other).unwrap();
+    assert_eq!(without_script(&after_other), without_script(&before_other));
+    assert_eq!(watch_now(server.port, other, &before_other), "watching");
+    let log = stop(server);
+    let rebuilds: Vec<&str> = log.lines().filter(|l| l.starts_with("rebuilt ")).collect();
+    assert_eq!(rebuilds.len(), 3, "{log}");
+}
