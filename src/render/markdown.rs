@@ -5,11 +5,13 @@
 //! images get their size and lazy loading, links by key (`@/email/x/imap`) and to articles'
 //! files (`../x/imap.sv.md`) become the article's URL in the page's language, relative URLs
 //! the site paths they lead to, links and images are checked against the site, raw HTML
-//! follows the configured policy, header cells get a scope; on the way it notes the body
-//! text, the links and the tables placed. They share one pass rather than being chained
-//! adapters of their own, which cost a build 12 % more instructions. `HeadingIds` holds a
-//! heading's events until its text gives it an id. Problems are reported at their line and
-//! column in the article file.
+//! follows the configured policy, header cells get a scope, snippet directives bring in the
+//! snippet's events (in the page's language, through the same transforms, errors at the
+//! snippet's own lines); on the way it notes the body text, the links, the tables placed and
+//! the snippets included. They share one pass rather than being chained adapters of their
+//! own, which cost a build 12 % more instructions. `HeadingIds` holds a heading's events
+//! until its text gives it an id. Problems are reported at their line and column in the
+//! article's (or the snippet's) file.
 
 use crate::config::RawHtml;
 use crate::diag::{Code, Diagnostic, Pos};

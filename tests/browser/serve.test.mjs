@@ -39,7 +39,7 @@ function freePort() {
 before(async () => {
   browser = await launch();
   root = mkdtempSync(join(tmpdir(), "kbgen-serve-"));
-  for (const item of ["kbgen.yaml", "synonyms.yaml", "servers.yaml", "content", "locales", "templates", "static"]) {
+  for (const item of ["kbgen.yaml", "synonyms.yaml", "servers.yaml", "snippets", "content", "locales", "templates", "static"]) {
     if (existsSync(join(REPO, item))) cpSync(join(REPO, item), join(root, item), { recursive: true });
   }
   const port = await freePort();

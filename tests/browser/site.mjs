@@ -14,7 +14,7 @@ const BIN = process.env.KBGEN_BIN || join(REPO, "target/debug/kbgen");
 /** A copy of the shipped site in a temporary folder; `edit(root)` may change it before building. */
 export function buildSite(edit) {
   const root = mkdtempSync(join(tmpdir(), "kbgen-browser-"));
-  for (const item of ["kbgen.yaml", "synonyms.yaml", "servers.yaml", "content", "locales", "templates", "static"]) {
+  for (const item of ["kbgen.yaml", "synonyms.yaml", "servers.yaml", "snippets", "content", "locales", "templates", "static"]) {
     if (existsSync(join(REPO, item))) cpSync(join(REPO, item), join(root, item), { recursive: true });
   }
   return rebuildSite(join(root, "public"), edit);

@@ -31,6 +31,7 @@ const SHIPPED: &[&str] = &[
     "kbgen.yaml",
     "synonyms.yaml",
     "servers.yaml",
+    "snippets",
     "content",
     "locales",
     "templates",
@@ -126,7 +127,8 @@ impl Site {
     /// The shipped site of the repository: only for the smoke tests, which are about it.
     pub fn shipped() -> Site {
         let site = Site::empty_at("");
-        for part in SHIPPED {
+        // A part the shipped site does not have yet (snippets/) is left out.
+        for part in SHIPPED.iter().filter(|p| Path::new(ROOT).join(p).exists()) {
             copy(&Path::new(ROOT).join(part), &site.root.join(part));
         }
         site
