@@ -10,7 +10,7 @@
 use super::{Article, Rows};
 use crate::config::Config;
 use crate::diag::yaml::{key_pos, yaml_error};
-use crate::diag::{nearest, Code, Diagnostic, Diagnostics, Pos};
+use crate::diag::{nearest, Code, Diagnostic, Diagnostics, Pos, Severity};
 use crate::load::files::{File, SERVERS_FILE};
 use crate::load::frontmatter::ServerRow;
 use crate::names::is_key;
@@ -90,106 +90,15 @@ impl SharedTables {
             BTreeMap::new()
         };
         let codes: Vec<&str> = config.locales.iter().map(|l| l.code.as_str()).collect();
+        let lines = table_lines(text, sources.keys());
         let mut diags = Diagnostics::default();
-        let at = |pos: Pos, code: Code, msg: String, error: bool| {
-            let d = if error {
-                Diagnostic::error(code, SERVERS_FILE, pos, msg)
-            } else {
-                Diagnostic::warning(code, SERVERS_FILE, pos, msg)
-            };
-            d.with_source(text)
-        };
-        // Each table's lines: from its name to the next table's.
-        let mut starts: Vec<(usize, String)> = sources
-            .keys()
-            .map(|name| {
-                (
-                    key_pos(text, name, 1, None).map_or(1, |p| p.line),
-                    name.clone(),
-                )
+        let tables = sources
+            .into_iter()
+            .map(|(name, source)| {
+                let table = checked(&name, source, lines[&name], &codes, text, &mut diags);
+                (name, table)
             })
             .collect();
-        starts.sort();
-        let mut tables = BTreeMap::new();
-        for (name, source) in sources {
-            let i = starts.iter().position(|(_, n)| *n == name).unwrap_or(0);
-            let from = starts[i].0;
-            let until = starts.get(i + 1).map(|(line, _)| *line);
-            let pos = Pos::new(from, 1);
-            if !name.split('/').all(is_key) {
-                diags.push(
-                    at(
-                        pos,
-                        Code::ServerTableNameInvalid,
-                        format!("`{}` cannot be the name of a shared server table", name.escape_debug()),
-                        true,
-                    )
-                    .hint("a name is words of a-z, 0-9, `-` and `_` between `/`, such as `email/imap`"),
-                );
-            }
-            if source.rows.is_empty() {
-                diags.push(
-                    at(
-                        pos,
-                        Code::ServerTableNoRows,
-                        format!("the shared server table `{name}` has no rows"),
-                        true,
-                    )
-                    .hint("give it `rows:`, each a `{ host: …, port: …, security: … }`"),
-                );
-            }
-            for code in source
-                .caption
-                .keys()
-                .filter(|c| !codes.contains(&c.as_str()))
-            {
-                let pos = caption_pos(text, code, from, until).unwrap_or(pos);
-                diags.push(
-                    at(
-                        pos,
-                        Code::ServersUnknownLocale,
-                        format!("`{code}` is not a configured locale"),
-                        true,
-                    )
-                    .hint(format!(
-                        "the locales of kbgen.yaml are: {}",
-                        codes.join(", ")
-                    )),
-                );
-            }
-            // The first configured locale's caption stands in for a missing one.
-            let first = codes
-                .iter()
-                .find_map(|c| source.caption.get(*c).map(|t| (*c, t)));
-            let mut captions = Vec::with_capacity(codes.len());
-            for code in &codes {
-                let own = source.caption.get(*code);
-                if let (None, Some((shown, _))) = (own, first) {
-                    let pos = key_pos(text, "caption", from + 1, until).unwrap_or(pos);
-                    diags.push(
-                        at(
-                            pos,
-                            Code::ServerCaptionMissing,
-                            format!(
-                                "the shared server table `{name}` has no caption in `{code}`: \
-                                 its pages there show the `{shown}` one"
-                            ),
-                            false,
-                        )
-                        .hint(format!("add `{code}: …` under `caption:`")),
-                    );
-                }
-                captions.push(own.or(first.map(|(_, t)| t)).cloned());
-            }
-            tables.insert(
-                name,
-                SharedTable {
-                    captions,
-                    rows: source.rows,
-                    pos,
-                },
-            );
-        }
         let tables = SharedTables {
             tables,
             text: file_text,
@@ -265,6 +174,103 @@ impl SharedTables {
                 );
             }
         }
+    }
+}
+
+/// Each table's lines in `text`: from the line of its name to the next table's (excluded).
+fn table_lines<'n>(
+    text: &str,
+    names: impl Iterator<Item = &'n String>,
+) -> BTreeMap<String, (usize, Option<usize>)> {
+    let mut starts: Vec<(usize, &String)> = names
+        .map(|name| (key_pos(text, name, 1, None).map_or(1, |p| p.line), name))
+        .collect();
+    starts.sort();
+    let ends = starts
+        .iter()
+        .skip(1)
+        .map(|(line, _)| Some(*line))
+        .chain([None]);
+    starts
+        .iter()
+        .zip(ends)
+        .map(|(&(from, name), until)| (name.clone(), (from, until)))
+        .collect()
+}
+
+/// One table of `servers.yaml`, with its problems: a name that cannot be one, no rows,
+/// captions of unknown locales or missing in a locale (the first locale's stands in).
+fn checked(
+    name: &str,
+    source: Source,
+    (from, until): (usize, Option<usize>),
+    codes: &[&str],
+    text: &str,
+    diags: &mut Diagnostics,
+) -> SharedTable {
+    let pos = Pos::new(from, 1);
+    let mut report = |severity, code, at: Pos, msg: String, hint: String| {
+        let d = Diagnostic::new(severity, code, SERVERS_FILE, at, msg);
+        diags.push(d.with_source(text).hint(hint));
+    };
+    if !name.split('/').all(is_key) {
+        report(
+            Severity::Error,
+            Code::ServerTableNameInvalid,
+            pos,
+            format!(
+                "`{}` cannot be the name of a shared server table",
+                name.escape_debug()
+            ),
+            "a name is words of a-z, 0-9, `-` and `_` between `/`, such as `email/imap`".into(),
+        );
+    }
+    if source.rows.is_empty() {
+        report(
+            Severity::Error,
+            Code::ServerTableNoRows,
+            pos,
+            format!("the shared server table `{name}` has no rows"),
+            "give it `rows:`, each a `{ host: …, port: …, security: … }`".into(),
+        );
+    }
+    for code in source
+        .caption
+        .keys()
+        .filter(|c| !codes.contains(&c.as_str()))
+    {
+        report(
+            Severity::Error,
+            Code::ServersUnknownLocale,
+            caption_pos(text, code, from, until).unwrap_or(pos),
+            format!("`{code}` is not a configured locale"),
+            format!("the locales of kbgen.yaml are: {}", codes.join(", ")),
+        );
+    }
+    let first = codes
+        .iter()
+        .find_map(|c| source.caption.get(*c).map(|t| (*c, t)));
+    let mut captions = Vec::with_capacity(codes.len());
+    for code in codes {
+        let own = source.caption.get(*code);
+        if let (None, Some((shown, _))) = (own, first) {
+            report(
+                Severity::Warning,
+                Code::ServerCaptionMissing,
+                key_pos(text, "caption", from + 1, until).unwrap_or(pos),
+                format!(
+                    "the shared server table `{name}` has no caption in `{code}`: its pages \
+                     there show the `{shown}` one"
+                ),
+                format!("add `{code}: …` under `caption:`"),
+            );
+        }
+        captions.push(own.or(first.map(|(_, t)| t)).cloned());
+    }
+    SharedTable {
+        captions,
+        rows: source.rows,
+        pos,
     }
 }
 
