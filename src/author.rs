@@ -2,6 +2,7 @@
 //! every locale, `kbgen translated` records that a translation matches its source.
 
 use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
+use crate::load::frontmatter::Date;
 use crate::load::{CATEGORY_FILE, CONTENT_DIR};
 use crate::names::is_slug;
 use std::path::{Path, PathBuf};
@@ -210,33 +211,12 @@ pub fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+    Date::from_days((secs / 86_400) as i64).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(18_981), (2021, 12, 20));
-        assert_eq!(civil_from_days(19_417), (2023, 3, 1));
-    }
 
     #[test]
     fn titles_from_keys() {
