@@ -8,8 +8,8 @@ use crate::names::is_slug;
 use std::path::{Path, PathBuf};
 
 /// `kbgen new <category path>/<key>`: the article's file for every locale, front matter filled
-/// in. Returns the files written.
-pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>, Diagnostics> {
+/// in (`updated: <today>`). Returns the files written.
+pub fn new_article(root: &Path, path: &str, today: Date) -> Result<Vec<PathBuf>, Diagnostics> {
     let config = crate::config::load(root)?;
     let path = path.trim_matches('/');
     let (category, key) = path.rsplit_once('/').unwrap_or(("", path));
@@ -204,14 +204,6 @@ fn set_field(path: &Path, field: &str, value: &str) -> std::io::Result<()> {
         None => lines.insert(close, &line),
     }
     std::fs::write(path, lines.concat())
-}
-
-/// Today's date as YYYY-MM-DD (UTC), from the system clock.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    Date::from_days((secs / 86_400) as i64).to_string()
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub mod model;
 pub mod names;
 pub mod paths;
 pub mod render;
+pub mod review;
 mod scan;
 pub mod serve;
 pub mod status;
@@ -86,6 +87,7 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         synonyms,
         locales,
         templates,
+        today,
     } = load::sources(root, &config, cache);
     let synonyms = synonyms
         .map_err(Diagnostics::from)
@@ -96,11 +98,12 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         Ok((l, _)) => t.with_locales(Arc::clone(l)).map(Some),
         Err(_) => Ok(None),
     });
-    let (content, (l10n, l10n_warnings), templates, synonyms) =
-        match (content, l10n, templates, synonyms) {
-            (Ok(c), Ok(l), Ok(Some(t)), Ok(s)) => (c, l, t, s),
-            (c, l, t, s) => {
+    let (content, (l10n, l10n_warnings), templates, synonyms, today) =
+        match (content, l10n, templates, synonyms, today) {
+            (Ok(c), Ok(l), Ok(Some(t)), Ok(s), Ok(d)) => (c, l, t, s, d),
+            (c, l, t, s, d) => {
                 let mut all = Diagnostics::default();
+                all.extend(d.err());
                 all.extend(s.err().into_iter().flat_map(|d| d.0));
                 all.extend(c.err().into_iter().flat_map(|d| d.0));
                 all.extend(l.err().into_iter().flat_map(|d| d.0));
@@ -110,7 +113,7 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         };
     let mut warnings = content.warnings.clone();
     warnings.extend(l10n_warnings);
-    let (site, model_warnings) = model::Site::new(config, content)?;
+    let (site, model_warnings) = model::Site::new(config, content, today)?;
     warnings.extend(model_warnings);
     let templates = templates.with_assets(site.statics.hashed.clone());
     Ok(Inputs {

@@ -37,6 +37,13 @@ pub struct FrontMatter {
     /// by `kbgen translated`. When the source changes, `kbgen check` reports it stale.
     #[serde(default)]
     pub source_hash: Option<String>,
+    /// Who keeps the article up to date: the status page lists overdue reviews per owner.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// When the article is to be reviewed again; without it, `review_after` days after
+    /// `updated` when kbgen.yaml sets that.
+    #[serde(default)]
+    pub review_by: Option<Date>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -32,6 +32,8 @@ pub struct Site {
     /// One per published language file, ordered by key and locale.
     pub articles: Vec<Article>,
     pub(crate) statics: StaticFiles,
+    /// The date review dates are compared with: `load::today`, read once per load.
+    pub today: Date,
 }
 
 #[derive(Debug)]
@@ -83,6 +85,12 @@ pub struct Article {
     pub tables: BTreeMap<String, ServerTable>,
     /// See `FrontMatter::source_hash`.
     pub source_hash: Option<String>,
+    /// Who keeps the article up to date, as the front matter names them (white space
+    /// collapsed; never empty).
+    pub owner: Option<String>,
+    /// When the article is due for review: its `review_by`, else `updated` plus the site's
+    /// `review_after` days; none when neither is set.
+    pub review_by: Option<Date>,
     /// The file's text as written (front matter and Markdown), for rendering and for showing
     /// source lines in errors.
     pub text: Text,
@@ -214,8 +222,13 @@ impl Site {
         path
     }
 
-    /// The model, with the warnings of building it (problems that do not stop a build).
-    pub fn new(config: Config, content: Content) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
+    /// The model, with the warnings of building it (problems that do not stop a build);
+    /// `today` is what review dates are compared with.
+    pub fn new(
+        config: Config,
+        content: Content,
+        today: Date,
+    ) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
         let mut diags = Diagnostics::default();
         let locales: Vec<Locale> = config
             .locales
@@ -233,7 +246,13 @@ impl Site {
             })
             .collect();
         let (categories, roots) = build_categories(&locales, &content, &mut diags);
-        let articles = build_articles(&locales, &categories, content.articles, &mut diags);
+        let articles = build_articles(
+            &locales,
+            &categories,
+            config.review_after,
+            content.articles,
+            &mut diags,
+        );
         let mut site = Site {
             config,
             locales,
@@ -241,6 +260,7 @@ impl Site {
             roots,
             articles,
             statics: content.statics,
+            today,
         };
         diags = diags.check()?;
         link_translations(&mut site);
@@ -524,6 +544,7 @@ fn build_categories(
 fn build_articles(
     locales: &[Locale],
     categories: &[Category],
+    review_after: Option<i64>,
     raw: Vec<RawArticle>,
     diags: &mut Diagnostics,
 ) -> Vec<Article> {
@@ -544,7 +565,7 @@ fn build_articles(
     let made: Vec<Result<Made, Diagnostic>> = {
         use rayon::prelude::*;
         raw.into_par_iter()
-            .map(|a| make_article(locales, &cat_ids, a))
+            .map(|a| make_article(locales, &cat_ids, review_after, a))
             .collect()
     };
     let mut slugs: HashMap<(LocaleId, &str), &std::path::Path> = HashMap::default();
@@ -605,6 +626,7 @@ struct Made {
 fn make_article(
     locales: &[Locale],
     cat_ids: &HashMap<&str, CategoryId>,
+    review_after: Option<i64>,
     a: RawArticle,
 ) -> Result<Made, Diagnostic> {
     let locale = locales.iter().position(|l| l.code == a.locale).unwrap_or(0);
@@ -707,6 +729,16 @@ fn make_article(
             aliases: a.front.aliases,
             tables,
             source_hash: a.front.source_hash,
+            // One name however it is spaced, so that it is one owner on the status page.
+            owner: a
+                .front
+                .owner
+                .map(|o| o.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|o| !o.is_empty()),
+            review_by: a
+                .front
+                .review_by
+                .or_else(|| review_after.map(|days| a.front.updated.plus_days(days))),
             text: a.text,
             body_line: a.body_line,
             translations: vec![None; locales.len()],

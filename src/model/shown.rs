@@ -66,6 +66,9 @@ impl Article {
             tables,
             // Only the translation status page shows it, which `serve` compares on its own.
             source_hash: _,
+            // No page shows these: `kbgen check` reports the reviews that are due.
+            owner: _,
+            review_by: _,
             text,
             body_line: _,
             translations,

@@ -11,6 +11,7 @@ mod import;
 mod large;
 mod links;
 mod publish;
+mod review;
 mod site;
 mod smoke;
 mod workflow;
