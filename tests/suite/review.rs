@@ -1,5 +1,6 @@
 //! Review dates (`owner`, `review_by`, kbgen.yaml's `review_after`): `kbgen check` warns about
-//! each article past its review date at the line the date comes from.
+//! each article past its review date at the line the date comes from, the status page lists
+//! them per owner, the oldest first.
 //!
 //! The `review` fixture's articles and their review dates (kbgen.yaml: `review_after: 365`),
 //! on the tests' "today", 2026-01-01 (`SOURCE_DATE_EPOCH`):
@@ -15,7 +16,7 @@
 //! | ftp.sv.md | Björn Ek | 2026-06-01: not past | `updated` |
 //! | dns.sv.md | Anna Berg | 2027-01-01: not past (`updated` is 2020) | `review_by` |
 
-use crate::harness::{parse_diags, Run, Site};
+use crate::harness::{parse_diags, sel, text, Run, Site};
 use serde_json::Value;
 
 /// 2026-01-01 00:00:00 UTC.
@@ -253,4 +254,185 @@ fn a_malformed_source_date_epoch_stops_the_run() {
             .env("SOURCE_DATE_EPOCH", ""),
     );
     assert_eq!(run.code(), Some(0), "{run}");
+}
+
+/// The review section of a status page: per owner heading, each article's
+/// `(title, href, lang, file, datetime, text of the date)`.
+type Listed = Vec<(
+    String,
+    Vec<(String, String, String, String, String, String)>,
+)>;
+
+fn reviews(html: &str) -> Listed {
+    let doc = scraper::Html::parse_document(html);
+    let section = doc
+        .select(&sel("section[aria-labelledby=reviews]"))
+        .next()
+        .expect("a review section");
+    let heading = section.select(&sel("h2#reviews")).next().unwrap();
+    assert!(!text(heading).is_empty());
+    let owners: Vec<String> = section.select(&sel("h3")).map(text).collect();
+    let lists: Vec<Vec<_>> = section
+        .select(&sel("ul"))
+        .map(|ul| {
+            ul.select(&sel("li"))
+                .map(|li| {
+                    let a = li.select(&sel("a")).next().unwrap();
+                    let time = li.select(&sel("time")).next().unwrap();
+                    let attr =
+                        |e: scraper::ElementRef, name| e.attr(name).unwrap_or("").to_string();
+                    (
+                        text(a),
+                        attr(a, "href"),
+                        attr(a, "lang"),
+                        text(li.select(&sel("code")).next().unwrap()),
+                        attr(time, "datetime"),
+                        text(time),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    owners.into_iter().zip(lists).collect()
+}
+
+#[test]
+fn the_status_page_lists_overdue_articles_per_owner_oldest_first() {
+    let site = site();
+    Run::of(
+        site.build_command()
+            .env("SOURCE_DATE_EPOCH", TODAY.to_string()),
+    )
+    .ok();
+    let item = |title: &str, href: &str, lang: &str, file: &str, iso: &str, date: &str| {
+        (
+            title.to_string(),
+            href.to_string(),
+            lang.to_string(),
+            format!("content/guide/{file}"),
+            iso.to_string(),
+            date.to_string(),
+        )
+    };
+    let sv = reviews(&site.read("public/_translations/index.html"));
+    assert_eq!(
+        sv,
+        [
+            (
+                "Anna Berg".to_string(),
+                vec![
+                    item(
+                        "Set up IMAP",
+                        "/en/kb/set-up-imap/",
+                        "en",
+                        "imap.en.md",
+                        "2025-03-01",
+                        "granskningsdatum 1 mars 2025"
+                    ),
+                    item(
+                        "Ställ in IMAP",
+                        "/kb/stall-in-imap/",
+                        "",
+                        "imap.sv.md",
+                        "2025-06-01",
+                        "granskningsdatum 1 juni 2025"
+                    ),
+                ]
+            ),
+            (
+                "Björn Ek".to_string(),
+                vec![
+                    item(
+                        "Ställ in SMTP",
+                        "/kb/stall-in-smtp/",
+                        "",
+                        "smtp.sv.md",
+                        "2025-01-14",
+                        "granskningsdatum 14 januari 2025"
+                    ),
+                    item(
+                        "SSL",
+                        "/kb/ssl/",
+                        "",
+                        "ssl.sv.md",
+                        "2025-12-31",
+                        "granskningsdatum 31 december 2025"
+                    ),
+                ]
+            ),
+            (
+                "Ingen ansvarig".to_string(),
+                vec![item(
+                    "Ställ in POP3",
+                    "/kb/stall-in-pop3/",
+                    "",
+                    "pop3.sv.md",
+                    "2024-04-30",
+                    "granskningsdatum 30 april 2024"
+                )]
+            ),
+        ]
+    );
+    // The English page: the same list in English words, the Swedish titles marked Swedish.
+    let en = reviews(&site.read("public/en/_translations/index.html"));
+    let owners: Vec<&str> = en.iter().map(|(o, _)| o.as_str()).collect();
+    assert_eq!(owners, ["Anna Berg", "Björn Ek", "No owner"]);
+    let (_, anna) = &en[0];
+    assert_eq!(
+        anna[0],
+        item(
+            "Set up IMAP",
+            "/en/kb/set-up-imap/",
+            "",
+            "imap.en.md",
+            "2025-03-01",
+            "review date 1 March 2025"
+        )
+    );
+    assert_eq!(anna[1].2, "sv");
+}
+
+#[test]
+fn the_status_page_escapes_what_writers_type() {
+    let site = site();
+    let owner = "<script>alert(1)</script> & \"co\"";
+    site.replace(
+        "content/guide/pop3.sv.md",
+        "title: Ställ in POP3\n",
+        &format!(
+            "title: \"<img src=x onerror=alert(2)>\"\nslug: pop3\nowner: {}\n",
+            serde_json::Value::from(owner)
+        ),
+    );
+    Run::of(
+        site.build_command()
+            .env("SOURCE_DATE_EPOCH", TODAY.to_string()),
+    )
+    .ok();
+    let html = site.read("public/_translations/index.html");
+    assert!(!html.contains("<script>alert"), "{html}");
+    assert!(!html.contains("<img src=x"), "{html}");
+    let listed = reviews(&html);
+    let (first, items) = &listed[0];
+    // `<` sorts before letters.
+    assert_eq!(first, owner);
+    assert_eq!(items[0].0, "<img src=x onerror=alert(2)>");
+}
+
+#[test]
+fn a_site_without_review_dates_has_no_review_section() {
+    let site = Site::fixture("basic");
+    Run::of(
+        site.build_command()
+            .env("SOURCE_DATE_EPOCH", TODAY.to_string()),
+    )
+    .ok();
+    for page in [
+        "public/_translations/index.html",
+        "public/en/_translations/index.html",
+    ] {
+        let html = site.read(page);
+        assert!(!html.contains("id=\"reviews\""), "{page}:\n{html}");
+    }
+    assert!(overdue(&site, TODAY).is_empty());
 }
