@@ -8,8 +8,14 @@ use crate::names::is_slug;
 use std::path::{Path, PathBuf};
 
 /// `kbgen new <category path>/<key>`: the article's file for every locale, front matter filled
-/// in (`updated: <today>`). Returns the files written.
-pub fn new_article(root: &Path, path: &str, today: Date) -> Result<Vec<PathBuf>, Diagnostics> {
+/// in: `updated: <today>` and, when given one (`git_user_name`), `owner`. Returns the files
+/// written.
+pub fn new_article(
+    root: &Path,
+    path: &str,
+    today: Date,
+    owner: Option<&str>,
+) -> Result<Vec<PathBuf>, Diagnostics> {
     let config = crate::config::load(root)?;
     let path = path.trim_matches('/');
     let (category, key) = path.rsplit_once('/').unwrap_or(("", path));
@@ -77,9 +83,13 @@ pub fn new_article(root: &Path, path: &str, today: Date) -> Result<Vec<PathBuf>,
     if !existing.is_empty() {
         return Err(Diagnostics(existing));
     }
+    // A JSON string is a YAML double-quoted one: any name, quotes and backslashes included.
+    let owner = owner.map_or(String::new(), |o| {
+        format!("owner: {}\n", serde_json::Value::from(o))
+    });
     for f in &files {
         let text = format!(
-            "---\ntitle: \"{}\"\nupdated: {today}\ndescription: \"\"\n---\n\n",
+            "---\ntitle: \"{}\"\nupdated: {today}\ndescription: \"\"\n{owner}---\n\n",
             title_from_key(key)
         );
         std::fs::write(root.join(f), text).map_err(|e| {
@@ -204,6 +214,22 @@ fn set_field(path: &Path, field: &str, value: &str) -> std::io::Result<()> {
         None => lines.insert(close, &line),
     }
     std::fs::write(path, lines.concat())
+}
+
+/// The name in `git config user.name`, as run in `root` (so a repository's own setting
+/// counts), for a new article's `owner`; none without git, without the setting, or when it
+/// is empty.
+pub fn git_user_name(root: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["config", "user.name"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let name = String::from_utf8(out.stdout).ok()?;
+    let name = name.trim();
+    (out.status.success() && !name.is_empty()).then(|| name.to_string())
 }
 
 #[cfg(test)]

@@ -102,7 +102,8 @@ fn new(args: &NewArgs, cwd: &Path) -> ExitCode {
         Ok(d) => d,
         Err(d) => return report_failure(&d.into(), "kbgen new", ""),
     };
-    match kbgen::author::new_article(&root, &args.path, today) {
+    let owner = kbgen::author::git_user_name(&root);
+    match kbgen::author::new_article(&root, &args.path, today, owner.as_deref()) {
         Ok(files) => {
             for f in files {
                 println!("wrote {}", kbgen::diag::display_path(&f));

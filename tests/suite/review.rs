@@ -1,6 +1,6 @@
 //! Review dates (`owner`, `review_by`, kbgen.yaml's `review_after`): `kbgen check` warns about
 //! each article past its review date at the line the date comes from, the status page lists
-//! them per owner, the oldest first.
+//! them per owner, the oldest first, and `kbgen new` fills in `owner` from git.
 //!
 //! The `review` fixture's articles and their review dates (kbgen.yaml: `review_after: 365`),
 //! on the tests' "today", 2026-01-01 (`SOURCE_DATE_EPOCH`):
@@ -18,6 +18,7 @@
 
 use crate::harness::{parse_diags, sel, text, Run, Site};
 use serde_json::Value;
+use std::process::Command;
 
 /// 2026-01-01 00:00:00 UTC.
 const TODAY: u64 = 1_767_225_600;
@@ -435,4 +436,97 @@ fn a_site_without_review_dates_has_no_review_section() {
         assert!(!html.contains("id=\"reviews\""), "{page}:\n{html}");
     }
     assert!(overdue(&site, TODAY).is_empty());
+}
+
+/// `kbgen new` on 2026-01-01 with git's global configuration in `gitconfig` (written to a
+/// file beside the site) or none at all, and git's system configuration ignored.
+fn new_with_git(site: &Site, gitconfig: Option<&str>, path: &str) -> Run {
+    let global = match gitconfig {
+        Some(text) => {
+            let file = site.base().join("gitconfig");
+            std::fs::write(&file, text).unwrap();
+            file
+        }
+        None => "/dev/null".into(),
+    };
+    let mut cmd: Command = crate::harness::kbgen();
+    cmd.args(["new", path, "--root"])
+        .arg(site.root())
+        .env("SOURCE_DATE_EPOCH", TODAY.to_string())
+        .env("GIT_CONFIG_GLOBAL", global)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", site.base());
+    Run::of(&mut cmd).ok()
+}
+
+#[test]
+fn new_fills_in_owner_from_git_config_and_leaves_it_out_without_one() {
+    let site = Site::fixture("basic");
+    new_with_git(
+        &site,
+        Some("[user]\n\tname = Anna Berg\n"),
+        "email/webmail/forward",
+    );
+    for locale in ["sv", "en"] {
+        assert_eq!(
+            site.read(&format!("content/email/webmail/forward.{locale}.md")),
+            "---\ntitle: \"Forward\"\nupdated: 2026-01-01\ndescription: \"\"\nowner: \"Anna Berg\"\n---\n\n"
+        );
+    }
+    // No user.name, or an empty one: no owner.
+    new_with_git(&site, None, "email/webmail/filter");
+    new_with_git(&site, Some("[user]\n\tname =\n"), "email/webmail/sort");
+    for key in ["filter", "sort"] {
+        assert_eq!(
+            site.read(&format!("content/email/webmail/{key}.sv.md")),
+            format!(
+                "---\ntitle: \"{}\"\nupdated: 2026-01-01\ndescription: \"\"\n---\n\n",
+                if key == "filter" { "Filter" } else { "Sort" }
+            )
+        );
+    }
+    // Without git at all (nothing on PATH), the same.
+    let run = Run::of(
+        crate::harness::kbgen()
+            .args(["new", "email/webmail/archive", "--root"])
+            .arg(site.root())
+            .env("PATH", ""),
+    )
+    .ok();
+    assert!(run.stdout.contains("archive.sv.md"), "{run}");
+    assert!(!site
+        .read("content/email/webmail/archive.sv.md")
+        .contains("owner"));
+}
+
+#[test]
+fn an_owner_name_with_quotes_is_written_so_that_it_reads_back() {
+    let site = Site::fixture("basic");
+    let name = r#"Anna "AB" Berg \ Ek"#;
+    new_with_git(
+        &site,
+        Some(&format!(
+            "[user]\n\tname = {}\n",
+            r#"Anna \"AB\" Berg \\ Ek"#
+        )),
+        "email/webmail/forward",
+    );
+    let file = "content/email/webmail/forward.sv.md";
+    assert!(
+        site.read(file)
+            .contains(r#"owner: "Anna \"AB\" Berg \\ Ek""#),
+        "{}",
+        site.read(file)
+    );
+    // It loads, and the status page names the owner as git has it.
+    site.append(file, "Text.\n");
+    site.replace(file, "updated: 2026-01-01", "updated: 2020-01-01");
+    site.append(CONFIG, "review_after: 30\n");
+    Run::of(
+        site.build_command()
+            .env("SOURCE_DATE_EPOCH", TODAY.to_string()),
+    )
+    .ok();
+    let listed = reviews(&site.read("public/_translations/index.html"));
+    assert_eq!(listed[0].0, name);
 }
