@@ -2,13 +2,20 @@
 //! every locale, `kbgen translated` records that a translation matches its source.
 
 use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
+use crate::load::frontmatter::Date;
 use crate::load::{CATEGORY_FILE, CONTENT_DIR};
 use crate::names::is_slug;
 use std::path::{Path, PathBuf};
 
 /// `kbgen new <category path>/<key>`: the article's file for every locale, front matter filled
-/// in. Returns the files written.
-pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>, Diagnostics> {
+/// in: `updated: <today>` and, when given one (`git_user_name`), `owner`. Returns the files
+/// written.
+pub fn new_article(
+    root: &Path,
+    path: &str,
+    today: Date,
+    owner: Option<&str>,
+) -> Result<Vec<PathBuf>, Diagnostics> {
     let config = crate::config::load(root)?;
     let path = path.trim_matches('/');
     let (category, key) = path.rsplit_once('/').unwrap_or(("", path));
@@ -76,9 +83,13 @@ pub fn new_article(root: &Path, path: &str, today: &str) -> Result<Vec<PathBuf>,
     if !existing.is_empty() {
         return Err(Diagnostics(existing));
     }
+    // A JSON string is a YAML double-quoted one: any name, quotes and backslashes included.
+    let owner = owner.map_or(String::new(), |o| {
+        format!("owner: {}\n", serde_json::Value::from(o))
+    });
     for f in &files {
         let text = format!(
-            "---\ntitle: \"{}\"\nupdated: {today}\ndescription: \"\"\n---\n\n",
+            "---\ntitle: \"{}\"\nupdated: {today}\ndescription: \"\"\n{owner}---\n\n",
             title_from_key(key)
         );
         std::fs::write(root.join(f), text).map_err(|e| {
@@ -205,38 +216,25 @@ fn set_field(path: &Path, field: &str, value: &str) -> std::io::Result<()> {
     std::fs::write(path, lines.concat())
 }
 
-/// Today's date as YYYY-MM-DD (UTC), from the system clock.
-pub fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
+/// The name in `git config user.name`, as run in `root` (so a repository's own setting
+/// counts), for a new article's `owner`; none without git, without the setting, or when it
+/// is empty.
+pub fn git_user_name(root: &Path) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .args(["config", "user.name"])
+        .current_dir(root)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let name = String::from_utf8(out.stdout).ok()?;
+    let name = name.trim();
+    (out.status.success() && !name.is_empty()).then(|| name.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn dates_from_days() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(18_981), (2021, 12, 20));
-        assert_eq!(civil_from_days(19_417), (2023, 3, 1));
-    }
 
     #[test]
     fn titles_from_keys() {

@@ -31,6 +31,10 @@ pub struct Config {
     /// How many related articles an article page shows.
     #[serde(default = "default_related")]
     pub related_articles: usize,
+    /// Days after `updated` that an article without `review_by` is due for review; no
+    /// review date when unset. A whole number, checked to be positive in `validate`.
+    #[serde(default)]
+    pub review_after: Option<i64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -106,6 +110,15 @@ impl Config {
                     format!("feedback_url `{url}` must be an http(s) URL or a path on the site"),
                 ));
             }
+        }
+        if let Some(days) = self.review_after.filter(|&d| d <= 0) {
+            out.push(
+                err(
+                    top("review_after"),
+                    format!("review_after is {days}: it must be a positive number of days"),
+                )
+                .hint("for example `review_after: 365`, a year after `updated`; or leave it out for no review dates"),
+            );
         }
         if self.locales.is_empty() {
             out.push(err(top("locales"), "at least one locale is needed".into()));

@@ -32,6 +32,7 @@ pub mod model;
 pub mod names;
 pub mod paths;
 pub mod render;
+pub mod review;
 mod scan;
 pub mod serve;
 pub mod status;
@@ -90,6 +91,7 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         snippets,
         locales,
         templates,
+        today,
     } = load::sources(root, &config, cache);
     // Tables of servers.yaml with errors are kept, so that the articles are checked too.
     let (servers, servers_diags) = model::servers::SharedTables::parse(servers, &config);
@@ -102,11 +104,12 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
         Ok((l, _)) => t.with_locales(Arc::clone(l)).map(Some),
         Err(_) => Ok(None),
     });
-    let (content, (l10n, l10n_warnings), templates, synonyms) =
-        match (content, l10n, templates, synonyms) {
-            (Ok(c), Ok(l), Ok(Some(t)), Ok(s)) => (c, l, t, s),
-            (c, l, t, s) => {
+    let (content, (l10n, l10n_warnings), templates, synonyms, today) =
+        match (content, l10n, templates, synonyms, today) {
+            (Ok(c), Ok(l), Ok(Some(t)), Ok(s), Ok(d)) => (c, l, t, s, d),
+            (c, l, t, s, d) => {
                 let mut all = servers_diags;
+                all.extend(d.err());
                 all.extend(s.err().into_iter().flat_map(|d| d.0));
                 all.extend(c.err().into_iter().flat_map(|d| d.0));
                 all.extend(l.err().into_iter().flat_map(|d| d.0));
@@ -117,7 +120,7 @@ fn load_with(root: &Path, cache: Option<&mut load::Cache>) -> Result<Inputs, Dia
     let mut warnings = content.warnings.clone();
     warnings.extend(l10n_warnings);
     let (site, model_warnings) = match (
-        model::Site::new(config, content, servers, snippets),
+        model::Site::new(config, content, servers, snippets, today),
         servers_diags.check(),
     ) {
         (Ok((site, model)), Ok(servers)) => {

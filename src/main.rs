@@ -98,7 +98,12 @@ fn new(args: &NewArgs, cwd: &Path) -> ExitCode {
     let Some(root) = site_root(&args.root, cwd) else {
         return ExitCode::FAILURE;
     };
-    match kbgen::author::new_article(&root, &args.path, &kbgen::author::today()) {
+    let today = match kbgen::load::today() {
+        Ok(d) => d,
+        Err(d) => return report_failure(&d.into(), "kbgen new", ""),
+    };
+    let owner = kbgen::author::git_user_name(&root);
+    match kbgen::author::new_article(&root, &args.path, today, owner.as_deref()) {
         Ok(files) => {
             for f in files {
                 println!("wrote {}", kbgen::diag::display_path(&f));

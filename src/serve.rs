@@ -375,8 +375,11 @@ fn rebuild(root: &Path, shared: &Shared, state: &mut State, whole: bool) -> Rebu
         succeeded(shared, start, &count(ids.len(), "article page"));
         // The translation status follows the article pages (working it out hashes every
         // source), and only when a translation's state changed: a source's text, or
-        // `kbgen translated`, which changes only a translation's front matter.
-        if status_changed(&prev.inputs.site, &inputs.site) {
+        // `kbgen translated`, which changes only a translation's front matter; or when the
+        // overdue reviews it lists did (an `owner` or `review_by` edit, or a new day).
+        let reviews_changed =
+            crate::review::overdue(&prev.inputs.site) != crate::review::overdue(&inputs.site);
+        if reviews_changed || status_changed(&prev.inputs.site, &inputs.site) {
             let i = &inputs;
             let pages: Vec<String> = (0..i.site.locales.len())
                 .map(|l| url_to_file(&i.site.translations_url(l)))

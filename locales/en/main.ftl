@@ -100,3 +100,7 @@ translations-stale-articles = Stale translations (the source changed)
 translations-untracked-articles = Not marked as translated (run kbgen translated)
 translations-missing-messages = Missing interface text
 translations-untitled-categories = Categories without a title in this language (the default language's title is shown)
+translations-reviews-title = Articles due for review
+translations-reviews-intro = Articles whose review date has passed, per owner, the oldest first. Run kbgen check for the same list with lines.
+translations-reviews-no-owner = No owner
+translations-reviews-due = review date { $date }

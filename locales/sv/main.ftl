@@ -101,3 +101,7 @@ translations-stale-articles = Inaktuella översättningar (källan har ändrats)
 translations-untracked-articles = Inte markerade som översatta (kör kbgen translated)
 translations-missing-messages = Saknade gränssnittstexter
 translations-untitled-categories = Kategorier utan titel på det här språket (standardspråkets titel visas)
+translations-reviews-title = Artiklar att granska
+translations-reviews-intro = Artiklar vars granskningsdatum har passerat, per ansvarig, den äldsta först. Kör kbgen check för samma lista med rader.
+translations-reviews-no-owner = Ingen ansvarig
+translations-reviews-due = granskningsdatum { $date }

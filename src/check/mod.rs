@@ -1,7 +1,7 @@
 //! `kbgen check`: everything `build` rejects, plus what writers and translators need to know
 //! that does not stop a build — missing and stale translations, Fluent messages that drifted
-//! apart, server data that is probably wrong, broken links, unused snippets — and a
-//! translation status.
+//! apart, server data that is probably wrong, broken links, unused snippets, articles past
+//! their review date — and a translation status.
 //!
 //! It renders the whole site into `Discard`, so every error a build would hit is found, and
 //! then reads the model; it writes nothing.
@@ -57,6 +57,7 @@ pub fn check(root: &Path) -> Report {
     diags.extend(fluent::check(&inputs));
     let (article_diags, status) = crate::status::translations(&inputs.site, &inputs.l10n);
     diags.extend(article_diags);
+    diags.extend(crate::review::diagnostics(site));
     Report {
         diagnostics: diags.sorted().0,
         status,

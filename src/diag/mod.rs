@@ -50,6 +50,8 @@ codes! {
     YamlInvalid => "yaml-invalid",
     /// A value in `kbgen.yaml` that kbgen cannot use.
     ConfigInvalid => "config-invalid",
+    /// `SOURCE_DATE_EPOCH` is set to something other than a number of seconds.
+    EnvironmentInvalid => "environment-invalid",
     /// An article without front matter between `---` lines.
     FrontMatterMissing => "front-matter-missing",
     /// A file in `content/` that is neither an article nor `_category.yaml`.
@@ -152,6 +154,8 @@ codes! {
     TranslationMissing => "translation-missing",
     /// A translation whose source changed after it was translated.
     TranslationStale => "translation-stale",
+    /// An article whose review date (`review_by`, or `review_after` in kbgen.yaml) has passed (`kbgen check`).
+    ReviewOverdue => "review-overdue",
     /// An output folder kbgen will not write into (not new, empty or its own; or holding the sources).
     OutputInvalid => "output-invalid",
     /// Another build is writing into the output folder.

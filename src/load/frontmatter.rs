@@ -37,6 +37,13 @@ pub struct FrontMatter {
     /// by `kbgen translated`. When the source changes, `kbgen check` reports it stale.
     #[serde(default)]
     pub source_hash: Option<String>,
+    /// Who keeps the article up to date: the status page lists overdue reviews per owner.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// When the article is to be reviewed again; without it, `review_after` days after
+    /// `updated` when kbgen.yaml sets that.
+    #[serde(default)]
+    pub review_by: Option<Date>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -154,6 +161,50 @@ impl Date {
             day: day as u8,
         })
     }
+
+    /// Days since 1970-01-01 (negative before it), Howard Hinnant's `days_from_civil`.
+    pub fn days(self) -> i64 {
+        let (m, d) = (i64::from(self.month), i64::from(self.day));
+        let y = i64::from(self.year) - i64::from(m <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y.rem_euclid(400);
+        let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` days after 1970-01-01, Howard Hinnant's `civil_from_days`; kept to
+    /// the years a writer can type (0000–9999).
+    pub fn from_days(days: i64) -> Date {
+        const FIRST: Date = Date {
+            year: 0,
+            month: 1,
+            day: 1,
+        };
+        const LAST: Date = Date {
+            year: 9999,
+            month: 12,
+            day: 31,
+        };
+        let z = days.clamp(FIRST.days(), LAST.days()) + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        Date {
+            year: (yoe + era * 400 + i64::from(month <= 2)) as i32,
+            month,
+            day,
+        }
+    }
+
+    /// The date `n` days later.
+    pub fn plus_days(self, n: i64) -> Date {
+        Date::from_days(self.days().saturating_add(n))
+    }
 }
 
 impl fmt::Display for Date {
@@ -251,6 +302,39 @@ mod tests {
         assert!(Date::parse("2023-02-29").is_none());
         assert!(Date::parse("2021-13-01").is_none());
         assert!(Date::parse("20-12-2021").is_none());
+    }
+
+    #[test]
+    fn days_count_from_1970_both_ways() {
+        let d = |s| Date::parse(s).unwrap();
+        for (date, days) in [
+            ("1970-01-01", 0),
+            ("2021-12-20", 18_981),
+            ("2023-03-01", 19_417),
+            ("2024-02-29", 19_782),
+            ("1969-12-31", -1),
+            ("2000-03-01", 11_017),
+        ] {
+            assert_eq!(d(date).days(), days, "{date}");
+            assert_eq!(Date::from_days(days), d(date), "{days}");
+        }
+        assert_eq!(d("2024-02-28").plus_days(1), d("2024-02-29"));
+        assert_eq!(d("2023-02-28").plus_days(1), d("2023-03-01"));
+        assert_eq!(d("2024-06-01").plus_days(365), d("2025-06-01"));
+        // Every day of four centuries, there and back.
+        let start = d("1900-01-01").days();
+        for n in start..start + 146_097 {
+            let date = Date::from_days(n);
+            assert_eq!(date.days(), n);
+            assert_eq!(Date::parse(&date.to_string()), Some(date));
+            assert_eq!(date.plus_days(1).days(), n + 1);
+        }
+        // Beyond the years a writer can type, the last of them.
+        assert_eq!(
+            d("9999-12-01").plus_days(i64::MAX).to_string(),
+            "9999-12-31"
+        );
+        assert_eq!(Date::from_days(i64::MIN).to_string(), "0000-01-01");
     }
 
     #[test]

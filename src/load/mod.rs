@@ -168,6 +168,8 @@ pub struct Sources {
     pub snippets: files::SnippetFiles,
     pub locales: Vec<files::LocaleFiles>,
     pub templates: files::TemplateFiles,
+    /// The date review dates are compared with (`today`).
+    pub today: Result<frontmatter::Date, Diagnostic>,
 }
 
 /// Reads every input of the site in `root`; with `cache`, unchanged articles come from it.
@@ -182,7 +184,43 @@ pub fn sources(root: &Path, config: &Config, cache: Option<&mut Cache>) -> Sourc
         snippets: files::snippets(root),
         locales: files::locales(root, config),
         templates: files::templates(root),
+        today: today(),
     }
+}
+
+/// The environment variable that fixes "today", as reproducible-builds.org defines it.
+pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
+
+/// Today's date (UTC), which review dates are compared with and `kbgen new` writes:
+/// `SOURCE_DATE_EPOCH` (seconds since 1970-01-01 UTC) when it is set, else the system clock's.
+/// With it, the same input gives byte-identical files on any day.
+pub fn today() -> Result<frontmatter::Date, Diagnostic> {
+    let secs = match std::env::var_os(SOURCE_DATE_EPOCH) {
+        // Empty is unset, as in the shell's `${SOURCE_DATE_EPOCH:-…}`.
+        Some(value) if !value.is_empty() => {
+            let value = value.to_string_lossy();
+            // Digits only, as `date +%s` prints them (`parse` alone would take a `+`).
+            let secs = value.bytes().all(|b| b.is_ascii_digit());
+            let secs = secs.then(|| value.parse::<u64>().ok()).flatten();
+            secs.ok_or_else(|| {
+                Diagnostic::error(
+                    Code::EnvironmentInvalid,
+                    SOURCE_DATE_EPOCH,
+                    Pos::START,
+                    format!(
+                        "{SOURCE_DATE_EPOCH} is `{}`, not a number of seconds since 1970",
+                        value.escape_debug()
+                    ),
+                )
+                .hint("set it to the seconds since 1970-01-01 UTC, as `date +%s` prints them, or unset it")
+            })?
+        }
+        _ => SystemTime::now()
+            .duration_since(SystemTime::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    };
+    let days = i64::try_from(secs / 86_400).unwrap_or(i64::MAX);
+    Ok(frontmatter::Date::from_days(days))
 }
 
 pub fn content(root: &Path, config: &Config) -> Result<Content, Diagnostics> {
@@ -258,6 +296,12 @@ fn load_content(
 }
 
 /// What the walk of content/ found at one entry.
+// Nearly every entry is an article, so a smaller variant wastes little room, while a box
+// would cost every article an allocation.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "nearly every entry is the largest variant, an article"
+)]
 enum Found {
     Category(Result<RawCategory, Diagnostic>),
     Article(Result<RawArticle, Diagnostic>),

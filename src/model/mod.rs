@@ -38,6 +38,8 @@ pub struct Site {
     /// The passages of `snippets/`, which articles include by name.
     pub snippets: snippets::Snippets,
     pub(crate) statics: StaticFiles,
+    /// The date review dates are compared with: `load::today`, read once per load.
+    pub today: Date,
 }
 
 #[derive(Debug)]
@@ -89,6 +91,12 @@ pub struct Article {
     pub tables: BTreeMap<String, ServerTable>,
     /// See `FrontMatter::source_hash`.
     pub source_hash: Option<String>,
+    /// Who keeps the article up to date, as the front matter names them (white space
+    /// collapsed; never empty).
+    pub owner: Option<String>,
+    /// When the article is due for review: its `review_by`, else `updated` plus the site's
+    /// `review_after` days; none when neither is set.
+    pub review_by: Option<Date>,
     /// The file's text as written (front matter and Markdown), for rendering and for showing
     /// source lines in errors.
     pub text: Text,
@@ -233,12 +241,14 @@ impl Site {
         path
     }
 
-    /// The model, with the warnings of building it (problems that do not stop a build).
+    /// The model, with the warnings of building it (problems that do not stop a build);
+    /// `today` is what review dates are compared with.
     pub fn new(
         config: Config,
         content: Content,
         servers: servers::SharedTables,
         snippets: crate::load::files::SnippetFiles,
+        today: Date,
     ) -> Result<(Site, Vec<Diagnostic>), Diagnostics> {
         let mut diags = Diagnostics::default();
         let locales: Vec<Locale> = config
@@ -257,7 +267,13 @@ impl Site {
             })
             .collect();
         let (categories, roots) = build_categories(&locales, &content, &mut diags);
-        let articles = build_articles(&locales, &categories, content.articles, &mut diags);
+        let articles = build_articles(
+            &locales,
+            &categories,
+            config.review_after,
+            content.articles,
+            &mut diags,
+        );
         let snippets = snippets::collect(snippets, &locales, &mut diags);
         let mut site = Site {
             config,
@@ -268,6 +284,7 @@ impl Site {
             servers,
             snippets,
             statics: content.statics,
+            today,
         };
         diags = diags.check()?;
         link_translations(&mut site);
@@ -552,6 +569,7 @@ fn build_categories(
 fn build_articles(
     locales: &[Locale],
     categories: &[Category],
+    review_after: Option<i64>,
     raw: Vec<RawArticle>,
     diags: &mut Diagnostics,
 ) -> Vec<Article> {
@@ -572,7 +590,7 @@ fn build_articles(
     let made: Vec<Result<Made, Diagnostic>> = {
         use rayon::prelude::*;
         raw.into_par_iter()
-            .map(|a| make_article(locales, &cat_ids, a))
+            .map(|a| make_article(locales, &cat_ids, review_after, a))
             .collect()
     };
     let mut slugs: HashMap<(LocaleId, &str), &std::path::Path> = HashMap::default();
@@ -633,6 +651,7 @@ struct Made {
 fn make_article(
     locales: &[Locale],
     cat_ids: &HashMap<&str, CategoryId>,
+    review_after: Option<i64>,
     a: RawArticle,
 ) -> Result<Made, Diagnostic> {
     let locale = locales.iter().position(|l| l.code == a.locale).unwrap_or(0);
@@ -739,6 +758,16 @@ fn make_article(
             aliases: a.front.aliases,
             tables,
             source_hash: a.front.source_hash,
+            // One name however it is spaced, so that it is one owner on the status page.
+            owner: a
+                .front
+                .owner
+                .map(|o| o.split_whitespace().collect::<Vec<_>>().join(" "))
+                .filter(|o| !o.is_empty()),
+            review_by: a
+                .front
+                .review_by
+                .or_else(|| review_after.map(|days| a.front.updated.plus_days(days))),
             text: a.text,
             body_line: a.body_line,
             translations: vec![None; locales.len()],

@@ -66,6 +66,10 @@ impl Article {
             tables,
             // Only the translation status page shows it, which `serve` compares on its own.
             source_hash: _,
+            // Only the status page shows these, in its list of overdue reviews, which `serve`
+            // compares on its own (`review::overdue`): no article or listing page shows them.
+            owner: _,
+            review_by: _,
             text,
             body_line: _,
             translations,

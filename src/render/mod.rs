@@ -272,6 +272,26 @@ struct Link {
     count: Option<usize>,
 }
 
+/// The status page's overdue reviews of one owner (`None`: of articles without one).
+#[derive(Serialize)]
+struct ReviewGroup<'a> {
+    owner: Option<&'a str>,
+    articles: Vec<ReviewItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct ReviewItem<'a> {
+    title: &'a str,
+    url: &'a str,
+    /// The article's language, when it is not the page's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<&'a str>,
+    file: String,
+    /// The review date in the page's language, and as `YYYY-MM-DD`.
+    date: String,
+    date_iso: String,
+}
+
 #[derive(Serialize)]
 struct Language {
     code: String,
@@ -343,6 +363,8 @@ struct Renderer<'a> {
     l10n: &'a L10n,
     templates: &'a Templates,
     status: &'a [crate::status::LocaleStatus],
+    /// Articles past their review date, for the status page (none on most sites).
+    reviews: Vec<crate::review::Overdue<'a>>,
     json_ld: seo::JsonLd,
     tables: ServerTables<'a>,
     /// Every article's link as a page of its own language shows it, as a template value:
@@ -366,6 +388,7 @@ impl<'a> Renderer<'a> {
             l10n,
             templates,
             status,
+            reviews: crate::review::overdue(site),
             json_ld,
             tables: ServerTables::new(l10n, templates),
             links,
@@ -486,6 +509,7 @@ impl Renderer<'_> {
                 pc.x_default = None;
                 let mut ctx = Context::new();
                 ctx.insert("status", self.status);
+                ctx.insert("reviews", &self.review_groups(l));
                 ("translations.html", pc, ctx)
             }
             Page::Alias(a, n) => {
@@ -636,6 +660,32 @@ impl Renderer<'_> {
         } else {
             Value::from_serializable(&link(self.site, a, page_locale))
         }
+    }
+
+    /// The overdue reviews as the status page in locale `l` lists them: per owner, in the
+    /// order of `review::overdue`.
+    fn review_groups(&self, l: LocaleId) -> Vec<ReviewGroup<'_>> {
+        let site = self.site;
+        let mut groups: Vec<ReviewGroup> = Vec::new();
+        for o in &self.reviews {
+            let a = &site.articles[o.article];
+            let item = ReviewItem {
+                title: &a.title,
+                url: &a.url,
+                lang: (a.locale != l).then_some(site.locales[a.locale].code.as_str()),
+                file: crate::diag::display_path(&a.file),
+                date: self.l10n.date(l, o.due),
+                date_iso: o.due.to_string(),
+            };
+            match groups.last_mut() {
+                Some(g) if g.owner == o.owner => g.articles.push(item),
+                _ => groups.push(ReviewGroup {
+                    owner: o.owner,
+                    articles: vec![item],
+                }),
+            }
+        }
+        groups
     }
 
     fn category(&self, c: CategoryId, l: LocaleId) -> (&'static str, PageContext, Context) {

@@ -113,7 +113,7 @@ fn unknown_field_suggests_the_closest_one() {
         format!(
             "{ARTICLE}:2:1: error: unknown field `titel`, expected one of `title`, `slug`, \
              `description`, `updated`, `level`, `tags`, `order`, `draft`, `aliases`, \
-             `server_tables`, `source_hash`\n  |\n2 | titel: Trasig\n  | ^\n  = hint: did you mean `title`?\n\
+             `server_tables`, `source_hash`, `owner`, `review_by`\n  |\n2 | titel: Trasig\n  | ^\n  = hint: did you mean `title`?\n\
              build failed with 1 error; {} was left as it was\n",
             site.public().display()
         )

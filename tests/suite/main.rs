@@ -11,6 +11,7 @@ mod import;
 mod large;
 mod links;
 mod publish;
+mod review;
 mod servers;
 mod site;
 mod smoke;

@@ -710,6 +710,37 @@ fn serve_shows_a_translation_made_stale_by_a_body_edit_and_marked_translated_aga
 }
 
 #[test]
+fn serve_lists_an_owner_and_review_by_edit_on_the_status_page() {
+    let site = copy_site();
+    let root = site.root();
+    let server = start_serve(root);
+    let page = "/en/_translations/";
+    assert!(!get(server.port, page).unwrap().contains("id=\"reviews\""));
+
+    // Front matter only, of a translation: no page but the status page shows it, and the
+    // translation's state does not change. A date long past is past on any day.
+    edit(
+        root,
+        SEED_EN,
+        "updated: 2021-12-20\n",
+        "updated: 2021-12-20\nowner: Anna Berg\nreview_by: 2000-01-01\n",
+    );
+    wait_for(&server, page, |b| b.contains("<h3>Anna Berg</h3>"));
+    edit(root, SEED_EN, "owner: Anna Berg", "owner: Björn Ek");
+    wait_for(&server, page, |b| {
+        b.contains("<h3>Björn Ek</h3>") && !b.contains("Anna Berg")
+    });
+    edit(root, SEED_EN, "review_by: 2000-01-01\n", "");
+    wait_for(&server, page, |b| !b.contains("id=\"reviews\""));
+    let log = stop(server);
+    assert!(log.contains("rebuilt 0 article pages in"), "{log}");
+    assert!(
+        log.contains("rebuilt 2 translation status pages in"),
+        "{log}"
+    );
+}
+
+#[test]
 fn serve_shows_template_and_locale_edits_even_after_an_error() {
     let site = copy_site();
     let root = site.root();
