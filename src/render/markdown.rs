@@ -171,22 +171,15 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I>
         let name = info.trim().strip_prefix("snippet").unwrap_or("").trim();
         let snippets = &self.site.snippets;
         let Some((name, snippet)) = snippets.get_key_value(name) else {
-            let hint = match crate::diag::nearest(name, snippets.keys(), |k| k.as_str(), 3) {
+            let names: Vec<&str> = snippets.keys().map(String::as_str).collect();
+            let hint = match crate::diag::nearest(name, &names, |k| k, 3) {
                 Some(k) => format!("did you mean `{k}`?"),
+                None if names.is_empty() => {
+                    "a snippet is a file snippets/<name>.<locale>.md; this site has none yet".into()
+                }
                 None => format!(
-                    "a snippet is a file snippets/<name>.<locale>.md; {}",
-                    if snippets.is_empty() {
-                        "this site has none yet".to_string()
-                    } else {
-                        format!(
-                            "this site's are: {}",
-                            snippets
-                                .keys()
-                                .map(String::as_str)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    }
+                    "a snippet is a file snippets/<name>.<locale>.md; this site's are: {}",
+                    names.join(", ")
                 ),
             };
             let e = self.error(

@@ -3,7 +3,7 @@
 //! input is reported at its line in `servers.yaml` or the article, and `kbgen check` finds
 //! rows kept twice and tables nobody uses. Each test starts from the `servers` fixture.
 
-use crate::harness::{sel, text, Run, Site};
+use crate::harness::{sel, text, Site};
 use serde_json::Value;
 
 const SERVERS: &str = "servers.yaml";
@@ -186,16 +186,6 @@ fn a_bad_port_in_servers_yaml_is_reported_where_it_is_typed() {
     report.error_containing(SERVERS, 14, 41, "port 70000 is outside 1–65535");
 }
 
-fn check(site: &Site) -> (i32, Value) {
-    let out = Run::of(
-        crate::harness::kbgen()
-            .args(["check", "--format", "json", "--root"])
-            .arg(site.root()),
-    );
-    let json = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out}"));
-    (out.status.code().unwrap(), json)
-}
-
 /// `(severity, code, file:line:column, message)` of every diagnostic of a check run about
 /// server tables.
 fn server_diagnostics(report: &Value) -> Vec<(String, String, String, String)> {
@@ -245,7 +235,7 @@ fn check_finds_rows_kept_twice_unused_tables_and_bad_shared_rows_once() {
         SERVERS,
         "email/pop3:\n  caption: { sv: Inkommande (POP3) }\n  rows:\n    - { host: pop3.websupport.se, port: 995, security: none }\n",
     );
-    let (code, report) = check(&site);
+    let (code, report) = site.check_json();
     assert_eq!(code, 0, "{report:#}");
     let warning = |code: &str, at: &str, msg: &str| {
         (
@@ -299,7 +289,7 @@ fn a_translation_with_other_rows_than_its_sources_shared_table_is_an_error() {
         "  smtp: {}",
         "  smtp:\n    rows:\n      - { host: smtp.websupport.se, port: 25, security: none }",
     );
-    let (code, report) = check(&site);
+    let (code, report) = site.check_json();
     assert_eq!(code, 1, "{report:#}");
     let differ: Vec<_> = server_diagnostics(&report)
         .into_iter()

@@ -148,12 +148,7 @@ fn snippet_files_must_name_a_configured_language() {
 fn check_lists_the_snippets_no_article_includes() {
     let site = site();
     site.write("snippets/old-footer.sv.md", "Gammal text.\n");
-    let out = crate::harness::Run::of(
-        crate::harness::kbgen()
-            .args(["check", "--format", "json", "--root"])
-            .arg(site.root()),
-    );
-    let report: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let (_, report) = site.check_json();
     let unused: Vec<String> = report["diagnostics"]
         .as_array()
         .unwrap()

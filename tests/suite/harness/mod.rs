@@ -226,6 +226,13 @@ impl Site {
     }
 
     /// `kbgen build --root <root> --output <root>/public`.
+    /// `kbgen check --format json` on the site: its exit code and its report.
+    pub fn check_json(&self) -> (i32, serde_json::Value) {
+        let out = self.kbgen(&["check", "--format", "json"]);
+        let json = serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {out}"));
+        (out.code().unwrap(), json)
+    }
+
     pub fn build(&self) -> Run {
         Run::of(&mut self.build_command())
     }
