@@ -25,16 +25,12 @@
 // (zlib.brotliCompressSync, quality 11). The kbgen side is cross-checked in Node with the real
 // Index class of the built search script and a fetchText that records each path.
 
-import { execFileSync } from "node:child_process";
-import { createRequire } from "node:module";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
-import { dirname, extname, join, normalize, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-
-const BENCH = dirname(fileURLToPath(import.meta.url));
-const REPO = resolve(BENCH, "..");
+import * as lib from "./search_lib.mjs";
+import { PF_DIR, SEARCH_PAGE, ensurePagefind, launch, readFile, serve } from "./search_lib.mjs";
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -43,7 +39,6 @@ const opt = (name, dflt) => {
 };
 const SITE = resolve(opt("--site", "/tmp/kbgen-bench/out/kbgen-10000"));
 const JSON_OUT = opt("--json", null);
-const PF_DIR = "pagefind-bench";
 const SHOWN = 10;
 
 // Half Swedish (the sv index, /sok/), half English (/en/search/).
@@ -61,21 +56,12 @@ const QUERIES = [
   ["en", "dns"],
   ["en", "wordpress plugin"],
 ];
-const SEARCH_PAGE = { sv: "/sok/", en: "/en/search/" };
 
 if (!existsSync(join(SITE, "sok/index.html"))) {
   console.error(`no kbgen site at ${SITE}: run bench/compare.sh 10000 first (or pass --site DIR)`);
   process.exit(1);
 }
-if (!existsSync(join(SITE, PF_DIR, "pagefind-entry.json"))) {
-  const bin = join(BENCH, "node_modules/.bin/pagefind");
-  if (!existsSync(bin)) {
-    console.error("pagefind is not installed: (cd bench && npm ci)");
-    process.exit(1);
-  }
-  console.error(`building Pagefind's index: pagefind --site ${SITE} --output-subdir ${PF_DIR}`);
-  execFileSync(bin, ["--site", SITE, "--output-subdir", PF_DIR], { stdio: "inherit" });
-}
+ensurePagefind(SITE);
 
 // --- Sizes ---------------------------------------------------------------------------------
 const sizeCache = new Map();
@@ -119,20 +105,9 @@ function dirTotal(dir) {
   return { files, bytes };
 }
 
-// --- The site's search script ----------------------------------------------------------------
-// The search page names it (it may carry a content hash: /search.89454873.js).
-function scriptOf(lang) {
-  const html = readFileSync(join(SITE, SEARCH_PAGE[lang], "index.html"), "utf8");
-  const m = html.match(/<script type="module" src="([^"]+)"/);
-  if (!m) throw new Error(`no module script in ${SEARCH_PAGE[lang]}`);
-  return m[1];
-}
-function indexDirOf(lang) {
-  const html = readFileSync(join(SITE, SEARCH_PAGE[lang], "index.html"), "utf8");
-  const m = html.match(/data-index="([^"]+)"/);
-  if (!m) throw new Error(`no data-index in ${SEARCH_PAGE[lang]}`);
-  return m[1];
-}
+// --- The site's search script (search_lib.mjs) -------------------------------------------------
+const scriptOf = (lang) => lib.scriptOf(SITE, lang);
+const indexDirOf = (lang) => lib.indexDirOf(SITE, lang);
 
 // --- kbgen in Node: the real Index class, a fresh one per query --------------------------------
 async function kbgenNode(lang, q) {
@@ -151,73 +126,10 @@ async function kbgenNode(lang, q) {
   const docPaths = top.map((r) => `${base}d/${Math.floor(r.doc / per)}.json`);
   return { paths: [scriptOf(lang), ...fetched], count: results.length, docPaths, urls: docs.map((d) => d.u) };
 }
-function readFile(file) {
-  return new Promise((ok, fail) => {
-    try { ok(readFileSync(file, "utf8")); } catch (e) { fail(e); }
-  });
-}
 
-// --- Static server that records requests --------------------------------------------------------
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
-  ".json": "application/json", ".txt": "text/plain; charset=utf-8", ".svg": "image/svg+xml",
-  ".png": "image/png", ".wasm": "application/wasm" };
+// --- Static server that records requests (search_lib.mjs), Pagefind's page, the browser ----------
 let requests = [];
-function serve(dir) {
-  const server = createServer((req, res) => {
-    let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    path = normalize(path).replace(/^(\.\.[/\\])+/, "");
-    let file = join(dir, path);
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
-    const ok = file.startsWith(dir) && existsSync(file);
-    requests.push({ path, status: ok ? 200 : 404 });
-    if (!ok) {
-      res.writeHead(404, { "content-type": "text/plain" });
-      res.end();
-      return;
-    }
-    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream", "cache-control": "no-store" });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok({
-    url: `http://127.0.0.1:${server.address().port}`,
-    close: () => new Promise((done) => server.close(done)),
-  })));
-}
-
-function pagefindPage(lang) {
-  return `<!DOCTYPE html>
-<html lang="${lang}">
-<head><meta charset="utf-8"><title>pagefind bench</title><link rel="icon" href="data:,"></head>
-<body>
-<script type="module">
-const q = new URLSearchParams(location.search).get("q");
-try {
-  const pagefind = await import("/${PF_DIR}/pagefind.js");
-  const search = await pagefind.search(q);
-  const top = search.results.slice(0, ${SHOWN});
-  const data = await Promise.all(top.map((r) => r.data()));
-  window.__done = { count: search.results.length, ids: top.map((r) => r.id), urls: data.map((d) => d.url) };
-} catch (e) {
-  window.__done = { error: String(e && e.stack || e) };
-}
-</script>
-</body>
-</html>
-`;
-}
-
-// --- Browser ------------------------------------------------------------------------------------
-async function launch() {
-  const require = createRequire(join(REPO, "tests/browser/package.json"));
-  const { chromium } = require("playwright-core");
-  const executablePath = process.env.CHROMIUM || "/usr/bin/chromium";
-  if (!existsSync(executablePath)) throw new Error(`Chromium is missing at ${executablePath}: apt-get install chromium`);
-  return chromium.launch({
-    executablePath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}
+const pagefindPage = (lang) => lib.pagefindPage(lang, SHOWN);
 
 async function session(browser, server, url, ready) {
   const context = await browser.newContext();
@@ -242,7 +154,7 @@ async function main() {
     mkdirSync(join(SITE, "bench-search"), { recursive: true });
     writeFileSync(join(SITE, "bench-search", `pagefind-${lang}.html`), pagefindPage(lang));
   }
-  const server = await serve(SITE);
+  const server = await serve(SITE, (r) => requests.push(r));
   const browser = await launch();
   const rows = [];
   try {
