@@ -13,6 +13,18 @@ export function words(text) {
   return (text.match(WORD) || []).map((w) => fold(w.replace(/-/g, "")));
 }
 
+/**
+ * The words of a query that say what it is about, each once: without the locale's stop words
+ * (`stop`, lower case as in the index's `index.json`), unless the query has nothing else.
+ * "How do I change my password" → ["change", "password"]; "how" → ["how"].
+ */
+export function queryWords(text, stop = []) {
+  const all = text.match(WORD) || [];
+  const skip = new Set(stop);
+  const kept = all.filter((w) => !skip.has(w.toLowerCase().normalize("NFC")));
+  return [...new Set(words((kept.length ? kept : all).join(" ")))];
+}
+
 /** One letter wrong, missing, extra, or two neighbours swapped ("thunderbrid"). */
 function editDistanceAtMostOne(a, b) {
   if (Math.abs(a.length - b.length) > 1) return false;
@@ -27,6 +39,22 @@ function editDistanceAtMostOne(a, b) {
 
 /** Match qualities: an exact word ranks above its synonyms, completions, inflections and typos. */
 const EXACT = 1, SYNONYM = 0.9, PREFIX = 0.7, STEM = 0.6, TYPO = 0.5;
+
+/** Where a document holds a word, from the mark between a posting's document and impact. */
+const TITLE = 1, HEADING = 2;
+const PLACES = { ":": 0, "=": TITLE, "+": HEADING, "*": TITLE | HEADING };
+
+/**
+ * Ranking (see the README's "How search ranks"): a document's score is the sum of its words'
+ * impacts, times the share of the query's informativeness (idf) it matches (to the power
+ * COVERED), times 1 + TITLE_WEIGHT × the share of the query's informativeness among titles
+ * its title holds (headings count half). Among the results shown, query words next to each
+ * other (or one word apart) in the title or the text add NEAR_TITLE or NEAR_TEXT times the
+ * share of neighbouring query words so placed.
+ */
+const COVERED = 1, TITLE_WEIGHT = 1, NEAR_TITLE = 0.5, NEAR_TEXT = 0.25, SHOWN = 10;
+
+const byRank = (a, b) => b.rank - a.rank || a.doc - b.doc;
 
 export class Index {
   /**
@@ -86,26 +114,34 @@ export class Index {
     return (await this.shard(this.shardOf(meta, key))).entries.get(key);
   }
 
-  /** Adds the documents of `key` (following its alias) to `scores` with `quality`. */
+  /**
+   * Adds the documents of `key` (following its alias) to `scores` with `quality`: for each,
+   * its best score and every place (title, headings) a form of the word was found in.
+   * Returns the key its alias leads to (or itself) when the index has it, else false.
+   */
   async add(meta, key, quality, scores, seen = new Set()) {
     if (seen.has(key)) return false;
     seen.add(key);
     const e = await this.entry(meta, key);
     if (!e) return false;
-    if (e.alias) await this.add(meta, e.alias, quality, scores, seen);
+    const stem = e.alias ? await this.add(meta, e.alias, quality, scores, seen) : false;
     if (e.postings) {
       // A list cut at build time (the word is in more documents than it keeps) starts with "!".
       const cut = e.postings.startsWith("!");
       if (cut) this.truncated = true;
       let doc = 0;
       for (const p of (cut ? e.postings.slice(1) : e.postings).split(",")) {
-        const [d, imp] = p.split(":");
-        doc += parseInt(d, 36);
-        const s = parseInt(imp, 36) * quality;
-        if (!(scores.get(doc) >= s)) scores.set(doc, s);
+        const mark = p.search(/[^0-9a-z]/);
+        doc += parseInt(p.slice(0, mark), 36);
+        const s = parseInt(p.slice(mark + 1), 36) * quality;
+        const had = scores.get(doc);
+        scores.set(doc, {
+          s: had && had.s >= s ? had.s : s,
+          places: (had ? had.places : 0) | PLACES[p[mark]],
+        });
       }
     }
-    return true;
+    return stem || key;
   }
 
   /** Keys that start with `prefix` (at most `limit`), from its shard and `more` after it. */
@@ -122,57 +158,107 @@ export class Index {
     return out;
   }
 
-  /** The documents one query word finds, with a score each. */
+  /** Adds `key` and, at `quality` × SYNONYM, the words of the synonym groups of it or its stem. */
+  async addWithSynonyms(meta, key, quality, scores, seen) {
+    const stem = await this.add(meta, key, quality, scores, seen);
+    for (const group of meta.synonyms) {
+      if (group.includes(key) || (stem && group.includes(stem))) {
+        for (const s of group) await this.add(meta, s, quality * SYNONYM, scores, seen);
+      }
+    }
+    return stem;
+  }
+
+  /**
+   * The keys one edit away from `w` (a letter wrong, missing, extra, or two neighbours
+   * swapped), from the vocabularies: `v<c>` holds the keys whose first letter is c, `w<c>`
+   * those whose second is. A typo after the first letter keeps it (v of w's first letter); an
+   * extra or swapped first letter makes w's second the key's first (v of w's second); a
+   * missing first letter makes w's first the key's second, and a wrong one keeps the second
+   * (w of w's first and second), asked for only when the first two find nothing.
+   */
+  async typos(w) {
+    const found = new Set();
+    const scan = async (file) => {
+      for (const k of (await this.load(file).catch(() => "")).split("\n")) {
+        if (k && editDistanceAtMostOne(w, k)) found.add(k);
+      }
+    };
+    const letters = [...new Set([...w].slice(0, 2))].map((c) => c.codePointAt(0).toString(16));
+    await Promise.all(letters.map((c) => scan(`v${c}.txt`)));
+    if (found.size === 0) await Promise.all(letters.map((c) => scan(`w${c}.txt`)));
+    return [...found].sort();
+  }
+
+  /** The documents one query word finds: for each, a score and the places it holds the word. */
   async word(meta, w, isLast) {
     const scores = new Map();
     const seen = new Set();
-    const exact = await this.add(meta, w, EXACT, scores, seen);
-    for (const group of meta.synonyms) {
-      if (group.includes(w)) for (const s of group) await this.add(meta, s, SYNONYM, scores, seen);
-    }
+    await this.addWithSynonyms(meta, w, EXACT, scores, seen);
     // The word being typed completes across shards; the others only within the shard
     // already loaded for them, which costs no download.
     if (w.length >= (isLast ? 2 : 4)) {
       for (const k of await this.completions(meta, w, 40, isLast ? 2 : 0)) await this.add(meta, k, PREFIX, scores, seen);
     }
-    if (!exact && scores.size === 0 && w.length >= 4) {
-      // A form the site never used ("lösenorden"): the longest known beginning of it.
-      for (let cut = w.length - 1; cut >= Math.max(3, w.length - 4); cut--) {
-        if (await this.add(meta, w.slice(0, cut), STEM, scores, seen)) break;
+    // A word the site does not have: a form it never used, an ending of one or two letters
+    // away ("lösenorden", "mejlen"); else a word one typo away ("outlok"); else a known
+    // beginning three or four letters shorter. The longest beginning wins.
+    const beginning = async (shortest, longest) => {
+      for (let cut = w.length - shortest; cut >= Math.max(3, w.length - longest); cut--) {
+        if (await this.addWithSynonyms(meta, w.slice(0, cut), STEM, scores, seen)) return;
       }
+    };
+    if (scores.size === 0 && w.length >= 4) await beginning(1, 2);
+    if (scores.size === 0 && w.length >= 5) {
+      for (const k of await this.typos(w)) await this.addWithSynonyms(meta, k, TYPO, scores, seen);
     }
-    // Typos: candidates share the first letter, or start with the second one (an extra or a
-    // swapped first letter); the vocabulary files are split by first letter.
-    for (const first of [...new Set([...w].slice(0, 2))]) {
-      if (scores.size > 0 || w.length < 5) break;
-      const vocab = await this.load(`v${first.codePointAt(0).toString(16)}.txt`).catch(() => "");
-      for (const k of vocab.split("\n")) {
-        if (k && editDistanceAtMostOne(w, k)) await this.add(meta, k, TYPO, scores, seen);
-      }
-    }
+    if (scores.size === 0 && w.length >= 5) await beginning(3, 4);
     return scores;
   }
 
-  /** Ranked results: documents matching more words first, then by score, then by order. */
+  /** Ranked results, best first, by `rank` (see TITLE_WEIGHT), ties by document order. */
   async search(query) {
     const meta = await this.meta();
     this.truncated = false;
-    const ws = [...new Set(words(query))];
+    const ws = queryWords(query, meta.stop);
     // Nothing to find, and no shard to ask for: an index without documents may have none.
     if (!meta.docs || !meta.shards.length) return { words: ws, results: [], truncated: false };
     const complete = /\s$/.test(query);
     const perWord = [];
     for (let i = 0; i < ws.length; i++) perWord.push(await this.word(meta, ws[i], i === ws.length - 1 && !complete));
+    // A word is as informative as it is rare (BM25's idf, from the documents it found), and
+    // in a title as it is rare among titles; words no title has do not count there.
+    const rarity = (n) => Math.log(1 + (meta.docs - n + 0.5) / (n + 0.5));
+    const idf = perWord.map((m) => rarity(m.size));
+    const titles = perWord.map((m) => [...m.values()].filter((e) => e.places & TITLE).length);
+    const titleIdf = titles.map((n) => (n ? rarity(n) : 0));
+    const all = idf.reduce((a, b) => a + b, 0);
+    const allTitled = titleIdf.reduce((a, b) => a + b, 0) || 1;
     const total = new Map();
-    for (const scores of perWord) {
-      for (const [doc, s] of scores) {
-        const t = total.get(doc) || { doc, matched: 0, score: 0 };
+    perWord.forEach((scores, i) => {
+      for (const [doc, { s, places }] of scores) {
+        const t = total.get(doc) || { doc, matched: 0, score: 0, covered: 0, titled: 0 };
         t.matched += 1;
         t.score += s;
+        t.covered += idf[i];
+        t.titled += places & TITLE ? titleIdf[i] : places & HEADING ? titleIdf[i] / 2 : 0;
         total.set(doc, t);
       }
+    });
+    for (const t of total.values()) {
+      const covered = t.covered / all;
+      t.rank = t.score * covered ** COVERED * (1 + TITLE_WEIGHT * t.titled / allTitled);
     }
-    const ranked = [...total.values()].sort((a, b) => b.matched - a.matched || b.score - a.score || a.doc - b.doc);
+    const ranked = [...total.values()].sort(byRank);
+    if (ws.length > 1) {
+      // Words side by side: only among the results shown, whose records the page fetches.
+      const shown = ranked.slice(0, SHOWN);
+      const records = await Promise.all(shown.map((r) => this.doc(r.doc)));
+      shown.forEach((r, i) => {
+        r.rank *= 1 + NEAR_TITLE * nearness(records[i].t, ws) + NEAR_TEXT * nearness(records[i].x, ws);
+      });
+      ranked.splice(0, shown.length, ...shown.sort(byRank));
+    }
     return { words: ws, results: ranked, truncated: this.truncated };
   }
 
@@ -189,6 +275,20 @@ export function matches(token, ws) {
   return ws.some((w) => t.startsWith(w) || (w.length >= 4 && t.includes(w)) ||
     (w.length >= 4 && t.length >= 4 && w.startsWith(t.slice(0, Math.max(4, w.length - 2)))) ||
     (w.length >= 5 && editDistanceAtMostOne(t, w)));
+}
+
+/**
+ * The share of the query's neighbouring words (`ws[i]`, `ws[i + 1]`) that `text` has in that
+ * order, next to each other or one word apart ("change the password").
+ */
+export function nearness(text, ws) {
+  const tokens = text.match(WORD) || [];
+  const at = ws.map((w) => new Set(tokens.flatMap((t, p) => (matches(t, [w]) ? [p] : []))));
+  let near = 0;
+  for (let i = 0; i + 1 < ws.length; i++) {
+    if ([...at[i]].some((p) => at[i + 1].has(p + 1) || at[i + 1].has(p + 2))) near++;
+  }
+  return near / (ws.length - 1);
 }
 
 /** A window of `text` around its first matching word, as [text, highlighted] pieces. */

@@ -2,18 +2,23 @@
 //! split so that a browser downloads only what a query needs.
 //!
 //! Per locale, under `search-index/<code>/`:
-//! - `index.json`: the first key of every term shard, the synonym groups, the document count;
+//! - `index.json`: the first key of every term shard, the synonym groups, the language's stop
+//!   words (Snowball's lists, lower case), the document count;
 //! - `t<N>.txt`: term shards, sorted by key, at least one (empty in a locale without words).
 //!   A line `key\tpostings` lists the documents of a folded stem with a precomputed BM25F
-//!   impact (0–255); a line `form>stem` maps a folded word form to its stem, so the browser
-//!   needs no stemmer;
-//! - `v<hex>.txt`: every key starting with one character, for typo tolerance;
+//!   impact (1–255), each `doc<mark>impact` where the mark says whether the title or a
+//!   heading holds the word (`PLACE_MARK`); a line `form>stem` maps a folded word form to its
+//!   stem, so the browser needs no stemmer;
+//! - `v<hex>.txt` and `w<hex>.txt`: every key whose first (v) or second (w) character is
+//!   that one, for typo tolerance, the first letter's typos included;
 //! - `d/<n>.json`: the records of documents `DOCS_PER_FILE × n` onwards (an array): URL,
 //!   title, category path, description and text, fetched only for the results shown.
 //!
 //! Scores are computed here once: title > tags, headings, category, server tables >
-//! description > body, with BM25F length normalisation per field. Swedish compounds are split
-//! against the site's own vocabulary, so "byte" finds "lösenordsbyte".
+//! description > body, with BM25F length normalisation per field, and a bonus where the
+//! title holds the word, by the word's rarity among titles. Swedish compounds are split
+//! against the site's own vocabulary, so "byte" finds "lösenordsbyte". How the browser
+//! combines a query's words: `static/search.js` and the README's "How search ranks".
 
 pub mod text;
 
@@ -50,6 +55,9 @@ const TITLE_BONUS: f32 = 1.0;
 const PART_WEIGHT: f32 = 0.5;
 /// Longest posting list kept per term, by impact: enough to rank, small to download.
 const MAX_POSTINGS: usize = 1000;
+/// What separates a posting's document from its impact, by its `Places`: none, title,
+/// headings, both.
+const PLACE_MARK: [u8; 4] = [b':', b'=', b'+', b'*'];
 /// Shards are cut after this many bytes (before compression).
 const SHARD_BYTES: usize = 12 * 1024;
 /// Document records per file. One per file is the fewest bytes a search downloads, but one
@@ -367,10 +375,11 @@ struct LocaleIndex<'a> {
     /// Folded word form → folded stem, where they differ.
     aliases: BTreeMap<String, String>,
     synonyms: Vec<Vec<String>>,
+    stop_words: &'static [&'static str],
 }
 
-/// A term's documents with their impact (0–255), by document.
-type Postings = Vec<(u32, u8)>;
+/// A term's documents with their impact (1–255) and where they hold it, by document.
+type Postings = Vec<(u32, u8, Places)>;
 
 /// What the results list shows of a document; borrowed, as it is only serialized.
 /// Written by `records_json`; serde_json's output of the same struct is what tests hold it to.
@@ -535,10 +544,16 @@ fn aliases(analysis: &Analysis) -> BTreeMap<String, String> {
     aliases
 }
 
-/// A document's terms by number, each with its BM25F-weighted frequency and whether the
-/// title holds the word itself; in the order the document first has them, which no later
+/// Where a document holds a term itself (not as a compound's part): bits of `IN_TITLE` and
+/// `IN_HEADING`. The browser ranks by them; the title also earns a bonus in the impact.
+type Places = u8;
+const IN_TITLE: Places = 1;
+const IN_HEADING: Places = 2;
+
+/// A document's terms by number, each with its BM25F-weighted frequency and where the
+/// document holds the word itself; in the order the document first has them, which no later
 /// stage depends on (postings are filled document by document).
-type TermWeights = Vec<(u32, (f32, bool))>;
+type TermWeights = Vec<(u32, (f32, Places))>;
 
 /// Pass 2, by document. Each thread sums into one dense table it reuses, by term number. The
 /// runs and raw terms are taken, to be freed as soon as they are used: they are the largest.
@@ -560,7 +575,7 @@ fn weigh(
         .zip(remaps)
         .flat_map_iter(|(c, remap)| c.docs.iter().map(move |d| (d, remap)))
         .map_init(
-            || PerDoc::<(f32, bool)>::new(term_count),
+            || PerDoc::<(f32, Places)>::new(term_count),
             |sums, (d, remap)| {
                 let mut weight = [0f32; 6];
                 for (f, w) in weight.iter_mut().enumerate() {
@@ -579,18 +594,19 @@ fn weigh(
                         .zip(&weight)
                         .map(|(&c, w)| f32::from(c) * w)
                         .sum();
-                    let in_title = counts[0] > 0;
-                    let mut add = |term: u32, w: f32, title: bool| {
+                    let places = if counts[0] > 0 { IN_TITLE } else { 0 }
+                        | if counts[2] > 0 { IN_HEADING } else { 0 };
+                    let mut add = |term: u32, w: f32, places: Places| {
                         let e = sums.get(term);
                         e.0 += w;
-                        e.1 |= title;
+                        e.1 |= places;
                     };
-                    add(*stem, w, in_title);
+                    add(*stem, w, places);
                     for p in compound {
-                        add(*p, w * PART_WEIGHT, false);
+                        add(*p, w * PART_WEIGHT, 0);
                     }
                     for p in parts {
-                        add(*p, w * PART_WEIGHT, in_title);
+                        add(*p, w * PART_WEIGHT, places);
                     }
                 }
                 sums.finish_doc()
@@ -599,31 +615,39 @@ fn weigh(
         .collect()
 }
 
-/// Each term's postings: impacts are idf × saturated tf, quantised against the largest in
-/// the locale.
+/// Each term's postings: impacts are idf × saturated tf, plus a bonus where the title holds
+/// the word, quantised against the largest in the locale.
 fn postings(stems: &[&str], tfs: Vec<TermWeights>) -> Vec<(String, bool, Postings)> {
     let n = tfs.len().max(1) as f32;
-    let mut df = vec![0u32; stems.len()];
+    // Documents, and titles, that hold each term.
+    let mut df = vec![(0u32, 0u32); stems.len()];
     for tf in &tfs {
-        for (k, _) in tf {
-            df[*k as usize] += 1;
+        for (k, (_, places)) in tf {
+            let d = &mut df[*k as usize];
+            d.0 += 1;
+            d.1 += u32::from(places & IN_TITLE != 0);
         }
     }
+    // A posting as (document << 2 | places, score): eight bytes, the largest list of a build.
     let mut raw: Vec<Vec<(u32, f32)>> = vec![Vec::new(); stems.len()];
-    let idf: Vec<f32> = df
-        .iter()
-        .map(|&d| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln())
-        .collect();
+    let idf = |d: u32| (1.0 + (n - d as f32 + 0.5) / (d as f32 + 0.5)).ln();
+    let idf: Vec<(f32, f32)> = df.iter().map(|&(d, t)| (idf(d), idf(t))).collect();
     let mut max = 0f32;
     for (doc, tf) in tfs.iter().enumerate() {
-        for &(k, (t, in_title)) in tf {
-            let idf = idf[k as usize];
+        for &(k, (t, places)) in tf {
+            let (idf, title_idf) = idf[k as usize];
             // Saturation keeps a long body from drowning the fields; a title that holds the
-            // word earns a bonus beyond it, as readers expect that article first.
-            let title = if in_title { TITLE_BONUS } else { 0.0 };
-            let score = idf * (t * (K1 + 1.0) / (t + K1) + title);
+            // word earns a bonus beyond it, as readers expect that article first. The bonus
+            // goes by how rare the word is among titles: a word every body has ("connection")
+            // still tells titles apart.
+            let title = if places & IN_TITLE != 0 {
+                TITLE_BONUS * title_idf
+            } else {
+                0.0
+            };
+            let score = idf * t * (K1 + 1.0) / (t + K1) + title;
             max = max.max(score);
-            raw[k as usize].push((doc as u32, score));
+            raw[k as usize].push(((doc as u32) << 2 | u32::from(places), score));
         }
     }
     stems
@@ -644,7 +668,7 @@ fn postings(stems: &[&str], tfs: Vec<TermWeights>) -> Vec<(String, bool, Posting
             }
             let q = list
                 .into_iter()
-                .map(|(d, s)| (d, ((s / max) * 254.0).round() as u8 + 1))
+                .map(|(d, s)| (d >> 2, ((s / max) * 254.0).round() as u8 + 1, (d & 3) as u8))
                 .collect();
             (k, cut, q)
         })
@@ -677,16 +701,24 @@ fn records<'a>(
         .collect()
 }
 
-/// The synonym groups as the browser matches them: each word as its first token, folded.
-fn synonym_keys(groups: Option<&Vec<Vec<String>>>) -> Vec<Vec<String>> {
+/// The synonym groups as the browser matches them: each word as its first token, folded, and
+/// its stem where that differs, so that another form of the word ("mejlen", "passwords")
+/// finds the group through its alias.
+fn synonym_keys(groups: Option<&Vec<Vec<String>>>, analyzer: &Analyzer) -> Vec<Vec<String>> {
     groups
         .map(|groups| {
             groups
                 .iter()
                 .map(|g| {
-                    g.iter()
-                        .filter_map(|w| tokens(w).into_iter().next().map(|t| fold(&t.word)))
-                        .collect()
+                    let mut keys: Vec<String> = Vec::new();
+                    for t in g.iter().filter_map(|w| tokens(w).into_iter().next()) {
+                        for key in [fold(&t.word), analyzer.stem(&t.word)] {
+                            if !keys.contains(&key) {
+                                keys.push(key);
+                            }
+                        }
+                    }
+                    keys
                 })
                 .collect()
         })
@@ -717,7 +749,8 @@ impl<'a> LocaleIndex<'a> {
             docs: records(site, bodies, &ids, l),
             postings: postings(&stems, tfs),
             aliases,
-            synonyms: synonym_keys(synonyms),
+            synonyms: synonym_keys(synonyms, &analyzer),
+            stop_words: analyzer.stop_words,
         })
     }
 
@@ -726,9 +759,10 @@ impl<'a> LocaleIndex<'a> {
         let mut files = Vec::with_capacity(1024);
         // Shards: the lines of consecutive keys until a shard is big enough, made as the keys
         // come in order, postings and aliases merged (a key with both has its postings line
-        // first). Typo candidates: every key, by its first character.
+        // first). Typo candidates: every key, by its first character and by its second, so
+        // that a typo in the first letter finds the word too.
         let mut shards: Vec<(&str, Vec<u8>)> = Vec::new();
-        let mut vocab: BTreeMap<char, String> = BTreeMap::new();
+        let mut vocab: BTreeMap<(char, char), String> = BTreeMap::new();
         let mut postings = self.postings.iter().peekable();
         let mut aliases = self.aliases.iter().peekable();
         loop {
@@ -753,12 +787,12 @@ impl<'a> LocaleIndex<'a> {
                     text.push(b'!');
                 }
                 let mut prev = 0u32;
-                for (i, (d, imp)) in list.iter().enumerate() {
+                for (i, (d, imp, places)) in list.iter().enumerate() {
                     if i > 0 {
                         text.push(b',');
                     }
                     push_radix36(text, d - prev);
-                    text.push(b':');
+                    text.push(PLACE_MARK[usize::from(*places)]);
                     push_radix36(text, u32::from(*imp));
                     prev = *d;
                 }
@@ -772,7 +806,14 @@ impl<'a> LocaleIndex<'a> {
                 text.extend_from_slice(stem.as_bytes());
             }
             text.push(b'\n');
-            if let Some(c) = key.chars().next() {
+            let mut chars = key.chars();
+            for c in [
+                chars.next().map(|c| ('v', c)),
+                chars.next().map(|c| ('w', c)),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 let v = vocab.entry(c).or_default();
                 v.push_str(key);
                 v.push('\n');
@@ -788,8 +829,8 @@ impl<'a> LocaleIndex<'a> {
             let text = String::from_utf8(text).expect("keys and ASCII are UTF-8");
             files.push((format!("{dir}/t{i}.txt"), text));
         }
-        for (c, keys) in vocab {
-            files.push((format!("{dir}/v{:x}.txt", c as u32), keys));
+        for ((by, c), keys) in vocab {
+            files.push((format!("{dir}/{by}{:x}.txt", c as u32), keys));
         }
         let records: Vec<u64> = self
             .docs
@@ -814,12 +855,13 @@ impl<'a> LocaleIndex<'a> {
             version.update(&h.to_le_bytes());
         }
         let meta = serde_json::json!({
-            "v": 2,
+            "v": 3,
             "version": format!("{:016x}", version.digest()),
             "docs": self.docs.len(),
             "docs_per_file": DOCS_PER_FILE,
             "shards": first_keys,
             "synonyms": self.synonyms,
+            "stop": self.stop_words,
         });
         files.push((format!("{dir}/index.json"), meta.to_string()));
         files

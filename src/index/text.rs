@@ -219,9 +219,12 @@ fn alnum_at(text: &str, i: usize) -> (bool, usize) {
     (c.is_alphanumeric(), c.len_utf8())
 }
 
-/// A locale's stemmer (Snowball), or none for languages Snowball does not know.
+/// A locale's stemmer and stop words (Snowball's), or none for languages Snowball does not
+/// know.
 pub(crate) struct Analyzer {
     stemmer: Option<Stemmer>,
+    /// Lower case, not folded: "år" (year) is not "är" (is).
+    pub stop_words: &'static [&'static str],
     /// Swedish and its neighbours join compounds with a linking `s`.
     linking_s: bool,
 }
@@ -240,8 +243,10 @@ impl Analyzer {
             "es" => Some(Algorithm::Spanish),
             _ => None,
         };
+        let language = lang.split('-').next().unwrap_or(lang);
         Analyzer {
             stemmer: algorithm.map(Stemmer::create),
+            stop_words: stop_words::lookup(language).unwrap_or_default(),
             linking_s: matches!(lang, "sv" | "da" | "no" | "nb" | "nn" | "de"),
         }
     }

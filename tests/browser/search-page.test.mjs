@@ -85,8 +85,10 @@ const SWEDISH = [
   ["losenord", "Byt lösenord för ditt e-postkonto"],
   ["smtp port", "Konfigurera e-post i Outlook"],
   ["webmail", "Logga in i webbmejlen"], // synonym of webbmejl
-  ["lösen", "Byt lösenord för ditt e-postkonto"], // prefix
+  ["filezil", "Anslut med FileZilla via SFTP"], // prefix
   ["thunderbrd", "Konfigurera e-post i Thunderbird"], // typo
+  ["hunderbird", "Konfigurera e-post i Thunderbird"], // typo in the first letter
+  ["hur byter jag lösenord för mejlen", "Byt lösenord för ditt e-postkonto"], // stop words
   ["ocr-nummer", "Vad är ett OCR-nummer?"],
   ["dkim", "SPF, DKIM och DMARC"],
   ["filezilla sftp", "Anslut med FileZilla via SFTP"],

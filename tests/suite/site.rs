@@ -442,9 +442,7 @@ fn sitemap_robots_404_and_aliases() {
         // Document records, `docs_per_file` to a file in document order: every article of
         // the locale exactly once, each at a page that exists.
         let dir = site().join(format!("search-index/{lang}"));
-        let meta: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap())
-                .unwrap();
+        let meta = index_json(&dir);
         let (count, per) = (
             meta["docs"].as_u64().unwrap() as usize,
             meta["docs_per_file"].as_u64().unwrap() as usize,
@@ -569,9 +567,7 @@ fn a_locale_without_articles_has_a_search_index_whose_files_all_exist() {
     );
     for (lang, articles) in [("sv", 17usize), ("en", 16), ("de", 0)] {
         let dir = out.join(format!("search-index/{lang}"));
-        let meta: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap())
-                .unwrap();
+        let meta = index_json(&dir);
         assert_eq!(meta["docs"], articles, "{lang}");
         // The search page looks every word up in the shard whose first key is the last one
         // not after it, and in the first shard when there is none: an index needs one.
@@ -599,11 +595,90 @@ fn a_locale_without_articles_has_a_search_index_whose_files_all_exist() {
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
-            let vocab = rel.starts_with('v') && rel.ends_with(".txt");
+            let vocab = (rel.starts_with('v') || rel.starts_with('w')) && rel.ends_with(".txt");
             assert!(
                 rel == "index.json" || vocab || named.contains(&rel),
                 "{lang}: {rel} is not named by index.json"
             );
+        }
+    }
+}
+
+/// A locale's `index.json`, in its folder of the search index.
+fn index_json(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("index.json")).unwrap()).unwrap()
+}
+
+/// The postings of `word` in a locale's index (following its alias), by document: the mark
+/// between document and impact, which says where the document holds the word.
+fn postings_of(lang: &str, word: &str) -> BTreeMap<usize, char> {
+    let dir = site().join(format!("search-index/{lang}"));
+    let mut lines: BTreeMap<String, String> = BTreeMap::new();
+    let mut aliases: BTreeMap<String, String> = BTreeMap::new();
+    for i in 0.. {
+        let Ok(text) = std::fs::read_to_string(dir.join(format!("t{i}.txt"))) else {
+            break;
+        };
+        for line in text.lines() {
+            if let Some((k, p)) = line.split_once('\t') {
+                lines.insert(k.to_string(), p.to_string());
+            } else if let Some((form, stem)) = line.split_once('>') {
+                aliases.insert(form.to_string(), stem.to_string());
+            }
+        }
+    }
+    let key = aliases.get(word).map_or(word, String::as_str);
+    let mut doc = 0;
+    lines[key]
+        .trim_start_matches('!')
+        .split(',')
+        .map(|p| {
+            let mark = p.find(|c: char| !c.is_ascii_alphanumeric()).unwrap();
+            doc += usize::from_str_radix(&p[..mark], 36).unwrap();
+            (doc, p[mark..].chars().next().unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn postings_say_whether_the_title_or_a_heading_holds_the_word() {
+    let dir = site().join("search-index/en");
+    let meta = index_json(&dir);
+    let per = meta["docs_per_file"].as_u64().unwrap() as usize;
+    let doc = (0..)
+        .find(|n| {
+            let file = std::fs::read_to_string(dir.join(format!("d/{}.json", n / per))).unwrap();
+            let records: Vec<serde_json::Value> = serde_json::from_str(&file).unwrap();
+            records[n % per]["t"] == "Set up email in Thunderbird"
+        })
+        .unwrap();
+    // Title and the heading "If Thunderbird cannot find the server"; only the heading
+    // "Incoming server"; only the description ("Mozilla Thunderbird").
+    assert_eq!(postings_of("en", "thunderbird")[&doc], '*');
+    assert_eq!(postings_of("en", "incoming")[&doc], '+');
+    assert_eq!(postings_of("en", "mozilla")[&doc], ':');
+    assert_eq!(postings_of("en", "set")[&doc], '=');
+}
+
+#[test]
+fn each_index_lists_its_languages_stop_words_as_snowball_has_them() {
+    for (lang, some) in [
+        ("sv", ["och", "på", "hur", "jag"]),
+        ("en", ["the", "how", "my", "do"]),
+    ] {
+        let meta = index_json(&site().join(format!("search-index/{lang}")));
+        let stop: Vec<&str> = meta["stop"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w.as_str().unwrap())
+            .collect();
+        for w in some {
+            assert!(stop.contains(&w), "{lang}: {w}");
+        }
+        // The words of a help centre are not among them.
+        for w in ["lösenord", "password", "email", "e-post", "port"] {
+            assert!(!stop.contains(&w), "{lang}: {w}");
         }
     }
 }
