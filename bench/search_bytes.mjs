@@ -55,6 +55,11 @@ const QUERIES = [
   ["en", "email server settings"],
   ["en", "dns"],
   ["en", "wordpress plugin"],
+  // Typos, the first letter's too (added with search round two, #25): words the index does
+  // not have, so the vocabularies of typo candidates are fetched as well.
+  ["sv", "lösenrod"],
+  ["en", "hunderbird"],
+  ["en", "certficate"],
 ];
 
 if (!existsSync(join(SITE, "sok/index.html"))) {
@@ -240,7 +245,11 @@ function report(rows) {
   const mb = median(rows.map((r) => r.kbgen.br / r.pagefind.br));
   const m5 = median(rows.map((r) => r.kbgen.first5.gz / r.pagefind.first5.gz));
   console.log(`\nMedian kbgen/Pagefind ratio, gzip: ${mg.toFixed(3)} (1/${(1 / mg).toFixed(1)}); brotli: ${mb.toFixed(3)} (1/${(1 / mb).toFixed(1)}).`);
-  console.log(`Target kbgen ≤ 1/3 of Pagefind (gzip, median): ${mg <= 1 / 3 ? "met" : "NOT met"}.`);
+  const worst = rows.reduce((w, r) => (r.kbgen.gz / r.pagefind.gz > w.kbgen.gz / w.pagefind.gz ? r : w));
+  const mw = worst.kbgen.gz / worst.pagefind.gz;
+  // The targets of search round two (#25): median at most a quarter, no query above 0.4.
+  console.log(`Largest ratio, gzip: ${mw.toFixed(3)} ("${worst.q}").`);
+  console.log(`Targets (gzip): median ≤ 0.25 ${mg <= 0.25 ? "met" : "NOT met"}; none > 0.4 ${mw <= 0.4 ? "met" : "NOT met"}.`);
   console.log(`With only the first 5 results' documents/fragments (Pagefind's UI loads 5 at first): median ratio ${m5.toFixed(3)}; ` +
     `kbgen median ${kb(median(rows.map((r) => r.kbgen.first5.gz)))}, Pagefind median ${kb(median(rows.map((r) => r.pagefind.first5.gz)))} gzip.`);
   console.log(`Medians, 10 results: kbgen ${kb(median(rows.map((r) => r.kbgen.gz)))}, Pagefind ${kb(median(rows.map((r) => r.pagefind.gz)))} gzip.`);
