@@ -62,6 +62,14 @@ server-security = { $security ->
    *[none] Insecure connection
 }
 
+## Boxes in articles: GitHub's > [!NOTE] and the others
+
+alert-note = Note
+alert-tip = Tip
+alert-important = Important
+alert-warning = Warning
+alert-caution = Caution
+
 ## Search
 
 search-title = Search

@@ -63,6 +63,14 @@ server-security = { $security ->
    *[none] Osäker anslutning
 }
 
+## Rutor i artiklar: GitHubs > [!NOTE] med flera
+
+alert-note = Observera
+alert-tip = Tips
+alert-important = Viktigt
+alert-warning = Varning
+alert-caution = Var försiktig
+
 ## Sök
 
 search-title = Sök

@@ -5,7 +5,8 @@
 //! images get their size and lazy loading, links by key (`@/email/x/imap`) and to articles'
 //! files (`../x/imap.sv.md`) become the article's URL in the page's language, relative URLs
 //! the site paths they lead to, links and images are checked against the site, raw HTML
-//! follows the configured policy, header cells get a scope, snippet directives bring in the
+//! follows the configured policy, header cells get a scope, GitHub's alerts (`> [!NOTE]`)
+//! become note boxes with a localised title, snippet directives bring in the
 //! snippet's events (in the page's language, through the same transforms, errors at the
 //! snippet's own lines); on the way it notes the body text, the links, the tables placed and
 //! the snippets included. They share one pass rather than being chained adapters of their
@@ -18,7 +19,8 @@ use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::snippets::SnippetText;
 use crate::model::{Article, Site};
 use pulldown_cmark::{
-    Alignment, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+    Alignment, BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options,
+    Parser, Tag, TagEnd,
 };
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -49,13 +51,32 @@ pub struct Link {
     pub relative: Option<String>,
 }
 
-/// Renders a server table for a directive; supplied by the caller, which owns the templates.
-pub(crate) type TableRenderer<'a> = dyn Fn(&str) -> Result<String, Diagnostic> + 'a;
+/// A block of a body whose HTML comes from the templates.
+pub(crate) enum Block<'n> {
+    /// A server-table directive's table, by name.
+    Table(&'n str),
+    /// The title of an alert (`> [!WARNING]`): its words are the locale's.
+    AlertTitle(BlockQuoteKind),
+}
 
-pub fn render(
+/// Renders a block; supplied by the caller, which owns the templates.
+pub(crate) type BlockRenderer<'a> = dyn Fn(Block) -> Result<String, Diagnostic> + 'a;
+
+/// An alert's kind as its class and the template know it.
+pub(crate) fn alert_kind(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => "note",
+        BlockQuoteKind::Tip => "tip",
+        BlockQuoteKind::Important => "important",
+        BlockQuoteKind::Warning => "warning",
+        BlockQuoteKind::Caution => "caution",
+    }
+}
+
+pub(crate) fn render(
     site: &Site,
     article: &Article,
-    table: &TableRenderer,
+    table: &BlockRenderer,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
     let body = article.body();
     // Events stream from the parser through the transforms into the HTML writer; only a
@@ -103,7 +124,7 @@ pub fn render(
 struct Transform<'a, I> {
     site: &'a Site,
     article: &'a Article,
-    table: &'a TableRenderer<'a>,
+    table: &'a BlockRenderer<'a>,
     events: I,
     errors: Vec<Diagnostic>,
     placed: BTreeSet<String>,
@@ -125,7 +146,7 @@ struct Included<'a> {
 }
 
 impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
-    fn new(site: &'a Site, article: &'a Article, table: &'a TableRenderer<'a>, events: I) -> Self {
+    fn new(site: &'a Site, article: &'a Article, table: &'a BlockRenderer<'a>, events: I) -> Self {
         Transform {
             site,
             article,
@@ -260,8 +281,23 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I>
             self.errors.push(e.hint(hint));
             return None;
         }
-        let html = (self.table)(&name);
+        let html = (self.table)(Block::Table(&name));
         self.placed.insert(name);
+        self.block_html(html)
+    }
+
+    /// An alert's box and title (from the templates); its end closes the box.
+    fn alert(&mut self, kind: BlockQuoteKind) -> Option<Event<'e>> {
+        let title = (self.table)(Block::AlertTitle(kind));
+        self.block_html(title.map(|t| {
+            format!(
+                "<div class=\"alert alert-{}\" role=\"note\">\n{t}",
+                alert_kind(kind)
+            )
+        }))
+    }
+
+    fn block_html(&mut self, html: Result<String, Diagnostic>) -> Option<Event<'e>> {
         match html {
             Ok(html) => Some(Event::Html(html.into())),
             Err(d) => {
@@ -449,6 +485,11 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Tra
                     id,
                 }) => Some(self.link(link_type, dest_url, title, id, &range)),
                 Event::Html(_) | Event::InlineHtml(_) => self.raw_html(event, &range),
+                Event::Start(Tag::BlockQuote(Some(kind))) => self.alert(kind),
+                Event::End(TagEnd::BlockQuote(Some(_))) => {
+                    self.text.note(&event);
+                    Some(Event::Html("</div>\n".into()))
+                }
                 Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableCell)
                 | Event::End(TagEnd::TableHead | TagEnd::TableCell) => {
                     self.text.note(&event);
@@ -692,6 +733,7 @@ fn options() -> Options {
     options.insert(Options::ENABLE_STRIKETHROUGH);
     options.insert(Options::ENABLE_HEADING_ATTRIBUTES);
     options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_GFM);
     options
 }
 

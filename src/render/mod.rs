@@ -186,7 +186,10 @@ fn body(
     id: ArticleId,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
     let a = &site.articles[id];
-    markdown::render(site, a, &|name: &str| tables.html(a, name))
+    markdown::render(site, a, &|block| match block {
+        markdown::Block::Table(name) => tables.html(a, name),
+        markdown::Block::AlertTitle(kind) => tables.alert_title(a.locale, kind),
+    })
 }
 
 /// Renders only the pages whose files (`url_to_file` of their URL) are among `files`, of any

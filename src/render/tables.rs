@@ -147,4 +147,16 @@ impl<'a> ServerTables<'a> {
             .insert(key, html.clone());
         Ok(html)
     }
+
+    /// The title of an alert box (`alert.html`), in the article's language.
+    pub(super) fn alert_title(
+        &self,
+        l: LocaleId,
+        kind: pulldown_cmark::BlockQuoteKind,
+    ) -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert("locale_index", &l);
+        ctx.insert("kind", super::markdown::alert_kind(kind));
+        self.templates.render("alert.html", l, &ctx)
+    }
 }

@@ -24,6 +24,7 @@ pub(crate) const PAGE_TEMPLATES: &[&str] = &[
     "404.html",
     "redirect.html",
     "server-table.html",
+    "alert.html",
     "translations.html",
 ];
 

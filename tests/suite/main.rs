@@ -4,6 +4,7 @@
 
 mod harness;
 
+mod alerts;
 mod bad_input;
 mod fluent_corpus;
 mod hostile;
