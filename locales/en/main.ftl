@@ -46,6 +46,7 @@ article-updated = Updated on { $date }
 feedback-question = Was this article helpful?
 feedback-yes = Yes
 feedback-no = No
+toc-title = On this page
 related-articles = Related articles
 redirect-text = This page has moved: { $title }
 

@@ -47,6 +47,7 @@ article-updated = Uppdaterad { $date }
 feedback-question = Var den här artikeln till hjälp?
 feedback-yes = Ja
 feedback-no = Nej
+toc-title = Innehåll
 related-articles = Relaterade artiklar
 redirect-text = Sidan har flyttat: { $title }
 

@@ -804,8 +804,28 @@ impl Renderer<'_> {
             .iter()
             .map(|&r| self.article_link(r, l))
             .collect();
+        // Contents for a long article: its sections and subsections, from three on.
+        let sections: Vec<Value> = body
+            .headings
+            .iter()
+            .filter(|(level, ..)| matches!(level, 2 | 3))
+            .map(|(level, id, text)| {
+                BTreeMap::from([
+                    ("level", Value::from(*level)),
+                    ("id", id.as_str().into()),
+                    ("text", text.as_str().into()),
+                ])
+                .into()
+            })
+            .collect();
+        let toc = if sections.len() >= TOC_MIN_SECTIONS {
+            sections
+        } else {
+            Vec::new()
+        };
         let article = BTreeMap::from([
             ("key", Value::from(art.key.as_str())),
+            ("toc", toc.into()),
             ("title", art.title.as_str().into()),
             ("level", art.level.map(|lv| lv.as_str()).into()),
             ("updated_iso", art.updated.to_string().into()),
@@ -818,6 +838,9 @@ impl Renderer<'_> {
         ("article.html", pc, ctx)
     }
 }
+
+/// An article gets a table of contents when it has this many `##`/`###` headings.
+const TOC_MIN_SECTIONS: usize = 3;
 
 /// Article `a`'s link on a page in `page_locale`: marked with its language when that is
 /// another.

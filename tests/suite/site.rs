@@ -682,3 +682,41 @@ fn each_index_lists_its_languages_stop_words_as_snowball_has_them() {
         }
     }
 }
+
+#[test]
+fn a_long_article_has_contents_linking_to_its_sections_and_a_short_one_none() {
+    let doc = page("/en/kb/set-up-email-in-thunderbird/");
+    assert_eq!(
+        text(doc.select(&sel(".toc summary")).next().unwrap()),
+        "On this page"
+    );
+    let entries: Vec<(String, String)> = doc
+        .select(&sel(".toc nav a"))
+        .map(|a| (a.value().attr("href").unwrap().to_string(), text(a)))
+        .collect();
+    // Every `##` and `###` heading of the body, in order, by its id.
+    let headings: Vec<(String, String)> = doc
+        .select(&sel(".article-body :is(h2, h3)"))
+        .map(|h| (format!("#{}", h.value().id().unwrap()), text(h)))
+        .collect();
+    assert_eq!(entries, headings);
+    assert_eq!(entries.len(), 4, "{entries:?}");
+    let sv = page("/kb/konfigurera-e-post-i-thunderbird/");
+    assert_eq!(
+        text(sv.select(&sel(".toc summary")).next().unwrap()),
+        "Innehåll"
+    );
+    // Fewer than three sections: no contents.
+    for (url, html) in all_pages() {
+        let doc = Html::parse_document(&html);
+        let sections = doc.select(&sel(".article-body :is(h2, h3)")).count();
+        let toc = doc.select(&sel(".toc")).count();
+        if doc.select(&sel("article.article")).next().is_some() {
+            assert_eq!(
+                toc,
+                usize::from(sections >= 3),
+                "{url}: {sections} sections"
+            );
+        }
+    }
+}
