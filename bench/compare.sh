@@ -108,22 +108,10 @@ for n in "${SIZES[@]}"; do [ "$n" -gt "$LARGEST" ] && LARGEST="$n"; done
 
 for n in "${SIZES[@]}"; do
   corpus="$WORK/$n"
-  # --- Corpus: generated once ----------------------------------------------------------------
-  if [ ! -d "$corpus/hugo" ] || [ ! -d "$corpus/kbgen" ]; then
-    log "generating the corpus: $n articles per language into $corpus"
-    rm -rf "$corpus.partial"
-    python3 "$GEN" --articles "$n" --out "$corpus.partial"
-    rm -rf "$corpus"; mv "$corpus.partial" "$corpus"
-  fi
-  # --- kbgen tree: this checkout's configuration, locales, templates and static files ---------
+  # --- Corpus: generated once; kbgen tree: this checkout's configuration, locales, … ---------
+  generate_corpus "$n" "$corpus"
   site="$corpus/kbgen"
-  rm -rf "$site/locales" "$site/templates"
-  cp "$REPO/kbgen.yaml" "$site/"
-  [ -f "$REPO/synonyms.yaml" ] && cp "$REPO/synonyms.yaml" "$site/"
-  cp -r "$REPO/locales" "$REPO/templates" "$site/"
-  mkdir -p "$site/static"
-  cp -r "$REPO/static/." "$site/static/"
-  python3 "$BENCH/dedupe_slugs.py" "$site"
+  prepare_kbgen_tree "$site"
 
   hugo_out="$WORK/out/hugo-$n"
   hugo_over_out="$WORK/out/hugo-over-$n"

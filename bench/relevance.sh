@@ -26,6 +26,8 @@ KBGEN="$(cd "$(dirname "$KBGEN")" && pwd)/$(basename "$KBGEN")"
 [ -x "$KBGEN" ] || { echo "no kbgen binary at $KBGEN (cargo build --release, or pass one)" >&2; exit 1; }
 
 log() { printf '== %s\n' "$*" >&2; }
+# shellcheck source=bench/lib.sh
+source "$BENCH/lib.sh"
 if [ ! -x "$BENCH/node_modules/.bin/pagefind" ]; then
   log "installing pagefind (bench/package-lock.json)"
   (cd "$BENCH" && npm ci --no-audit --no-fund)
@@ -41,21 +43,9 @@ rm -rf "$WORK/out/shipped"
 "$KBGEN" build --root "$REPO" --output "$WORK/out/shipped" >&2
 
 corpus="$WORK/c1000"
-if [ ! -d "$corpus/kbgen/content" ]; then
-  [ -f "$GEN" ] || { echo "the corpus generator is missing: $GEN (set GEN_CORPUS)" >&2; exit 1; }
-  log "generating the corpus: 1000 articles per language into $corpus"
-  rm -rf "$corpus.partial"
-  python3 "$GEN" --articles 1000 --out "$corpus.partial" >&2
-  rm -rf "$corpus"; mv "$corpus.partial" "$corpus"
-fi
+generate_corpus 1000 "$corpus"
 site="$corpus/kbgen"
-rm -rf "$site/locales" "$site/templates"
-cp "$REPO/kbgen.yaml" "$site/"
-[ -f "$REPO/synonyms.yaml" ] && cp "$REPO/synonyms.yaml" "$site/"
-cp -r "$REPO/locales" "$REPO/templates" "$site/"
-mkdir -p "$site/static"
-cp -r "$REPO/static/." "$site/static/"
-python3 "$BENCH/dedupe_slugs.py" "$site" >&2
+prepare_kbgen_tree "$site"
 log "building the 1,000-article corpus with $KBGEN"
 rm -rf "$WORK/out/c1000"
 "$KBGEN" build --root "$site" --output "$WORK/out/c1000" >&2

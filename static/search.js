@@ -8,9 +8,12 @@ export function fold(s) {
 
 const WORD = /[\p{L}\p{N}]+(?:[-.][\p{L}\p{N}]+)*/gu;
 
+/** A token as the index looks it up: folded, without hyphens ("E-POST" → "epost"). */
+const asKey = (token) => fold(token.replace(/-/g, ""));
+
 /** The folded search words of a query: "E-POST imap.websupport.se" → ["epost", "imap.websupport.se"]. */
 export function words(text) {
-  return (text.match(WORD) || []).map((w) => fold(w.replace(/-/g, "")));
+  return (text.match(WORD) || []).map(asKey);
 }
 
 /**
@@ -22,7 +25,7 @@ export function queryWords(text, stop = []) {
   const all = text.match(WORD) || [];
   const skip = new Set(stop);
   const kept = all.filter((w) => !skip.has(w.toLowerCase().normalize("NFC")));
-  return [...new Set(words((kept.length ? kept : all).join(" ")))];
+  return [...new Set((kept.length ? kept : all).map(asKey))];
 }
 
 /** One letter wrong, missing, extra, or two neighbours swapped ("thunderbrid"). */
@@ -135,10 +138,11 @@ export class Index {
         doc += parseInt(p.slice(0, mark), 36);
         const s = parseInt(p.slice(mark + 1), 36) * quality;
         const had = scores.get(doc);
-        scores.set(doc, {
-          s: had && had.s >= s ? had.s : s,
-          places: (had ? had.places : 0) | PLACES[p[mark]],
-        });
+        if (!had) scores.set(doc, { s, places: PLACES[p[mark]] });
+        else {
+          had.s = Math.max(had.s, s);
+          had.places |= PLACES[p[mark]];
+        }
       }
     }
     return stem || key;
@@ -271,7 +275,7 @@ export class Index {
 
 /** Whether a word of the text should be highlighted for the query words. */
 export function matches(token, ws) {
-  const t = fold(token.replace(/-/g, ""));
+  const t = asKey(token);
   return ws.some((w) => t.startsWith(w) || (w.length >= 4 && t.includes(w)) ||
     (w.length >= 4 && t.length >= 4 && w.startsWith(t.slice(0, Math.max(4, w.length - 2)))) ||
     (w.length >= 5 && editDistanceAtMostOne(t, w)));

@@ -76,13 +76,13 @@ pub(crate) fn alert_kind(kind: BlockQuoteKind) -> &'static str {
 pub(crate) fn render(
     site: &Site,
     article: &Article,
-    table: &BlockRenderer,
+    blocks: &BlockRenderer,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
     let body = article.body();
     // Events stream from the parser through the transforms into the HTML writer; only a
     // heading's events wait, until its text gives it an id.
     let parsed = Parser::new_ext(body, options()).into_offset_iter();
-    let mut events = HeadingIds::new(Transform::new(site, article, table, parsed));
+    let mut events = HeadingIds::new(Transform::new(site, article, blocks, parsed));
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, &mut events);
     let HeadingIds {
@@ -124,7 +124,7 @@ pub(crate) fn render(
 struct Transform<'a, I> {
     site: &'a Site,
     article: &'a Article,
-    table: &'a BlockRenderer<'a>,
+    blocks: &'a BlockRenderer<'a>,
     events: I,
     errors: Vec<Diagnostic>,
     placed: BTreeSet<String>,
@@ -146,11 +146,11 @@ struct Included<'a> {
 }
 
 impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I> {
-    fn new(site: &'a Site, article: &'a Article, table: &'a BlockRenderer<'a>, events: I) -> Self {
+    fn new(site: &'a Site, article: &'a Article, blocks: &'a BlockRenderer<'a>, events: I) -> Self {
         Transform {
             site,
             article,
-            table,
+            blocks,
             events,
             errors: Vec::new(),
             placed: BTreeSet::new(),
@@ -281,14 +281,14 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I>
             self.errors.push(e.hint(hint));
             return None;
         }
-        let html = (self.table)(Block::Table(&name));
+        let html = (self.blocks)(Block::Table(&name));
         self.placed.insert(name);
         self.block_html(html)
     }
 
     /// An alert's box and title (from the templates); its end closes the box.
     fn alert(&mut self, kind: BlockQuoteKind) -> Option<Event<'e>> {
-        let title = (self.table)(Block::AlertTitle(kind));
+        let title = (self.blocks)(Block::AlertTitle(kind));
         self.block_html(title.map(|t| {
             format!(
                 "<div class=\"alert alert-{}\" role=\"note\">\n{t}",

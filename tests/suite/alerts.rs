@@ -32,7 +32,7 @@ fn alerts(site: &Site, page: &str) -> Vec<(String, String, String, String)> {
 fn alerts_are_boxes_titled_in_the_pages_language() {
     let site = Site::fixture("alerts");
     site.succeeds();
-    let row = |class: &str, title: &str, rest: &str| {
+    let row = |(class, title, rest): &(&str, &str, &str)| {
         (
             format!("alert alert-{class}"),
             "note".to_string(),
@@ -40,42 +40,47 @@ fn alerts_are_boxes_titled_in_the_pages_language() {
             rest.to_string(),
         )
     };
-    assert_eq!(
-        alerts(&site, "kb/rutor/"),
-        [
-            row(
-                "note",
-                "Observera",
-                "Lösenordet till e-postkontot är ett annat."
-            ),
-            row(
-                "tip",
-                "Tips",
-                "Sänk TTL en dag innan flytten: | till 300 sekunder och vänta"
-            ),
-            row("important", "Viktigt", "Läs den andra guiden först."),
-            row(
-                "warning",
-                "Varning",
-                "Välj aldrig Ingen anslutningssäkerhet."
-            ),
-            row("caution", "Var försiktig", "Det går inte att ångra."),
-        ]
-    );
-    assert_eq!(
-        alerts(&site, "en/kb/boxes/"),
-        [
-            row("note", "Note", "The email password is another one."),
-            row(
-                "tip",
-                "Tip",
-                "Lower the TTL a day before the move: | to 300 seconds and wait"
-            ),
-            row("important", "Important", "Read the other guide first."),
-            row("warning", "Warning", "Never choose No connection security."),
-            row("caution", "Caution", "It cannot be undone."),
-        ]
-    );
+    for (page, rows) in [
+        (
+            "kb/rutor/",
+            [
+                (
+                    "note",
+                    "Observera",
+                    "Lösenordet till e-postkontot är ett annat.",
+                ),
+                (
+                    "tip",
+                    "Tips",
+                    "Sänk TTL en dag innan flytten: | till 300 sekunder och vänta",
+                ),
+                ("important", "Viktigt", "Läs den andra guiden först."),
+                (
+                    "warning",
+                    "Varning",
+                    "Välj aldrig Ingen anslutningssäkerhet.",
+                ),
+                ("caution", "Var försiktig", "Det går inte att ångra."),
+            ],
+        ),
+        (
+            "en/kb/boxes/",
+            [
+                ("note", "Note", "The email password is another one."),
+                (
+                    "tip",
+                    "Tip",
+                    "Lower the TTL a day before the move: | to 300 seconds and wait",
+                ),
+                ("important", "Important", "Read the other guide first."),
+                ("warning", "Warning", "Never choose No connection security."),
+                ("caution", "Caution", "It cannot be undone."),
+            ],
+        ),
+    ] {
+        let expected: Vec<_> = rows.iter().map(row).collect();
+        assert_eq!(alerts(&site, page), expected, "{page}");
+    }
 }
 
 #[test]
