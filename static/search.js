@@ -316,30 +316,37 @@ export function snippet(text, ws, size = 180) {
   return pieces;
 }
 
+/** The index under `base` ("/search-index/sv/") as a browser fetches it. */
+export function browserIndex(base) {
+  // index.json is asked for again each time (a cheap 304 while the site is unchanged); the
+  // files it names are asked for by version, and can be cached for good.
+  return new Index((path, version) => fetch(
+    base + path + (version ? "?v=" + version : ""),
+    version ? {} : { cache: "no-cache" },
+  ).then((r) => {
+    if (!r.ok) throw new Error(path);
+    return r.text();
+  }));
+}
+
+/** Puts `pieces` (from `snippet`) into `el` as text, the highlighted ones in <mark>. */
+export function show(el, pieces) {
+  el.replaceChildren(...pieces.map(([t, hl]) => {
+    if (!hl) return document.createTextNode(t);
+    const m = document.createElement("mark");
+    m.textContent = t;
+    return m;
+  }));
+}
+
 function ui() {
   const list = document.getElementById("search-results");
   const input = document.getElementById("search-input");
   const status = document.getElementById("search-status");
   if (!list || !input || !status) return;
   const d = list.dataset;
-  // index.json is asked for again each time (a cheap 304 while the site is unchanged); the
-  // files it names are asked for by version, and can be cached for good.
-  const index = new Index((path, version) => fetch(
-    d.index + path + (version ? "?v=" + version : ""),
-    version ? {} : { cache: "no-cache" },
-  ).then((r) => {
-    if (!r.ok) throw new Error(path);
-    return r.text();
-  }));
+  const index = browserIndex(d.index);
   const plural = new Intl.PluralRules(document.documentElement.lang);
-  const show = (el, pieces) => {
-    el.replaceChildren(...pieces.map(([t, hl]) => {
-      if (!hl) return document.createTextNode(t);
-      const m = document.createElement("mark");
-      m.textContent = t;
-      return m;
-    }));
-  };
   let run = 0;
   async function search(query, updateUrl) {
     const mine = ++run;

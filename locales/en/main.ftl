@@ -78,6 +78,8 @@ search-label = Search the knowledge base
 search-placeholder = For example “email”
 search-button = Search
 
+search-suggestions-label = Suggestions
+search-all-results = All results for “{ $query }”
 search-results-label = Search results
 search-result-count = { $count ->
     [one] { $count } result

@@ -79,6 +79,8 @@ search-label = Sök i kunskapsdatabasen
 search-placeholder = Till exempel ”e-post”
 search-button = Sök
 
+search-suggestions-label = Förslag
+search-all-results = Alla resultat för ”{ $query }”
 search-results-label = Sökresultat
 search-result-count = { $count ->
     [one] { $count } träff

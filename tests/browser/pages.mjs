@@ -38,3 +38,12 @@ export async function openPage(browser, base, spec, { width = 1280, scheme = "li
   if (spec.wait) await page.waitForSelector(spec.wait);
   return page;
 }
+
+/** The serious and critical axe-core violations of `page` as it is now, one line per node. */
+export async function axeSerious(page, axePath) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.id} (${v.impact}): ${v.help} at ${n.target.join(" ")}`));
+}
