@@ -306,9 +306,13 @@ fn a_translation_with_other_rows_than_its_sources_shared_table_is_an_error() {
     );
 }
 
-/// The `{domain}` hosts of a built page as `(data-host, text)`, and where the page's
-/// your-domain fields are: before which table (by index), and whether hidden.
-fn domain_hosts(site: &Site, page: &str) -> (Vec<(String, String)>, Vec<(usize, bool)>) {
+/// A `{domain}` host of a page: `(data-host, text)`.
+type DomainHost = (String, String);
+/// A your-domain field of a page: before which table (by index), and whether hidden.
+type Field = (usize, bool);
+
+/// The `{domain}` hosts of a built page, and its your-domain fields.
+fn domain_hosts(site: &Site, page: &str) -> (Vec<DomainHost>, Vec<Field>) {
     let html = site.read(&format!("public/{page}index.html"));
     let doc = scraper::Html::parse_document(&html);
     let hosts = doc
