@@ -63,6 +63,23 @@ server-security = { $security ->
    *[none] Insecure connection
 }
 
+## Copy and your domain: the words the page script shows
+
+# The button's name for screen readers; $value is what it copies (a host, a port, the start of the code).
+copy-label = Copy { $value }
+# Visible text of the button by a code block.
+copy-button = Copy
+copy-done = Copied: { $value }
+copy-failed = Could not copy. Select the text and copy it yourself.
+your-domain-label = Your domain
+your-domain-hint = Type your domain, for example mycompany.com, and the tables show your server names. It is kept in this browser only.
+your-domain-use = Use
+your-domain-forget = Clear
+your-domain-invalid = That does not look like a domain. Type for example mycompany.com, without https:// or slashes.
+# $domain is the domain the reader typed.
+your-domain-done = The server names now show { $domain }.
+your-domain-forgotten = Your domain is cleared.
+
 ## Boxes in articles: GitHub's > [!NOTE] and the others
 
 alert-note = Note

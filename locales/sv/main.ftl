@@ -64,6 +64,23 @@ server-security = { $security ->
    *[none] Osäker anslutning
 }
 
+## Kopiera och din domän: orden sidans skript visar
+
+# Knappens namn för skärmläsare; $value är det den kopierar (ett servernamn, en port, kodens början).
+copy-label = Kopiera { $value }
+# Synlig text på knappen vid ett kodblock.
+copy-button = Kopiera
+copy-done = Kopierat: { $value }
+copy-failed = Det gick inte att kopiera. Markera texten och kopiera den själv.
+your-domain-label = Din domän
+your-domain-hint = Skriv din domän, till exempel minfirma.se, så visar tabellerna dina servernamn. Den sparas bara i den här webbläsaren.
+your-domain-use = Använd
+your-domain-forget = Glöm
+your-domain-invalid = Det ser inte ut som en domän. Skriv till exempel minfirma.se, utan https:// och snedstreck.
+# $domain är domänen läsaren skrev.
+your-domain-done = Servernamnen visar nu { $domain }.
+your-domain-forgotten = Din domän är glömd.
+
 ## Rutor i artiklar: GitHubs > [!NOTE] med flera
 
 alert-note = Observera

@@ -18,6 +18,7 @@ use crate::write::{url_to_file, Sink};
 use markdown::Body;
 use rayon::prelude::*;
 use serde::Serialize;
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 use tables::ServerTables;
@@ -186,8 +187,14 @@ fn body(
     id: ArticleId,
 ) -> Result<(String, Body), Vec<Diagnostic>> {
     let a = &site.articles[id];
+    // One your-domain field per page, before the first table it changes.
+    let field_placed = Cell::new(false);
     markdown::render(site, a, &|block| match block {
-        markdown::Block::Table(name) => tables.html(a, name),
+        markdown::Block::Table(name) => {
+            let field = !field_placed.get() && tables::has_domain(&a.tables[name].rows);
+            field_placed.set(field_placed.get() || field);
+            tables.html(a, name, field)
+        }
         markdown::Block::AlertTitle(kind) => tables.alert_title(a.locale, kind),
     })
 }

@@ -1,7 +1,9 @@
 //! Server tables as readers see them: the rows with `{domain}` replaced by the locale's
 //! placeholder and the Fluent words for the headers and security settings. The pages get them
 //! as HTML from `server-table.html`; the search index and `kbgen check` get the same words from
-//! here, so what a reader finds is what a reader sees.
+//! here, so what a reader finds is what a reader sees. A host with `{domain}` keeps its pattern
+//! too (`data-host`), from which the page script shows the reader's own domain, and the first
+//! such table of a page brings the field the reader types it in.
 
 use super::templates::Templates;
 use crate::diag::Diagnostic;
@@ -96,12 +98,20 @@ pub(super) struct ServerTables<'a> {
     made: Mutex<FxHashMap<TableKey, String>>,
 }
 
-/// What a table's HTML depends on: the locale, the table's name, caption and rows.
-type TableKey = (LocaleId, String, Option<String>, Vec<ServerRow>);
+/// What a table's HTML depends on: the locale, the table's name, caption and rows, and whether
+/// the your-domain field comes with it.
+type TableKey = (LocaleId, String, Option<String>, Vec<ServerRow>, bool);
+
+/// Whether a table has a host with `{domain}`, which the reader's own domain can fill in.
+pub(super) fn has_domain(rows: &[ServerRow]) -> bool {
+    rows.iter().any(|r| r.host.contains("{domain}"))
+}
 
 #[derive(Serialize)]
 struct TableRow {
     host: String,
+    /// The host as written when it has `{domain}`, for the page script to fill in.
+    pattern: Option<String>,
     port: u16,
     security: &'static str,
 }
@@ -115,13 +125,15 @@ impl<'a> ServerTables<'a> {
         }
     }
 
-    pub(super) fn html(&self, a: &Article, name: &str) -> Result<String, Diagnostic> {
+    /// A table's HTML; `field`: with the your-domain field before it (one per page).
+    pub(super) fn html(&self, a: &Article, name: &str, field: bool) -> Result<String, Diagnostic> {
         let t = &a.tables[name];
         let key = (
             a.locale,
             name.to_string(),
             t.caption.clone(),
             t.rows.clone(),
+            field,
         );
         if let Some(html) = self.made.lock().expect("no panic while held").get(&key) {
             return Ok(html.clone());
@@ -131,6 +143,7 @@ impl<'a> ServerTables<'a> {
             .iter()
             .map(|r| TableRow {
                 host: host(r, &self.domains[a.locale]),
+                pattern: r.host.contains("{domain}").then(|| r.host.clone()),
                 port: r.port.0,
                 security: r.security.as_str(),
             })
@@ -140,6 +153,7 @@ impl<'a> ServerTables<'a> {
         ctx.insert("name", name);
         ctx.insert("caption", &t.caption);
         ctx.insert("rows", &rows);
+        ctx.insert("field", &field);
         let html = self.templates.render("server-table.html", a.locale, &ctx)?;
         self.made
             .lock()

@@ -85,7 +85,8 @@ fn hostile_text_in_every_field_stays_text() {
                             || (ty == "module"
                                 && s.value()
                                     .attr("src")
-                                    .is_some_and(|src| src.starts_with("/search."))),
+                                    .is_some_and(|src| src.starts_with("/search.")
+                                        || src.starts_with("/page."))),
                         "{name}: a script came from content: {}",
                         s.html()
                     );

@@ -305,3 +305,81 @@ fn a_translation_with_other_rows_than_its_sources_shared_table_is_an_error() {
         )]
     );
 }
+
+/// A `{domain}` host of a page: `(data-host, text)`.
+type DomainHost = (String, String);
+/// A your-domain field of a page: before which table (by index), and whether hidden.
+type Field = (usize, bool);
+
+/// The `{domain}` hosts of a built page, and its your-domain fields.
+fn domain_hosts(site: &Site, page: &str) -> (Vec<DomainHost>, Vec<Field>) {
+    let html = site.read(&format!("public/{page}index.html"));
+    let doc = scraper::Html::parse_document(&html);
+    let hosts = doc
+        .select(&sel("code[data-host]"))
+        .map(|c| (c.value().attr("data-host").unwrap().to_string(), text(c)))
+        .collect();
+    let table_starts: Vec<usize> = html
+        .match_indices("<div class=\"server-table\"")
+        .map(|(i, _)| i)
+        .collect();
+    let fields = html
+        .match_indices("<form class=\"your-domain\"")
+        .map(|(at, _)| {
+            let before = table_starts.iter().position(|&t| t > at).unwrap();
+            let tag = &html[at..at + html[at..].find('>').unwrap()];
+            (before, tag.contains(" hidden"))
+        })
+        .collect();
+    (hosts, fields)
+}
+
+#[test]
+fn a_host_with_domain_keeps_its_pattern_and_the_page_gets_one_hidden_field_before_its_first_table()
+{
+    let site = site().built();
+    // The table with `{domain}` comes first on these pages; hosts without it have no pattern.
+    for (page, placeholder) in [
+        ("kb/protokoll/", "dindomän.tld"),
+        ("en/kb/protocols/", "yourdomain.tld"),
+    ] {
+        let (hosts, fields) = domain_hosts(&site, page);
+        assert_eq!(
+            hosts,
+            [("imap.{domain}".to_string(), format!("imap.{placeholder}"))],
+            "{page}"
+        );
+        assert_eq!(fields, [(0, true)], "{page}");
+    }
+    // A table without `{domain}` first: the field comes before the second table.
+    site.replace(
+        PROTOCOLS_SV,
+        "```servers imap\n```\n\nUtgående e-post:\n\n```servers smtp\n```",
+        "```servers smtp\n```\n\nInkommande e-post:\n\n```servers imap\n```",
+    );
+    site.build().ok();
+    assert_eq!(domain_hosts(&site, "kb/protokoll/").1, [(1, true)]);
+    // Two tables with `{domain}`: one field for the page, before the first of them.
+    site.replace(
+        SERVERS,
+        "    - { host: smtp.websupport.se, port: 587, security: starttls }\n",
+        "    - { host: smtp.websupport.se, port: 587, security: starttls }\n    - { host: \"smtp.{domain}\", port: 25, security: none }\n",
+    );
+    site.build().ok();
+    let (hosts, fields) = domain_hosts(&site, "kb/protokoll/");
+    assert_eq!(hosts.len(), 2);
+    assert_eq!(fields, [(0, true)]);
+    // A page with only tables without `{domain}` has no field.
+    site.replace(
+        SERVERS,
+        "    - { host: \"imap.{domain}\", port: 143, security: none }\n",
+        "",
+    );
+    site.replace(
+        SERVERS,
+        "    - { host: \"smtp.{domain}\", port: 25, security: none }\n",
+        "",
+    );
+    site.build().ok();
+    assert_eq!(domain_hosts(&site, "kb/protokoll/"), (vec![], vec![]));
+}
