@@ -46,6 +46,16 @@ article-updated = Updated on { $date }
 feedback-question = Was this article helpful?
 feedback-yes = Yes
 feedback-no = No
+feedback-why = What was the problem?
+feedback-reason-unclear = Hard to follow
+feedback-reason-wrong = Something is wrong or out of date
+feedback-reason-missing = Doesn't cover what I was looking for
+feedback-reason-other = Other
+feedback-comment = Comment (optional)
+# $max is the most characters the field takes.
+feedback-comment-hint = At most { $max } characters. Please don't write passwords or personal details.
+feedback-send = Send
+feedback-thanks = Thank you for your feedback!
 toc-title = On this page
 related-articles = Related articles
 redirect-text = This page has moved: { $title }

@@ -47,6 +47,16 @@ article-updated = Uppdaterad { $date }
 feedback-question = Var den här artikeln till hjälp?
 feedback-yes = Ja
 feedback-no = Nej
+feedback-why = Vad var problemet?
+feedback-reason-unclear = Svårt att förstå
+feedback-reason-wrong = Något stämmer inte eller är inaktuellt
+feedback-reason-missing = Saknar det jag sökte
+feedback-reason-other = Annat
+feedback-comment = Kommentar (frivillig)
+# $max är det största antalet tecken fältet tar.
+feedback-comment-hint = Högst { $max } tecken. Skriv inte lösenord eller personuppgifter.
+feedback-send = Skicka
+feedback-thanks = Tack för din återkoppling!
 toc-title = Innehåll
 related-articles = Relaterade artiklar
 redirect-text = Sidan har flyttat: { $title }

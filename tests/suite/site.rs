@@ -192,12 +192,39 @@ fn seed_article_in_swedish_shows_everything_the_old_page_showed() {
         assert!(served_file(img.value().attr("src").unwrap()).is_some());
     }
     assert_eq!(
-        texts(&doc, ".feedback legend"),
+        texts(&doc, ".feedback-vote legend"),
         ["Var den här artikeln till hjälp?"]
     );
     assert_eq!(
-        attr(&doc, "form.feedback", "action"),
+        attr(&doc, "form.feedback-vote", "action"),
         "https://kunskap.websupport.se/feedback"
+    );
+    // Why, after No: rendered hidden for page.js, the reasons as fixed tokens, words from Fluent.
+    assert!(doc
+        .select(&sel("form.feedback-why[hidden]"))
+        .next()
+        .is_some());
+    let reasons: Vec<(String, String)> = doc
+        .select(&sel(".feedback-reasons label"))
+        .map(|l| {
+            let input = l.select(&sel("input[type=radio]")).next().unwrap();
+            (input.value().attr("value").unwrap().to_string(), text(l))
+        })
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("unclear", "Svårt att förstå"),
+            ("wrong", "Något stämmer inte eller är inaktuellt"),
+            ("missing", "Saknar det jag sökte"),
+            ("other", "Annat"),
+        ]
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(attr(&doc, "#feedback-comment", "maxlength"), "500");
+    assert_eq!(
+        texts(&doc, ".feedback-hint"),
+        ["Högst 500 tecken. Skriv inte lösenord eller personuppgifter."]
     );
     assert!(!texts(&doc, ".related li").is_empty());
 }
@@ -237,7 +264,11 @@ fn seed_article_in_english_is_localised_not_swedish() {
     );
     assert_eq!(
         texts(&doc, ".feedback legend"),
-        ["Was this article helpful?"]
+        ["Was this article helpful?", "What was the problem?"]
+    );
+    assert_eq!(
+        texts(&doc, ".feedback-thanks"),
+        ["Thank you for your feedback!"]
     );
     // The language switcher goes to the same article in Swedish.
     assert_eq!(
