@@ -220,20 +220,7 @@ function hostName(typed) {
 
 /** The domain this browser keeps, if it is still a host name (the store is the reader's to edit). */
 function storedDomain() {
-  try {
-    return hostName(localStorage.getItem(DOMAIN_KEY) ?? "");
-  } catch {
-    return null; // storage refused: the field still works on this page
-  }
-}
-
-function storeDomain(name) {
-  try {
-    if (name) localStorage.setItem(DOMAIN_KEY, name);
-    else localStorage.removeItem(DOMAIN_KEY);
-  } catch {
-    // Not kept for later pages, but shown on this one.
-  }
+  return hostName(recall(DOMAIN_KEY) ?? "");
 }
 
 /** The your-domain field: readers see (and copy) their own server names instead of
@@ -257,13 +244,13 @@ function yourDomain(form) {
       return;
     }
     input.value = name;
-    storeDomain(name);
+    remember(DOMAIN_KEY, name);
     showDomain(form, name);
     tell(form.dataset.done.replace("%v%", name), false);
   });
   form.querySelector("[data-forget]").addEventListener("click", () => {
     input.value = "";
-    storeDomain(null);
+    remember(DOMAIN_KEY, null);
     showDomain(form, null);
     tell(form.dataset.forgotten, false);
     input.focus();
@@ -296,7 +283,7 @@ const READING_LINE = 0.25;
 function tocMarking(toc) {
   const links = [...toc.querySelectorAll('a[href^="#"]')];
   const headings = links.map((a) => document.getElementById(decodeURIComponent(a.hash.slice(1))));
-  let current = null, followed = null, followedAt = null, queued = false;
+  let current = null, followed = null, arrived = false, queued = false;
 
   const mark = (link) => {
     if (link === current) return;
@@ -311,13 +298,19 @@ function tocMarking(toc) {
     headings.forEach((h, i) => { if (h && h.getBoundingClientRect().top <= line) found = links[i]; });
     return found;
   };
+  // A followed link stays marked while its heading is on screen: the jump to it may come before
+  // or after the first update, so arrival is seen rather than timed, and leaving ends it.
+  const onScreen = (link) => {
+    const r = headings[links.indexOf(link)]?.getBoundingClientRect();
+    return !!r && r.bottom > 0 && r.top < innerHeight;
+  };
   const update = () => {
     queued = false;
     if (followed) {
-      followedAt ??= scrollY;
-      if (Math.abs(scrollY - followedAt) > 1) followed = null;
+      if (onScreen(followed)) arrived = true;
+      else if (arrived) followed = null;
     }
-    mark(followed ?? read());
+    mark(followed && arrived ? followed : read());
   };
   const queue = () => {
     if (!queued) requestAnimationFrame(update);
@@ -326,7 +319,7 @@ function tocMarking(toc) {
   const follow = (link) => {
     if (!link) return;
     followed = link;
-    followedAt = null;
+    arrived = false;
     queue();
   };
   const byHash = () => links.find((a) => a.hash === location.hash);
@@ -403,9 +396,15 @@ function vote(box) {
   });
 }
 
-/** localStorage may be off (private windows, policies): then a reader may simply vote again. */
+/**
+ * Keeps `value` in localStorage under `key` (none: forgets it). The store may be off (private
+ * windows, policies): then what is kept lasts for this page only (a reader may vote again).
+ */
 function remember(key, value) {
-  try { localStorage.setItem(key, value); } catch { /* not remembered */ }
+  try {
+    if (value) localStorage.setItem(key, value);
+    else localStorage.removeItem(key);
+  } catch { /* not kept */ }
 }
 
 function recall(key) {

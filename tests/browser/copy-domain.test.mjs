@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { SCHEMES } from "./pages.mjs";
+import { SCHEMES, axeSerious } from "./pages.mjs";
 import { buildSite, launch, serve } from "./site.mjs";
 
 const require = createRequire(import.meta.url);
@@ -90,11 +90,7 @@ async function announced(page, text) {
 }
 
 async function axe(page, where) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-  const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  const report = bad.map((v) => `${v.id} (${v.impact}): ${v.help}\n` +
-    v.nodes.map((n) => `    ${n.target.join(" ")}\n      ${n.failureSummary}`).join("\n"));
+  const report = await axeSerious(page, AXE);
   assert.deepEqual(report, [], `${where}:\n${report.join("\n")}`);
 }
 

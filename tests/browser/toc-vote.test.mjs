@@ -8,6 +8,7 @@ import { createServer } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { after, before, test } from "node:test";
+import { axeSerious } from "./pages.mjs";
 import { buildSite, launch, serve } from "./site.mjs";
 
 const require = createRequire(import.meta.url);
@@ -353,11 +354,7 @@ for (const lang of LANGS) {
         await page.click(`.feedback-vote button[value=${state === "reasons" ? "no" : "yes"}]`);
         await page.waitForFunction((s) => document.activeElement?.matches(s === "reasons" ? "fieldset.feedback-reasons" : ".feedback-thanks"), state);
         if (state === "reasons") await page.check(".feedback-reasons input[value=unclear]");
-        await page.addScriptTag({ path: AXE });
-        const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
-        const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
-          .map((v) => `${v.id}: ${v.help}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-        assert.deepEqual(bad, []);
+        assert.deepEqual(await axeSerious(page, AXE), []);
         await close();
       });
     }
