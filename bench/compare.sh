@@ -9,6 +9,12 @@
 #   GEN_CORPUS       the shared generator (default <repo>/../shared/bench/gen_corpus.py)
 #   RUNS_SMALL       hyperfine --runs below 10000 articles (default 5)
 #   RUNS_LARGE       hyperfine --runs from 10000 articles on (default 3)
+#   BASELINE         a git revision of this repository: its kbgen is built too and timed in the
+#                    same hyperfine run ("kbgen BASELINE, empty output"), on the same content
+#                    with that revision's own configuration, locales, templates and static
+#                    files, for "the build stays within 10 % of its time before" (a ratio line
+#                    in the report). Its source goes to $KBGEN_BENCH_DIR/baseline-src (git
+#                    archive, no worktree) and is built with its own target folder there.
 #
 # Every build is a full build: all content read, rendered and indexed. Two cases per tool:
 #   "empty output": --prepare removes the output folder first (as in CI on a fresh clone);
@@ -74,6 +80,18 @@ cp "$REPO/target/release/kbgen" "$WORK/kbgen"
 cp "$REPO/target/release/examples/floor" "$WORK/floor"
 KBGEN="$WORK/kbgen"
 FLOOR="$WORK/floor"
+BASE_KBGEN=""
+if [ -n "${BASELINE:-}" ]; then
+  base_rev="$(cd "$REPO" && git rev-parse --short "$BASELINE^{commit}")"
+  BASE_SRC="$WORK/baseline-src"
+  log "building kbgen at $base_rev (BASELINE=$BASELINE) in $BASE_SRC"
+  rm -rf "$BASE_SRC"; mkdir -p "$BASE_SRC"
+  (cd "$REPO" && git archive "$base_rev") | tar -x -C "$BASE_SRC"
+  (cd "$BASE_SRC" && CARGO_TARGET_DIR="$WORK/baseline-target" cargo build --release --quiet)
+  cp "$WORK/baseline-target/release/kbgen" "$WORK/kbgen-baseline"
+  BASE_KBGEN="$WORK/kbgen-baseline"
+  BASE_NAME="kbgen $base_rev, empty output"
+fi
 start_trash
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -112,6 +130,14 @@ for n in "${SIZES[@]}"; do
   generate_corpus "$n" "$corpus"
   site="$corpus/kbgen"
   prepare_kbgen_tree "$site"
+  base_site="$corpus/kbgen-baseline"
+  if [ -n "$BASE_KBGEN" ]; then
+    # The same content (hard links: no build writes into its inputs), the baseline's own tree.
+    rm -rf "$base_site"; mkdir -p "$base_site/static"
+    cp -al "$site/content" "$base_site/"
+    cp -al "$site/static/img" "$base_site/static/"
+    prepare_kbgen_tree "$base_site" "$BASE_SRC"
+  fi
 
   hugo_out="$WORK/out/hugo-$n"
   hugo_over_out="$WORK/out/hugo-over-$n"
@@ -128,6 +154,15 @@ for n in "${SIZES[@]}"; do
   hugo_warm="hugo version"
   kbgen_warm="$KBGEN --version"
   floor_warm="$FLOOR"
+  base_out="$WORK/out/kbgen-baseline-$n"
+  base_cmd="$BASE_KBGEN build --root $base_site --output $base_out"
+  BASE_ARGS=()
+  if [ -n "$BASE_KBGEN" ]; then
+    log "checking that the baseline kbgen builds the $n corpus"
+    eval "$(fresh_prepare "$base_out" "$base_site" "$BASE_KBGEN --version")"; $base_cmd
+    BASE_ARGS=(--prepare "$(fresh_prepare "$base_out" "$base_site" "$BASE_KBGEN --version")"
+      -n "$BASE_NAME" "$base_cmd")
+  fi
 
   # A first build shows kbgen's errors plainly (hyperfine would only say "non-zero exit code").
   log "checking that kbgen builds the $n corpus"
@@ -155,7 +190,7 @@ for n in "${SIZES[@]}"; do
     -n "hugo, over previous output" "$hugo_over_cmd" \
     -n "kbgen, empty output" "$kbgen_cmd" \
     -n "kbgen, over previous output" "$rebuild_cmd" \
-    -n "floor, empty output" "$floor_cmd" || {
+    -n "floor, empty output" "$floor_cmd" "${BASE_ARGS[@]}" || {
     echo "hyperfine failed; running the commands once to show their errors:" >&2
     rm -rf "$hugo_out"; $hugo_cmd; $rebuild_cmd; $floor_cmd; exit 1; }
 
@@ -211,7 +246,12 @@ print("%s articles/lang: Hugo ÷ kbgen %.1f× from an empty output, %.1f× over 
     kbgen / floor, (kbgen - index) / floor, index))
 PY
 )")
-
+  if [ -n "$BASE_KBGEN" ]; then
+    read -r bm bsd < <(mean_of "$json" "$BASE_NAME")
+    read -r km ksd < <(mean_of "$json" "kbgen, empty output")
+    RATIOS+=("$(awk -v n="$n" -v r="$base_rev" -v b="$bm" -v bs="$bsd" -v k="$km" -v ks="$ksd" 'BEGIN {
+      printf "%s articles/lang: kbgen %.2f s ± %.2f against kbgen %s %.2f s ± %.2f from an empty output: %+.1f %%", n, k, ks, r, b, bs, (k / b - 1) * 100 }')")
+  fi
 done
 
 # --- Pagefind over kbgen's output of the largest size -----------------------------------------

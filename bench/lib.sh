@@ -44,14 +44,16 @@ generate_corpus() { # generate_corpus N DIR
   fi
 }
 
-# Makes a corpus's kbgen tree (SITE, with content/ and static/img/) a site of this checkout:
-# its configuration, synonyms, locales, templates and static files copied beside the content.
-prepare_kbgen_tree() { # prepare_kbgen_tree SITE
+# Makes a corpus's kbgen tree (SITE, with content/ and static/img/) a site of this checkout (or
+# of SOURCE, another kbgen tree): its configuration, synonyms, locales, templates and static
+# files copied beside the content.
+prepare_kbgen_tree() { # prepare_kbgen_tree SITE [SOURCE]
+  local src="${2:-$REPO}"
   rm -rf "$1/locales" "$1/templates"
-  cp "$REPO/kbgen.yaml" "$1/"
-  [ -f "$REPO/synonyms.yaml" ] && cp "$REPO/synonyms.yaml" "$1/"
-  cp -r "$REPO/locales" "$REPO/templates" "$1/"
+  cp "$src/kbgen.yaml" "$1/"
+  [ -f "$src/synonyms.yaml" ] && cp "$src/synonyms.yaml" "$1/"
+  cp -r "$src/locales" "$src/templates" "$1/"
   mkdir -p "$1/static"
-  cp -r "$REPO/static/." "$1/static/"
+  cp -r "$src/static/." "$1/static/"
   python3 "$BENCH/dedupe_slugs.py" "$1" >&2
 }

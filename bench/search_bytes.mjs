@@ -3,10 +3,19 @@
 // show the first results of a query, for kbgen's search and for Pagefind, on the SAME built kbgen
 // site (Pagefind indexes kbgen's HTML output).
 //
-// Usage: node bench/search_bytes.mjs [--site DIR] [--json FILE]
+// Usage: node bench/search_bytes.mjs [--site DIR] [--json FILE] [--header [--delay MS]]
 //   --site  a kbgen output folder (default /tmp/kbgen-bench/out/kbgen-10000, as bench/compare.sh
 //           leaves it); Pagefind's index is expected in DIR/pagefind-bench/ and is built there
 //           with bench/node_modules/.bin/pagefind when missing.
+//   --header  the suggestions under every page's header field instead of the search page: the
+//           home page of the query's language is loaded, the field focused and the query typed
+//           (page.keyboard.type, MS milliseconds between keys, default 0: the whole query
+//           before the script's pause between keystrokes ends, as when pasted; 150 is a steady
+//           typist, whose every prefix is searched too), until the list holds the suggestions
+//           of the whole query. Counted as for the search page: the search script and
+//           everything under /search-index/ (the page script is part of every page's first
+//           paint, and is reported apart). Pagefind shows as many results as the list does
+//           (SUGGESTIONS in the page script) and searches the whole query once.
 //
 // How: a Node static server on 127.0.0.1 serves the site and records every path requested; real
 // headless Chromium (Debian's /usr/bin/chromium through playwright-core from tests/browser) loads,
@@ -39,7 +48,19 @@ const opt = (name, dflt) => {
 };
 const SITE = resolve(opt("--site", "/tmp/kbgen-bench/out/kbgen-10000"));
 const JSON_OUT = opt("--json", null);
-const SHOWN = 10;
+const HEADER = args.includes("--header");
+const DELAY = Number(opt("--delay", "0"));
+const HOME = { sv: "/", en: "/en/" };
+const FIELD = "form.search-form[data-engine] input[type=search]";
+// The page script every page loads, and the number of suggestions it shows.
+const PAGE_SCRIPT = (readFileSync(join(SITE, "index.html"), "utf8").match(/<script type="module" src="\/(page\b[^"]*)"/) || [])[1];
+const SUGGESTIONS = PAGE_SCRIPT &&
+  Number((readFileSync(join(SITE, PAGE_SCRIPT), "utf8").match(/const SUGGESTIONS = (\d+)/) || [])[1]);
+if (HEADER && !SUGGESTIONS) {
+  console.error(`--header: no page script with SUGGESTIONS in ${SITE}/index.html`);
+  process.exit(1);
+}
+const SHOWN = HEADER ? SUGGESTIONS : 10;
 
 // Half Swedish (the sv index, /sok/), half English (/en/search/).
 const QUERIES = [
@@ -164,8 +185,21 @@ async function main() {
   const rows = [];
   try {
     for (const [lang, q] of QUERIES) {
-      // kbgen: the real search page.
-      const k = await session(browser, server, `${SEARCH_PAGE[lang]}?q=${encodeURIComponent(q)}`, async (page) => {
+      // kbgen: the real search page, or the header field's suggestions.
+      const k = HEADER ? await session(browser, server, HOME[lang], async (page) => {
+        await page.focus(FIELD);
+        await page.keyboard.type(q, { delay: DELAY });
+        const list = await page.waitForFunction(([sel, query]) => {
+          const input = document.querySelector(sel);
+          const l = document.getElementById(input.getAttribute("aria-controls"));
+          const all = l && !l.hidden && l.lastElementChild;
+          return all && new URL(all.dataset.href, location.href).searchParams.get(input.name) === query && l;
+        }, [FIELD, q], { timeout: 60000 });
+        return list.evaluate((l) => ({
+          shown: l.children.length - 1,
+          urls: [...l.children].slice(0, -1).map((li) => li.dataset.href),
+        }));
+      }) : await session(browser, server, `${SEARCH_PAGE[lang]}?q=${encodeURIComponent(q)}`, async (page) => {
         await page.waitForFunction(() => {
           const list = document.getElementById("search-results");
           const status = document.getElementById("search-status");
@@ -232,7 +266,12 @@ const median = (xs) => {
 function report(rows) {
   const entry = JSON.parse(readFileSync(join(SITE, PF_DIR, "pagefind-entry.json"), "utf8"));
   const pages = Object.values(entry.languages).reduce((n, l) => n + l.page_count, 0);
-  console.log(`\n## Search: bytes downloaded before the first ${SHOWN} results are shown`);
+  console.log(HEADER
+    ? `\n## Search as you type: bytes downloaded before the header field shows its ${SHOWN} suggestions (${DELAY} ms between keys)`
+    : `\n## Search: bytes downloaded before the first ${SHOWN} results are shown`);
+  if (HEADER) {
+    console.log(`\nNot counted: the page script every page loads at first paint, ${PAGE_SCRIPT}: ${kb(sizes(PAGE_SCRIPT).gz)} gzip.`);
+  }
   console.log(`\nSite: ${SITE} (Pagefind ${entry.version} indexed its ${pages} HTML pages). ` +
     `gzip = zlib gzip level 9 of each fetched file, br = brotli quality 11; each file once per query ` +
     `(fresh browser context per query). kbgen: its script + index files; Pagefind: everything its JS API fetched.\n`);

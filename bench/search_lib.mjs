@@ -15,10 +15,11 @@ export const PF_DIR = "pagefind-bench";
 export const SEARCH_PAGE = { sv: "/sok/", en: "/en/search/" };
 
 // --- The site's search script ----------------------------------------------------------------
-// The search page names it (it may carry a content hash: /search.89454873.js).
+// The search page names it (it may carry a content hash: /search.89454873.js); the page
+// script every page loads (/page.….js) comes before it.
 export function scriptOf(site, lang) {
   const html = readFileSync(join(site, SEARCH_PAGE[lang], "index.html"), "utf8");
-  const m = html.match(/<script type="module" src="([^"]+)"/);
+  const m = html.match(/<script type="module" src="(\/search\b[^"]*)"/);
   if (!m) throw new Error(`no module script in ${SEARCH_PAGE[lang]}`);
   return m[1];
 }
