@@ -101,15 +101,25 @@ pub struct TranslatedArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ImportSource {
-    /// Articles as the WordPress REST API returns them (`/wp-json/wp/v2/ht-kb/<id>`)
+    /// Articles from WordPress: its export file (WXR, Tools → Export), or the REST API's JSON
+    /// (`/wp-json/wp/v2/ht-kb/<id>`)
     Wordpress(WordpressArgs),
 }
 
 #[derive(Debug, clap::Args)]
 pub struct WordpressArgs {
-    /// JSON files holding one article or an array of them, or folders of such files
+    /// Export files (WXR), JSON files holding one article or an array of them, or folders of
+    /// JSON files
     #[arg(required = true, value_name = "FILE_OR_DIR")]
     pub inputs: Vec<PathBuf>,
+    /// The post types an export's articles are taken from, comma-separated
+    #[arg(
+        long,
+        value_name = "TYPES",
+        value_delimiter = ',',
+        default_value = "ht_kb"
+    )]
+    pub post_type: Vec<String>,
     /// The language of the articles (default: the site's default locale)
     #[arg(long, value_name = "CODE")]
     pub locale: Option<String>,
@@ -185,6 +195,7 @@ impl WordpressArgs {
             root,
             inputs: self.inputs.iter().map(|i| cwd.join(i)).collect(),
             locale: self.locale.clone(),
+            post_types: self.post_type.clone(),
             map,
             force: self.force,
             cwd: cwd.to_path_buf(),

@@ -2,6 +2,7 @@
 //! Base + Yoast, as the REST API returns them) written as kbgen article files.
 //!
 //! ```text
+//! WXR files (wxr::parse) ─┐
 //! JSON files ─► wordpress::read_inputs ─► Post ─┐
 //! wordpress-map.yaml ─► map::load ──────────────┼─► plan (html::convert, front matter) ─► content/
 //! kbgen.yaml ─► config (locales, URLs) ─────────┘
@@ -14,6 +15,7 @@
 pub mod html;
 pub mod map;
 pub mod wordpress;
+pub(crate) mod wxr;
 
 use crate::config::{self, CONFIG_FILE};
 use crate::diag::{display_path, Code, Diagnostic, Diagnostics, Pos};
@@ -36,6 +38,8 @@ pub struct ImportOptions {
     pub inputs: Vec<PathBuf>,
     /// The language of the articles; the site's default locale when not given.
     pub locale: Option<String>,
+    /// The post types taken from an export file (`ht_kb` unless asked).
+    pub post_types: Vec<String>,
     /// The mapping file (absolute).
     pub map: PathBuf,
     /// Replace article files that already exist.
@@ -207,7 +211,8 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     let map = map::load(&opts.map, shown(&opts.map, &opts.cwd))
         .map_err(|d| diags.push(d))
         .ok();
-    let (sources, skipped) = wordpress::read_inputs(&opts.inputs, &opts.cwd, &mut diags);
+    let (sources, skipped) =
+        wordpress::read_inputs(&opts.inputs, &opts.post_types, &opts.cwd, &mut diags);
     if sources.is_empty() && !diags.has_errors() {
         diags.push(
             Diagnostic::error(

@@ -1,6 +1,9 @@
-//! Reading WordPress REST API JSON: the articles of the Heroic Knowledge Base
-//! (`/wp-json/wp/v2/ht-kb/<id>`) with Yoast's metadata, one object or an array per file.
+//! Reading the importer's inputs as `Post`s: WordPress REST API JSON (the articles of the
+//! Heroic Knowledge Base, `/wp-json/wp/v2/ht-kb/<id>`, with Yoast's metadata, one object or an
+//! array per file), and export files (WXR, read by `wxr`), whose published items of the chosen
+//! post types are made into the same `Post`s.
 
+use super::wxr::Export;
 use crate::diag::{Code, Diagnostic, Diagnostics, Pos};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -53,6 +56,7 @@ pub(crate) struct Source {
 /// problem is collected. Returns the sources and the files skipped (with why).
 pub(crate) fn read_inputs(
     inputs: &[PathBuf],
+    post_types: &[String],
     cwd: &Path,
     diags: &mut Diagnostics,
 ) -> (Vec<Source>, Vec<(PathBuf, String)>) {
@@ -119,6 +123,17 @@ pub(crate) fn read_inputs(
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let first = text.trim_start().chars().next();
+        if first == Some('<') {
+            match super::wxr::parse(text, &shown) {
+                Ok(export) => {
+                    let (posts, left) = posts_of_export(&export, post_types);
+                    skipped.extend(left.into_iter().map(|why| (shown.clone(), why)));
+                    sources.push(Source { shown, posts });
+                }
+                Err(d) => diags.push(d.with_source(text)),
+            }
+            continue;
+        }
         let posts = match first {
             Some('[') => serde_json::from_str::<Vec<Post>>(text),
             Some('{') => serde_json::from_str::<Post>(text).map(|p| vec![p]),
@@ -138,6 +153,132 @@ pub(crate) fn read_inputs(
         }
     }
     (sources, skipped)
+}
+
+/// The taxonomies of a post type's categories and tags: Heroic Knowledge Base's for its
+/// articles, WordPress's own for the rest (pages have none).
+fn taxonomies(post_type: &str) -> (&str, &str) {
+    match post_type {
+        "ht_kb" => ("ht_kb_category", "ht_kb_tag"),
+        _ => ("category", "post_tag"),
+    }
+}
+
+/// An export's published items of the chosen post types, as the REST API would have sent
+/// them (title and content as HTML, categories and tags by term id), and why each other item
+/// of those types was left out.
+pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Post>, Vec<String>) {
+    let mut posts = Vec::new();
+    let mut left = Vec::new();
+    for item in export
+        .items
+        .iter()
+        .filter(|i| post_types.contains(&i.post_type))
+    {
+        if item.status != "publish" {
+            left.push(format!(
+                "line {}: {} {} “{}” is {}: only published items are imported",
+                item.line, item.post_type, item.id, item.title, item.status
+            ));
+            continue;
+        }
+        let (categories, tags) = taxonomies(&item.post_type);
+        let ids = |taxonomy: &str| -> Vec<u64> {
+            item.terms
+                .iter()
+                .filter(|(t, _)| t == taxonomy)
+                .filter_map(|(t, slug)| {
+                    export
+                        .terms
+                        .iter()
+                        .find(|x| &x.taxonomy == t && &x.slug == slug)
+                })
+                .map(|x| x.id)
+                .collect()
+        };
+        let modified = item
+            .modified
+            .as_deref()
+            .unwrap_or(&item.date)
+            .replacen(' ', "T", 1);
+        posts.push(Post {
+            id: item.id,
+            slug: item.slug.clone(),
+            status: Some(item.status.clone()),
+            modified,
+            link: Some(item.link.clone()),
+            title: Rendered {
+                rendered: escaped(&item.title),
+            },
+            content: Rendered {
+                rendered: autop(&item.content),
+            },
+            excerpt: (!item.excerpt.trim().is_empty()).then(|| Rendered {
+                rendered: autop(&item.excerpt),
+            }),
+            categories: ids(categories),
+            tags: ids(tags),
+            yoast_head_json: item.meta("_yoast_wpseo_metadesc").map(|d| Yoast {
+                description: Some(d.to_string()),
+            }),
+        });
+    }
+    (posts, left)
+}
+
+/// A title as HTML, as the REST API renders it: an export holds the text itself.
+fn escaped(text: &str) -> String {
+    let mut out = Vec::new();
+    crate::html::escape_html(text, &mut out).expect("writing to memory");
+    String::from_utf8(out).expect("escaped UTF-8 stays UTF-8")
+}
+
+/// Paragraphs of an export's content as WordPress shows them (its `wpautop`, in short): the
+/// classic editor stores text with blank lines between paragraphs and single line breaks in
+/// them, which HTML would run together. Content of the block editor, or that already has
+/// paragraphs, is HTML as stored. A chunk that starts with a block-level tag stays as it is.
+fn autop(content: &str) -> String {
+    if content.contains("<!-- wp:") || content.contains("<p>") || content.contains("<p ") {
+        return content.to_string();
+    }
+    const BLOCKS: &[&str] = &[
+        "<address",
+        "<article",
+        "<aside",
+        "<blockquote",
+        "<details",
+        "<div",
+        "<dl",
+        "<figure",
+        "<form",
+        "<h1",
+        "<h2",
+        "<h3",
+        "<h4",
+        "<h5",
+        "<h6",
+        "<hr",
+        "<ol",
+        "<pre",
+        "<section",
+        "<table",
+        "<ul",
+        "<!--",
+    ];
+    let text = content.replace("\r\n", "\n");
+    let mut out = String::new();
+    for chunk in text.split("\n\n").map(str::trim).filter(|c| !c.is_empty()) {
+        let lower = chunk.to_ascii_lowercase();
+        if BLOCKS.iter().any(|b| lower.starts_with(b)) {
+            out.push_str(chunk);
+        } else {
+            out.push_str("<p>");
+            out.push_str(&chunk.replace('\n', "<br>"));
+            out.push_str("</p>");
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// A serde_json error at its line and column (columns in characters, as editors count).
@@ -171,4 +312,20 @@ fn json_error(file: &Path, text: &str, e: &serde_json::Error) -> Diagnostic {
         d = d.with_source(text);
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::autop;
+
+    #[test]
+    fn classic_paragraphs_are_made_and_blocks_and_block_editor_content_kept() {
+        assert_eq!(
+            autop("One\ntwo\r\n\r\n<ul><li>x</li></ul>\n\n\n<!-- more -->\n\nThree"),
+            "<p>One<br>two</p>\n<ul><li>x</li></ul>\n<!-- more -->\n<p>Three</p>\n"
+        );
+        let blocks = "<!-- wp:paragraph -->\n<p>A</p>\n<!-- /wp:paragraph -->\n\nB";
+        assert_eq!(autop(blocks), blocks);
+        assert_eq!(autop("<p>Already</p>\n\nplain"), "<p>Already</p>\n\nplain");
+    }
 }

@@ -619,3 +619,125 @@ fn an_import_never_writes_outside_content() {
         .collect();
     assert_eq!(names, ["_category.yaml"]);
 }
+
+#[test]
+fn an_export_file_imports_its_published_articles_and_reports_the_rest() {
+    let site = site(MAP);
+    let root = site.root();
+    let out = ok(kbgen(&site, &["import", "wordpress", "wp/kb-sv.xml"]));
+    let file = "content/email/basic-settings/byt-losenord.sv.md";
+    assert_eq!(
+        stdout(&out),
+        format!(
+            "{file} <- wp/kb-sv.xml (WordPress article 501: Byt lösenord <för> e-post & webbmejl)
+  converted faithfully
+skipped wp/kb-sv.xml: line 37: ht_kb 502 “Ett utkast” is draft: only published items are imported
+imported 1 article; nothing to finish by hand
+"
+        )
+    );
+    let (front, body) = article(root, file);
+    assert_eq!(s(&front, "title"), "Byt lösenord <för> e-post & webbmejl");
+    assert_eq!(s(&front, "updated"), "2024-05-06");
+    assert_eq!(
+        s(&front, "description"),
+        "Så byter du lösenordet till en e-postadress."
+    );
+    assert_eq!(
+        y(&front, "tags"),
+        serde_yaml::from_str::<serde_yaml::Value>("[e-post]").unwrap()
+    );
+    // The classic editor's blank lines are paragraphs, its single line breaks stay breaks.
+    assert_eq!(
+        body.trim(),
+        "Logga in i kontrollpanelen.\\\nVälj **E-post**.\n\nSkriv det nya lösenordet två gånger.\n\n- Minst tolv tecken"
+    );
+    // A post of another type is not an article unless asked for.
+    assert!(!root
+        .join("content/email/basic-settings/nyheter-i-juni.sv.md")
+        .exists());
+    ok(site.kbgen_in(&["build"]));
+    let html = Html::parse_document(
+        &std::fs::read_to_string(root.join("public/kb/byt-losenord/index.html")).unwrap(),
+    );
+    assert_eq!(
+        texts(html.root_element(), "h1"),
+        ["Byt lösenord <för> e-post & webbmejl"]
+    );
+    assert_eq!(
+        texts(html.root_element(), ".article-body p"),
+        [
+            "Logga in i kontrollpanelen. Välj E-post.",
+            "Skriv det nya lösenordet två gånger."
+        ]
+    );
+    assert_eq!(
+        html.select(&sel(".article-body p:first-of-type br"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn other_post_types_are_taken_when_asked() {
+    let site = site(MAP);
+    let out = kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/kb-sv.xml",
+            "--post-type",
+            "ht_kb,post",
+        ],
+    );
+    // The blog post has no category: the run stops, naming it, and writes nothing.
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "\
+wp/kb-sv.xml:1:1: error: article 503 has no category (`ht-kb-category` is empty)
+  = hint: kbgen keeps every article in a category folder; give it a category in WordPress or add it by hand
+import failed with 1 error; nothing was written
+"
+    );
+    assert!(!site
+        .root()
+        .join("content/email/basic-settings/byt-losenord.sv.md")
+        .exists());
+}
+
+#[test]
+fn a_malformed_export_is_reported_with_line_and_column() {
+    let site = site(MAP);
+    let root = site.root();
+    let text = std::fs::read_to_string(root.join("wp/kb-sv.xml")).unwrap();
+    std::fs::write(
+        root.join("wp/cut.xml"),
+        text.replace("</wp:post_name>", "</wp:post_nam>"),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("wp/atom.xml"),
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\"/>\n",
+    )
+    .unwrap();
+    let out = kbgen(&site, &["import", "wordpress", "wp/cut.xml", "wp/atom.xml"]);
+    assert!(!out.status.success());
+    assert_eq!(
+        stderr(&out),
+        "\
+wp/atom.xml:1:1: error: this is not a WordPress export: its root is <feed>, with no WordPress elements (wp:…) in an RSS channel
+  |
+1 | <feed xmlns=\"http://www.w3.org/2005/Atom\"/>
+  | ^
+  = hint: use the file WordPress writes under Tools → Export (WXR), or pass the REST API's JSON files
+wp/cut.xml:29:39: error: the export is not well-formed XML: expected 'wp:post_name' tag, not 'wp:post_nam'
+   |
+29 | <wp:post_name><![CDATA[byt-losenord]]></wp:post_nam>
+   |                                       ^
+  = hint: export the site again (WordPress: Tools → Export); a file cut short or edited by hand is often the cause
+import failed with 2 errors; nothing was written
+"
+    );
+}
