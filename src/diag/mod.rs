@@ -116,6 +116,8 @@ codes! {
     SnippetUnused => "snippet-unused",
     /// Raw HTML in an article where `raw_html` does not allow it.
     RawHtml => "raw-html",
+    /// A `{.collapsible}` heading inside an alert, which cannot hold a collapsible section.
+    CollapsibleInAlert => "collapsible-in-alert",
     /// A link or image whose target is not a page, file or safe URL.
     LinkInvalid => "link-invalid",
     /// A link to a page that does not exist (`kbgen check`).

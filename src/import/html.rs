@@ -4,7 +4,10 @@
 //! old site: server tables become `server_tables` front matter placed with a ```servers```
 //! block, the beginner label becomes `level`, images take the largest `srcset` entry, figure
 //! captions become an italic line, and elements with no Markdown form are dropped or turned
-//! into links. Everything that is not converted faithfully is written down as a [`Note`] for
+//! into links. Shortcodes Ultimate's notes and boxes become alerts (`> [!NOTE]`), its spoilers
+//! and the block editor's `details` collapsible sections (`### Question {.collapsible}`),
+//! whether the body holds them as the plugin rendered them or as shortcodes (an export file's
+//! stored content). Everything that is not converted faithfully is written down as a [`Note`] for
 //! the import report. Block comments, classes and inline styles disappear because htmd's
 //! "pure" mode drops comments and attributes.
 
@@ -66,7 +69,8 @@ fn note(state: &Shared, kind: NoteKind, message: String) {
 pub(crate) fn convert(html: &str) -> Converted {
     let state: Shared = Arc::default();
     let converter = converter(&state);
-    let tree = match converter.html_to_tree(html) {
+    let html = render_shortcodes(html);
+    let tree = match converter.html_to_tree(&html) {
         Ok(t) => t,
         Err(e) => {
             // html5ever reads any string; htmd's signature allows for I/O errors only.
@@ -82,7 +86,7 @@ pub(crate) fn convert(html: &str) -> Converted {
     // Before conversion: htmd merges adjacent inline elements while it walks.
     let mut inventory = Inventory::default();
     inventory.walk(&tree, false);
-    let markdown = tidy(&converter.tree_to_markdown(&tree));
+    let markdown = tidy(&end_sections(&converter.tree_to_markdown(&tree)));
     let state = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
     let mut notes = state.notes;
     notes.extend(inventory.notes());
@@ -168,6 +172,44 @@ fn converter(state: &Shared) -> HtmlToMarkdown {
     });
     let s = state.clone();
     let embed = handler(move |_, el| Some(embed(&s, el).into()));
+    let boxes = handler(|h, el| {
+        let part = |class: &str| {
+            element_children(el.node)
+                .into_iter()
+                .find(|c| has_class(c, class))
+        };
+        let markdown = |node: Option<Rc<Node>>| {
+            node.map(|n| h.walk_children(&n).content)
+                .unwrap_or_default()
+        };
+        if has_class(el.node, "su-note") {
+            Some(alert(None, &markdown(part("su-note-inner"))).into())
+        } else if has_class(el.node, "su-box") {
+            let title = markdown(part("su-box-title"));
+            Some(alert(Some(&title), &markdown(part("su-box-content"))).into())
+        } else if has_class(el.node, "su-spoiler") {
+            let title = markdown(part("su-spoiler-title"));
+            Some(collapsible(&title, &markdown(part("su-spoiler-content"))).into())
+        } else {
+            h.fallback(el)
+        }
+    });
+    let details = handler(|h, el| {
+        let children = element_children(el.node);
+        let summary = children.iter().find(|c| tag(c) == Some("summary"));
+        let title = summary
+            .map(|n| h.walk_children(n).content)
+            .unwrap_or_default();
+        let mut body = String::new();
+        for child in el.node.children.borrow().iter() {
+            if tag(child) != Some("summary") {
+                if let Some(r) = h.handle(child) {
+                    body.push_str(&r.content);
+                }
+            }
+        }
+        Some(collapsible(&title, &body).into())
+    });
     let s = state.clone();
     let dropped = handler(move |_, el| {
         note(
@@ -191,6 +233,8 @@ fn converter(state: &Shared) -> HtmlToMarkdown {
         .add_handler(vec!["a"], anchor)
         .add_handler(vec!["s", "del", "strike"], strike)
         .add_handler(vec!["iframe", "video", "audio"], embed)
+        .add_handler(vec!["div"], boxes)
+        .add_handler(vec!["details"], details)
         .add_handler(DROPPED.to_vec(), dropped)
         .build()
 }
@@ -211,6 +255,7 @@ const KNOWN: &[&str] = &[
     "tbody", "tfoot", "tr", "td", "th", "caption", "figure", "figcaption", "span", "div",
     "section", "article", "main", "header", "footer", "aside", "nav", "picture", "source",
     "colgroup", "col", "s", "del", "strike", "wbr", "iframe", "video", "audio", "track",
+    "details", "summary",
 ];
 
 /// Elements dropped with their content (each is reported).
@@ -312,6 +357,158 @@ fn shortcodes(text: &str) -> Vec<String> {
             && rest[name.len()..].contains(']')
         {
             out.push(name);
+        }
+    }
+    out
+}
+
+/// Shortcodes Ultimate's shortcodes that become alerts and collapsible sections, as the
+/// plugin renders them (`[su_note]…[/su_note]` → `<div class="su-note">…`), so that the
+/// handlers read a body that holds the shortcodes themselves as they read one the site
+/// rendered. Blank lines around the markup keep it out of the paragraphs of `autop`.
+pub(crate) fn render_shortcodes(html: &str) -> std::borrow::Cow<'_, str> {
+    if !html.contains("[su_") && !html.contains("[/su_") {
+        return html.into();
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(i) = rest.find('[') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        match rendered_shortcode(rest) {
+            Some((markup, len)) => {
+                out.push_str(&format!("\n\n{markup}\n\n"));
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('[');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
+/// The markup for the shortcode tag at the start of `s`, and the tag's length.
+fn rendered_shortcode(s: &str) -> Option<(String, usize)> {
+    let end = s.find(']')?;
+    let inner = &s[1..end];
+    let (closing, inner) = match inner.strip_prefix('/') {
+        Some(name) => (true, name),
+        None => (false, inner),
+    };
+    let (name, attrs) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
+    let title = || {
+        let t = shortcode_attr(attrs, "title").unwrap_or_default();
+        t.replace('<', "&lt;").replace('>', "&gt;")
+    };
+    let markup = match (name, closing) {
+        ("su_accordion", false) => "<div class=\"su-accordion\">".into(),
+        ("su_accordion", true) => "</div>".into(),
+        ("su_note", false) => "<div class=\"su-note\"><div class=\"su-note-inner\">".into(),
+        ("su_box", false) => format!(
+            "<div class=\"su-box\"><div class=\"su-box-title\">{}</div><div class=\"su-box-content\">",
+            title()
+        ),
+        ("su_spoiler", false) => format!(
+            "<div class=\"su-spoiler\"><div class=\"su-spoiler-title\">{}</div><div class=\"su-spoiler-content\">",
+            title()
+        ),
+        ("su_note" | "su_box" | "su_spoiler", true) => "</div></div>".into(),
+        _ => return None,
+    };
+    Some((markup, end + 1))
+}
+
+/// A shortcode attribute's value: `name="…"`, `name='…'` or `name=word`.
+fn shortcode_attr(attrs: &str, name: &str) -> Option<String> {
+    let mut rest = attrs;
+    while let Some(i) = rest.find(name) {
+        let before = rest[..i].chars().next_back();
+        let after = &rest[i + name.len()..];
+        rest = after;
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let Some(value) = after.trim_start().strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        return Some(match value.chars().next() {
+            Some(q @ ('"' | '\'')) => value[1..].split(q).next().unwrap_or("").to_string(),
+            _ => value.split_whitespace().next().unwrap_or("").to_string(),
+        });
+    }
+    None
+}
+
+/// An alert (`> [!NOTE]`) holding `body`, with `title` as its first line in bold.
+fn alert(title: Option<&str>, body: &str) -> String {
+    let mut inner = String::new();
+    if let Some(t) = title
+        .map(|t| strip_strong(&collapse(t)))
+        .filter(|t| !t.is_empty())
+    {
+        inner.push_str(&format!("**{t}**\n\n"));
+    }
+    inner.push_str(tidy(body).trim());
+    let quoted: Vec<String> = inner
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                ">".to_string()
+            } else {
+                format!("> {l}")
+            }
+        })
+        .collect();
+    format!("\n\n> [!NOTE]\n{}\n\n", quoted.join("\n"))
+}
+
+/// Marks where a collapsible section the importer made ends; see [`end_sections`].
+const SECTION_END: &str = "\u{1}section-end\u{1}";
+
+/// A collapsible section: `### title {.collapsible}` and `body`, ended (see [`end_sections`]).
+fn collapsible(title: &str, body: &str) -> String {
+    let title = strip_strong(&collapse(&title.replace("\\\n", " ")));
+    let title = if title.is_empty() {
+        "…".to_string()
+    } else {
+        title
+    };
+    format!(
+        "\n\n### {title} {{.collapsible}}\n\n{}\n\n{SECTION_END}\n\n",
+        tidy(body).trim()
+    )
+}
+
+/// A collapsible section runs to the next heading of its level or above, or to a thematic
+/// break: where text follows an imported one before such a heading, a `---` ends it there;
+/// elsewhere the end needs no mark.
+fn end_sections(md: &str) -> String {
+    let lines: Vec<&str> = md.lines().collect();
+    let mut out = String::with_capacity(md.len());
+    for (i, line) in lines.iter().enumerate() {
+        if line.trim() != SECTION_END {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        let next = lines[i + 1..]
+            .iter()
+            .map(|l| l.trim())
+            .find(|l| !l.is_empty());
+        let ended = match next {
+            None => true,
+            Some(l) if l == SECTION_END => true,
+            Some(l) => {
+                let hashes = l.chars().take_while(|&c| c == '#').count();
+                (1..=3).contains(&hashes) && l[hashes..].starts_with(' ')
+            }
+        };
+        if !ended {
+            out.push_str("---\n");
         }
     }
     out
@@ -884,5 +1081,43 @@ mod tests {
         );
         assert_eq!(c.level, Some(Level::Beginner));
         assert_eq!(c.markdown, "Hej\n");
+    }
+
+    #[test]
+    fn notes_and_boxes_become_alerts_as_rendered_and_as_shortcodes() {
+        let rendered = convert(
+            "<div class=\"su-note\" style=\"border-color:#e5dd9b\"><div class=\"su-note-inner su-u-clearfix su-u-trim\"><p>Lösenordet är <strong>ett annat</strong>.</p><p>Två stycken.</p></div></div>\
+             <div class=\"su-box su-box-style-default\"><div class=\"su-box-title\">Tips</div><div class=\"su-box-content su-u-clearfix\">Sänk TTL.</div></div>",
+        );
+        let expected = "> [!NOTE]\n> Lösenordet är **ett annat**.\n>\n> Två stycken.\n\n> [!NOTE]\n> **Tips**\n>\n> Sänk TTL.\n";
+        assert_eq!(rendered.markdown, expected);
+        assert!(rendered.notes.is_empty(), "{:?}", rendered.notes);
+        let stored = convert(&render_shortcodes(
+            "[su_note note_color=\"#fff\"]<p>Lösenordet är <strong>ett annat</strong>.</p><p>Två stycken.</p>[/su_note][su_box title='Tips' style=\"soft\"]Sänk TTL.[/su_box]",
+        ));
+        assert_eq!(stored.markdown, expected);
+        assert!(stored.notes.is_empty(), "{:?}", stored.notes);
+    }
+
+    #[test]
+    fn spoilers_and_details_become_collapsible_sections_ended_before_other_text() {
+        let c = convert(
+            "<h2>Frågor</h2><div class=\"su-accordion su-u-trim\">\
+             <div class=\"su-spoiler su-spoiler-style-default su-spoiler-icon-plus su-spoiler-closed\"><div class=\"su-spoiler-title\" tabindex=\"0\" role=\"button\"><span class=\"su-spoiler-icon\"></span>Vad är STARTTLS?</div><div class=\"su-spoiler-content su-u-clearfix su-u-trim\">Kryptering <em>efteråt</em>.</div></div>\
+             <details class=\"wp-block-details\"><summary>Port <code>587</code>?</summary><p>Ja.</p><ul><li>SMTP</li></ul></details></div>\
+             <p>Text efter frågorna.</p><h2>Sist</h2>",
+        );
+        assert_eq!(
+            c.markdown,
+            "## Frågor\n\n### Vad är STARTTLS? {.collapsible}\n\nKryptering *efteråt*.\n\n### Port `587`? {.collapsible}\n\nJa.\n\n- SMTP\n\n---\n\nText efter frågorna.\n\n## Sist\n"
+        );
+        assert!(c.notes.is_empty(), "{:?}", c.notes);
+        let stored = convert(&render_shortcodes(
+            "[su_accordion][su_spoiler title=\"Vad &amp; <varför>?\" open=\"no\"]Svar.[/su_spoiler][/su_accordion]",
+        ));
+        assert_eq!(
+            stored.markdown,
+            "### Vad & \\<varför>? {.collapsible}\n\nSvar.\n"
+        );
     }
 }

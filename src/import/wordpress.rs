@@ -211,7 +211,7 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
                 rendered: escaped(&item.title),
             },
             content: Rendered {
-                rendered: autop(&item.content),
+                rendered: autop(&super::html::render_shortcodes(&item.content)),
             },
             excerpt: (!item.excerpt.trim().is_empty()).then(|| Rendered {
                 rendered: autop(&item.excerpt),
@@ -235,10 +235,10 @@ fn escaped(text: &str) -> String {
 
 /// Paragraphs of an export's content as WordPress shows them (its `wpautop`, in short): the
 /// classic editor stores text with blank lines between paragraphs and single line breaks in
-/// them, which HTML would run together. Content of the block editor, or that already has
-/// paragraphs, is HTML as stored. A chunk that starts with a block-level tag stays as it is.
+/// them, which HTML would run together. Content of the block editor is HTML as stored. A
+/// chunk that starts with a block-level tag (or a paragraph of its own) stays as it is.
 fn autop(content: &str) -> String {
-    if content.contains("<!-- wp:") || content.contains("<p>") || content.contains("<p ") {
+    if content.contains("<!-- wp:") {
         return content.to_string();
     }
     const BLOCKS: &[&str] = &[
@@ -259,6 +259,8 @@ fn autop(content: &str) -> String {
         "<h6",
         "<hr",
         "<ol",
+        "<p>",
+        "<p ",
         "<pre",
         "<section",
         "<table",
@@ -266,10 +268,11 @@ fn autop(content: &str) -> String {
         "<!--",
     ];
     let text = content.replace("\r\n", "\n");
+    // A chunk of closing tags (the end of a shortcode's box) is no paragraph either.
     let mut out = String::new();
     for chunk in text.split("\n\n").map(str::trim).filter(|c| !c.is_empty()) {
         let lower = chunk.to_ascii_lowercase();
-        if BLOCKS.iter().any(|b| lower.starts_with(b)) {
+        if lower.starts_with("</") || BLOCKS.iter().any(|b| lower.starts_with(b)) {
             out.push_str(chunk);
         } else {
             out.push_str("<p>");
@@ -326,6 +329,9 @@ mod tests {
         );
         let blocks = "<!-- wp:paragraph -->\n<p>A</p>\n<!-- /wp:paragraph -->\n\nB";
         assert_eq!(autop(blocks), blocks);
-        assert_eq!(autop("<p>Already</p>\n\nplain"), "<p>Already</p>\n\nplain");
+        assert_eq!(
+            autop("<p>Already</p>\n\nplain"),
+            "<p>Already</p>\n<p>plain</p>\n"
+        );
     }
 }

@@ -82,14 +82,16 @@ pub(crate) fn render(
     // Events stream from the parser through the transforms into the HTML writer; only a
     // heading's events wait, until its text gives it an id.
     let parsed = Parser::new_ext(body, options()).into_offset_iter();
-    let mut events = HeadingIds::new(Transform::new(site, article, blocks, parsed));
+    let mut events = Collapsible::new(HeadingIds::new(Transform::new(
+        site, article, blocks, parsed,
+    )));
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, &mut events);
     let HeadingIds {
         inner: transform,
         headings,
         ..
-    } = events;
+    } = events.inner;
     let mut errors = transform.errors;
     for name in article.tables.keys() {
         if !transform.placed.contains(name) {
@@ -136,6 +138,9 @@ struct Transform<'a, I> {
     /// Where in the body the outermost snippet being included is.
     include_at: usize,
     snippets: BTreeSet<String>,
+    /// How many alerts are open (their quotes become HTML here, so later adapters cannot
+    /// see them).
+    alerts: usize,
 }
 
 /// A snippet being included: its name, its file and its events so far.
@@ -160,6 +165,7 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I>
             included: Vec::new(),
             include_at: 0,
             snippets: BTreeSet::new(),
+            alerts: 0,
         }
     }
 
@@ -485,8 +491,24 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Tra
                     id,
                 }) => Some(self.link(link_type, dest_url, title, id, &range)),
                 Event::Html(_) | Event::InlineHtml(_) => self.raw_html(event, &range),
-                Event::Start(Tag::BlockQuote(Some(kind))) => self.alert(kind),
+                Event::Start(Tag::Heading { ref classes, .. })
+                    if self.alerts > 0 && classes.iter().any(|c| c.as_ref() == COLLAPSIBLE) =>
+                {
+                    let e = self.error(
+                        Code::CollapsibleInAlert,
+                        &range,
+                        "a collapsible section cannot start inside an alert".into(),
+                    );
+                    let hint = "put the question after the alert, or the alert inside the answer";
+                    self.errors.push(e.hint(hint));
+                    Some(event)
+                }
+                Event::Start(Tag::BlockQuote(Some(kind))) => {
+                    self.alerts += 1;
+                    self.alert(kind)
+                }
                 Event::End(TagEnd::BlockQuote(Some(_))) => {
+                    self.alerts -= 1;
                     self.text.note(&event);
                     Some(Event::Html("</div>\n".into()))
                 }
@@ -613,6 +635,90 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'e, I> {
             }
             e => Some(e),
         }
+    }
+}
+
+/// A heading marked `{.collapsible}` and its section (up to the next heading of its level or
+/// above, a thematic break `---`, or the end of what holds it) become a `<details>` whose summary is the heading:
+/// questions and answers in plain Markdown, which work without JavaScript and with
+/// `raw_html: reject`. The heading keeps its id, so the contents and links still lead to it.
+struct Collapsible<'e, I> {
+    inner: I,
+    /// How many tags are open.
+    depth: usize,
+    /// The open sections, innermost last: their heading's level and the depth it is at.
+    open: Vec<(HeadingLevel, usize)>,
+    /// A collapsible heading's events are under way: its end closes the summary.
+    in_summary: bool,
+    queued: std::collections::VecDeque<Event<'e>>,
+}
+
+const COLLAPSIBLE: &str = "collapsible";
+
+impl<'e, I: Iterator<Item = Event<'e>>> Collapsible<'e, I> {
+    fn new(inner: I) -> Self {
+        Collapsible {
+            inner,
+            depth: 0,
+            open: Vec::new(),
+            in_summary: false,
+            queued: std::collections::VecDeque::new(),
+        }
+    }
+
+    /// Closes the open sections at this depth that `ends` says end here.
+    fn close(&mut self, ends: impl Fn(HeadingLevel) -> bool) {
+        while let Some(&(level, depth)) = self.open.last() {
+            if depth != self.depth || !ends(level) {
+                break;
+            }
+            self.open.pop();
+            self.queued.push_back(Event::Html("</details>\n".into()));
+        }
+    }
+}
+
+impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Collapsible<'e, I> {
+    type Item = Event<'e>;
+
+    fn next(&mut self) -> Option<Event<'e>> {
+        if let Some(e) = self.queued.pop_front() {
+            return Some(e);
+        }
+        let Some(mut event) = self.inner.next() else {
+            return self.open.pop().map(|_| Event::Html("</details>\n".into()));
+        };
+        match &mut event {
+            Event::Start(Tag::Heading { level, classes, .. }) => {
+                let level = *level;
+                self.close(|open| open >= level);
+                if classes.iter().any(|c| c.as_ref() == COLLAPSIBLE) {
+                    classes.retain(|c| c.as_ref() != COLLAPSIBLE);
+                    self.queued.push_back(Event::Html(
+                        "<details class=\"collapsible\">\n<summary>".into(),
+                    ));
+                    self.open.push((level, self.depth));
+                    self.in_summary = true;
+                }
+                self.depth += 1;
+            }
+            Event::End(TagEnd::Heading(_)) if self.in_summary => {
+                self.in_summary = false;
+                self.depth -= 1;
+                self.queued.push_back(event);
+                self.queued.push_back(Event::Html("</summary>\n".into()));
+                return self.queued.pop_front();
+            }
+            Event::Start(_) => self.depth += 1,
+            Event::End(_) => {
+                self.close(|_| true);
+                self.depth -= 1;
+            }
+            Event::Rule => self.close(|_| true),
+            _ => {}
+        }
+        self.queued.push_back(event);
+        self.queued.pop_front()
     }
 }
 

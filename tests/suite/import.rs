@@ -265,10 +265,9 @@ fn odd_cases_are_converted_or_reported() {
   image: https://kunskap.websupport.se/app/uploads/2022/01/pris.png, shown at 600×400 on the old site: download it into static/img/pris.png and change the src to /img/pris.png
   caption: an empty figure caption was dropped
   image: https://kunskap.websupport.se/app/uploads/2022/01/tom.png: download it into static/img/tom.png and change the src to /img/tom.png
-  shortcode: the shortcode [su_note] is unknown: it was kept as text; rewrite it in Markdown
   shortcode: the shortcode [gallery] is unknown: it was kept as text; rewrite it in Markdown
   element: <sup> has no Markdown form: its text was kept without it
-imported 1 article; 11 things to finish by hand (listed above)
+imported 1 article; 10 things to finish by hand (listed above)
 ")
     );
 
@@ -312,8 +311,8 @@ imported 1 article; 11 things to finish by hand (listed above)
         "## Så här *gör* du",
         // nested lists
         "- Logga in\n  - med BankID\n  - eller med lösenord\n    1. skriv e-post\n    2. skriv lösenord\n- Välj **Priser**",
-        // unknown shortcodes kept as text
-        "\\[su\\_note note\\_color=\"#ffcc00\"\\]Obs! Priserna kan ändras.\\[/su\\_note\\]",
+        // Shortcodes Ultimate's note as an alert, an unknown shortcode kept as text
+        "> [!NOTE]\n> Obs! Priserna kan ändras.",
         "\\[gallery ids=\"12,13\"\\]",
         // the iframe as a link, the caption under it
         "[Så byter du paket](https://www.youtube.com/embed/abc123)\n\n*Video: så byter du paket*",
@@ -338,7 +337,10 @@ imported 1 article; 11 things to finish by hand (listed above)
         texts(main, "table:not(.server-table table) thead th"),
         ["Paket", "Pris", "Lagring"]
     );
-    assert!(text(main).contains("[su_note note_color=\"#ffcc00\"]Obs!"));
+    assert_eq!(
+        texts(main, ".alert > p:not(.alert-title)"),
+        ["Obs! Priserna kan ändras."]
+    );
     // The old URL redirects.
     assert!(root.join("public/kb/gamla-priser/index.html").is_file());
 }
@@ -739,5 +741,81 @@ wp/cut.xml:29:39: error: the export is not well-formed XML: expected 'wp:post_na
   = hint: export the site again (WordPress: Tools → Export); a file cut short or edited by hand is often the cause
 import failed with 2 errors; nothing was written
 "
+    );
+}
+
+#[test]
+fn notes_boxes_and_spoilers_of_an_export_become_alerts_and_collapsible_sections() {
+    let site = site(MAP);
+    let root = site.root();
+    let out = ok(kbgen(&site, &["import", "wordpress", "wp/kb-faq.xml"]));
+    // The plugin's shortcodes are known: none is reported as kept as text.
+    assert!(
+        stdout(&out).contains("  converted faithfully\n"),
+        "{}",
+        stdout(&out)
+    );
+    let (_, body) = article(root, "content/email/basic-settings/saker-anslutning.sv.md");
+    assert_eq!(
+        body.trim(),
+        "Välj alltid en krypterad anslutning.
+
+> [!NOTE]
+> Lösenordet till e-postkontot är inte lösenordet till kontrollpanelen.
+
+> [!NOTE]
+> **Tips**
+>
+> Använd port 993 för IMAP.
+>
+> Och 465 för SMTP.
+
+## Vanliga frågor
+
+### Vad är STARTTLS? {.collapsible}
+
+Ett sätt att kryptera en anslutning som börjar okrypterad.
+
+### Vad är SSL? {.collapsible}
+
+Äldre namn på TLS.
+
+### Och port 25? {.collapsible}
+
+Används inte av e-postprogram.
+
+---
+
+Hör av dig till supporten om inget hjälper."
+    );
+    // With raw HTML rejected, as the shipped site does: all of it is Markdown.
+    site.replace("kbgen.yaml", "raw_html: allow", "raw_html: reject");
+    ok(site.kbgen_in(&["build"]));
+    let html = Html::parse_document(
+        &std::fs::read_to_string(root.join("public/kb/saker-anslutning/index.html")).unwrap(),
+    );
+    let page = html.root_element();
+    assert_eq!(
+        texts(page, ".article-body .alert-title"),
+        ["Observera", "Observera"]
+    );
+    assert_eq!(
+        texts(page, ".article-body details.collapsible > summary > h3"),
+        ["Vad är STARTTLS?", "Vad är SSL?", "Och port 25?"]
+    );
+    assert_eq!(
+        texts(page, ".article-body details.collapsible > p"),
+        [
+            "Ett sätt att kryptera en anslutning som börjar okrypterad.",
+            "Äldre namn på TLS.",
+            "Används inte av e-postprogram."
+        ]
+    );
+    assert_eq!(
+        texts(page, ".article-body > p"),
+        [
+            "Välj alltid en krypterad anslutning.",
+            "Hör av dig till supporten om inget hjälper."
+        ]
     );
 }
