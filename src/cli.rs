@@ -130,6 +130,9 @@ pub struct WordpressArgs {
     /// (default: wordpress-map.yaml in the site root)
     #[arg(long, value_name = "FILE")]
     pub map: Option<PathBuf>,
+    /// The category folder for articles without a category (an export's pages, say)
+    #[arg(long, value_name = "FOLDER")]
+    pub uncategorized: Option<String>,
     /// Replace article files that already exist
     #[arg(long)]
     pub force: bool,
@@ -196,7 +199,9 @@ impl WordpressArgs {
             inputs: self.inputs.iter().map(|i| cwd.join(i)).collect(),
             locale: self.locale.clone(),
             post_types: self.post_type.clone(),
+            map_optional: self.map.is_none(),
             map,
+            uncategorized: self.uncategorized.clone(),
             force: self.force,
             cwd: cwd.to_path_buf(),
         })

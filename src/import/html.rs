@@ -52,6 +52,8 @@ struct State {
     level: Option<Level>,
     tables: Vec<(String, ServerTable)>,
     notes: Vec<Note>,
+    /// The ids the article's headings will have, which `#fragment` links may lead to.
+    anchors: Vec<String>,
 }
 
 type Shared = Arc<Mutex<State>>;
@@ -86,6 +88,9 @@ pub(crate) fn convert(html: &str) -> Converted {
     // Before conversion: htmd merges adjacent inline elements while it walks.
     let mut inventory = Inventory::default();
     inventory.walk(&tree, false);
+    with(&state, |s| {
+        s.anchors = std::mem::take(&mut inventory.anchors)
+    });
     let markdown = tidy(&end_sections(&converter.tree_to_markdown(&tree)));
     let state = std::mem::take(&mut *state.lock().unwrap_or_else(|e| e.into_inner()));
     let mut notes = state.notes;
@@ -144,7 +149,13 @@ fn converter(state: &Shared) -> HtmlToMarkdown {
         } else {
             level
         };
-        Some(format!("\n\n{} {content}\n\n", "#".repeat(level)).into())
+        // An id of its own (a link in the old site may lead to it) is kept where kbgen's would
+        // differ.
+        let id = attr(el.node, "id")
+            .filter(|id| is_anchor(id) && *id != crate::names::slugify(&node_text(el.node)))
+            .map(|id| format!(" {{#{id}}}"))
+            .unwrap_or_default();
+        Some(format!("\n\n{} {content}{id}\n\n", "#".repeat(level)).into())
     });
     let s = state.clone();
     let image = handler(move |_, el| image(&s, el.node).map(Into::into));
@@ -154,6 +165,19 @@ fn converter(state: &Shared) -> HtmlToMarkdown {
     let table = handler(move |h, el| Some(table(&s, h, el.node, None).into()));
     let s = state.clone();
     let anchor = handler(move |h, el| match attr(el.node, "href") {
+        Some(href)
+            if href.len() > 1
+                && href.starts_with('#')
+                && !with(&s, |st| st.anchors.iter().any(|a| *a == href[1..])) =>
+        {
+            let content = h.walk_children(el.node);
+            note(
+                &s,
+                NoteKind::Link,
+                format!("the link to `{href}` was removed, its text kept: the article has no heading with that id (it was the old page's)"),
+            );
+            Some(content)
+        }
         Some(href) if !allowed_link(&href) => {
             let content = h.walk_children(el.node);
             note(
@@ -271,6 +295,8 @@ const DROPPED: &[&str] = &[
 struct Inventory {
     unknown: Vec<(String, usize)>,
     shortcodes: Vec<(String, usize)>,
+    /// Every heading's id: its own, or the one kbgen will make from its text.
+    anchors: Vec<String>,
 }
 
 impl Inventory {
@@ -283,6 +309,15 @@ impl Inventory {
                 }
                 if !KNOWN.contains(&tag) {
                     count(&mut self.unknown, tag);
+                }
+                if let Some(id) = heading_id(node) {
+                    let mut unique = id.clone();
+                    let mut n = 2;
+                    while self.anchors.contains(&unique) {
+                        unique = format!("{id}-{n}");
+                        n += 1;
+                    }
+                    self.anchors.push(unique);
                 }
                 let in_code = in_code || tag == "pre" || tag == "code";
                 for child in node.children.borrow().iter() {
@@ -331,6 +366,29 @@ impl Inventory {
         }));
         notes
     }
+}
+
+/// The id a heading element will have in kbgen: its own, or one made from its text.
+fn heading_id(node: &Rc<Node>) -> Option<String> {
+    let tag = tag(node)?;
+    if !matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+        return None;
+    }
+    match attr(node, "id").filter(|id| is_anchor(id)) {
+        Some(id) => Some(id),
+        None => match crate::names::slugify(&node_text(node)) {
+            s if s.is_empty() => Some("section".into()),
+            s => Some(s),
+        },
+    }
+}
+
+/// An id that `{#id}` after a heading can carry.
+fn is_anchor(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'))
 }
 
 fn count(list: &mut Vec<(String, usize)>, name: &str) {
@@ -992,7 +1050,7 @@ fn escape_brackets(s: &str) -> String {
         .replace(']', "\\]")
 }
 
-fn shorten(s: &str, max: usize) -> String {
+pub(crate) fn shorten(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         s.to_string()
     } else {
@@ -1118,6 +1176,25 @@ mod tests {
         assert_eq!(
             stored.markdown,
             "### Vad & \\<varför>? {.collapsible}\n\nSvar.\n"
+        );
+    }
+
+    #[test]
+    fn fragment_links_lead_to_headings_or_are_removed() {
+        let c = convert(
+            "<h2 id=\"top-of-page\">Början</h2><h2 id=\"borjan\">Början</h2><h3>Andra</h3>\
+             <p><a href=\"#top-of-page\">upp</a> <a href=\"#andra\">andra</a> <a href=\"#borjan\">b</a> <a href=\"#wrapper\">till toppen</a></p>",
+        );
+        assert_eq!(
+            c.markdown,
+            "## Början {#top-of-page}\n\n## Början\n\n### Andra\n\n[upp](#top-of-page) [andra](#andra) [b](#borjan) till toppen\n"
+        );
+        assert_eq!(
+            c.notes,
+            [Note {
+                kind: NoteKind::Link,
+                message: "the link to `#wrapper` was removed, its text kept: the article has no heading with that id (it was the old page's)".into()
+            }]
         );
     }
 }

@@ -3,15 +3,20 @@
 //!
 //! ```text
 //! WXR files (wxr::parse) ─┐
-//! JSON files ─► wordpress::read_inputs ─► Post ─┐
+//! JSON files ─► wordpress::read_inputs ─► Post ─┐                     categories::plan ─► _category.yaml
 //! wordpress-map.yaml ─► map::load ──────────────┼─► plan (html::convert, front matter) ─► content/
 //! kbgen.yaml ─► config (locales, URLs) ─────────┘
 //! ```
+//!
+//! An article goes to the folder the map gives its first category; an export's article whose
+//! category the map does not name goes to the folder of the export's own terms (see
+//! `categories`); one without a category, to `--uncategorized`.
 //!
 //! Like the build, the import collects every problem of the run before it stops, and writes
 //! nothing unless every article can be written. What it cannot convert faithfully is not an
 //! error: it is listed in the [`ImportReport`] for a person to finish by hand.
 
+mod categories;
 pub mod html;
 pub mod map;
 pub mod wordpress;
@@ -42,6 +47,10 @@ pub struct ImportOptions {
     pub post_types: Vec<String>,
     /// The mapping file (absolute).
     pub map: PathBuf,
+    /// The map file was not asked for: it may be missing (an export names its own categories).
+    pub map_optional: bool,
+    /// The category folder of articles without a category (pages, say).
+    pub uncategorized: Option<String>,
     /// Replace article files that already exist.
     pub force: bool,
     /// The folder paths in messages are shown relative to.
@@ -52,6 +61,8 @@ pub struct ImportOptions {
 #[derive(Debug, Default)]
 pub struct ImportReport {
     pub articles: Vec<Imported>,
+    /// Category files written (or given another language's titles), with the term they are of.
+    pub categories: Vec<ImportedCategory>,
     /// Files found in a folder that are not JSON, with why.
     pub skipped: Vec<(PathBuf, String)>,
 }
@@ -65,6 +76,18 @@ pub struct Imported {
     pub id: u64,
     pub title: String,
     pub notes: Vec<Note>,
+}
+
+#[derive(Debug)]
+pub struct ImportedCategory {
+    /// Relative to the site root.
+    pub file: PathBuf,
+    /// The export it came from, as shown in messages.
+    pub source: PathBuf,
+    pub id: u64,
+    pub name: String,
+    /// Only this language's title was added to it.
+    pub added: bool,
 }
 
 /// Something not converted faithfully.
@@ -107,6 +130,17 @@ impl ImportReport {
 
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in &self.categories {
+            writeln!(
+                f,
+                "{} <- {} (WordPress category {}: {}){}",
+                display_path(&c.file),
+                show(&c.source),
+                c.id,
+                c.name,
+                if c.added { ": its title added" } else { "" }
+            )?;
+        }
         for a in &self.articles {
             writeln!(
                 f,
@@ -208,9 +242,21 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     };
 
     let mut diags = Diagnostics::default();
-    let map = map::load(&opts.map, shown(&opts.map, &opts.cwd))
-        .map_err(|d| diags.push(d))
-        .ok();
+    let map = if opts.map_optional && !opts.map.exists() {
+        Some(map::Map {
+            shown: shown(&opts.map, &opts.cwd),
+            ..map::Map::default()
+        })
+    } else {
+        map::load(&opts.map, shown(&opts.map, &opts.cwd))
+            .map_err(|d| diags.push(d))
+            .ok()
+    };
+    let uncategorized = opts.uncategorized.as_deref().and_then(|f| {
+        check_uncategorized(&opts.root, f)
+            .map_err(|d| diags.push(d))
+            .ok()
+    });
     let (sources, skipped) =
         wordpress::read_inputs(&opts.inputs, &opts.post_types, &opts.cwd, &mut diags);
     if sources.is_empty() && !diags.has_errors() {
@@ -229,7 +275,33 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     let Some(map) = map else {
         return Err(diags.sorted());
     };
-    let folders = check_ids(&map, &sources, &opts.root, &mut diags);
+    let folders = check_ids(
+        &map,
+        &sources,
+        &opts.root,
+        opts.uncategorized.is_some(),
+        &mut diags,
+    );
+    let mut category_files = BTreeMap::new();
+    for source in &sources {
+        for post in &source.posts {
+            let Some(item) = &post.item else { continue };
+            match (post.categories.first(), item.categories.first()) {
+                (Some(id), Some(path)) if !map.categories.contains_key(id) => {
+                    let to = categories::Target {
+                        root: &opts.root,
+                        locale: &locale,
+                        default_locale: locales[0],
+                        source: &source.shown,
+                    };
+                    if let Err(d) = categories::plan(&to, path, &mut category_files) {
+                        diags.push(d);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
     if diags.has_errors() {
         return Err(diags.sorted());
     }
@@ -239,6 +311,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         url_prefix: &url_prefix,
         map: &map,
         folders: &folders,
+        uncategorized: uncategorized.as_deref(),
         slugs: slugs_in_use(&opts.root, &config, &locale),
     };
     let mut planned = Vec::new();
@@ -309,8 +382,30 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
 
     let mut report = ImportReport {
         articles: Vec::new(),
+        categories: Vec::new(),
         skipped,
     };
+    for c in category_files.into_values() {
+        let written =
+            std::fs::create_dir_all(opts.root.join(&c.file).parent().expect("in a folder"))
+                .and_then(|()| std::fs::write(opts.root.join(&c.file), &c.text));
+        if let Err(e) = written {
+            diags.push(Diagnostic::error(
+                Code::WriteFailed,
+                &c.file,
+                Pos::START,
+                format!("cannot write: {e}"),
+            ));
+            continue;
+        }
+        report.categories.push(ImportedCategory {
+            file: c.file,
+            source: c.source,
+            id: c.term.id,
+            name: html::text(&c.term.name),
+            added: c.added,
+        });
+    }
     for p in planned {
         if let Err(e) = std::fs::write(opts.root.join(&p.file), &p.text) {
             diags.push(Diagnostic::error(
@@ -360,12 +455,20 @@ fn check_ids(
     map: &map::Map,
     sources: &[Source],
     root: &Path,
+    uncategorized: bool,
     diags: &mut Diagnostics,
 ) -> BTreeMap<u64, String> {
     let mut folders = BTreeMap::new();
     for source in sources {
-        let categories = unmapped(&source.posts, |p| &p.categories, &map.categories);
-        let tags = unmapped(&source.posts, |p| &p.tags, &map.tags);
+        // An export names its own terms: only the REST API's articles need the map.
+        let rest: Vec<Post> = source
+            .posts
+            .iter()
+            .filter(|p| p.item.is_none())
+            .cloned()
+            .collect();
+        let categories = unmapped(&rest, |p| &p.categories, &map.categories);
+        let tags = unmapped(&rest, |p| &p.tags, &map.tags);
         for (kind, section, ids, example) in [
             (
                 "category",
@@ -404,15 +507,31 @@ fn check_ids(
         }
         for post in &source.posts {
             match post.categories.first() {
-                None => diags.push(
-                    Diagnostic::error(
-                        Code::ImportInvalid,
-                        &source.shown,
-                        Pos::START,
-                        format!("article {} has no category (`ht-kb-category` is empty)", post.id),
-                    )
-                    .hint("kbgen keeps every article in a category folder; give it a category in WordPress or add it by hand"),
-                ),
+                None if uncategorized => {}
+                None => {
+                    let (at, what) = match &post.item {
+                        Some(i) => (
+                            Pos::new(i.line, 1),
+                            format!(
+                                "{} {} “{}” has no category",
+                                i.post_type,
+                                post.id,
+                                html::text(&post.title.rendered)
+                            ),
+                        ),
+                        None => (
+                            Pos::START,
+                            format!(
+                                "article {} has no category (`ht-kb-category` is empty)",
+                                post.id
+                            ),
+                        ),
+                    };
+                    diags.push(
+                        Diagnostic::error(Code::ImportInvalid, &source.shown, at, what)
+                            .hint("kbgen keeps every article in a category folder; give it a category in WordPress, or name a folder for such articles with --uncategorized FOLDER"),
+                    );
+                }
                 // The article goes to its first category; the others are only named in the report.
                 Some(&id) if map.categories.contains_key(&id) && !folders.contains_key(&id) => {
                     match map.category_folder(root, id) {
@@ -446,11 +565,37 @@ fn unmapped(
     out
 }
 
+/// `--uncategorized FOLDER` checked: a category folder under content/.
+fn check_uncategorized(root: &Path, folder: &str) -> Result<String, Diagnostic> {
+    let clean = folder.trim().trim_matches('/');
+    let bad = clean.is_empty()
+        || clean
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == ".." || s.contains('\\'));
+    let file = Path::new(CONTENT_DIR)
+        .join(clean)
+        .join(crate::load::CATEGORY_FILE);
+    if bad || !root.join(&file).is_file() {
+        return Err(Diagnostic::error(
+            Code::ArgumentInvalid,
+            if bad { PathBuf::from(CONTENT_DIR) } else { file.clone() },
+            Pos::START,
+            format!("--uncategorized {folder}: there is no category folder {}", display_path(&file)),
+        )
+        .hint(format!(
+            "create {} with the category's titles (e.g. `title: {{ sv: Sidor, en: Pages }}`), or name an existing category folder",
+            display_path(&file)
+        )));
+    }
+    Ok(clean.to_string())
+}
+
 struct Context<'a> {
     locale: &'a str,
     url_prefix: &'a str,
     map: &'a map::Map,
     folders: &'a BTreeMap<u64, String>,
+    uncategorized: Option<&'a str>,
     /// The slugs of the site's articles in `locale`, with their files.
     slugs: BTreeMap<String, PathBuf>,
 }
@@ -478,7 +623,11 @@ fn slugs_in_use(root: &Path, config: &config::Config, locale: &str) -> BTreeMap<
 
 /// One article converted: its file path, its text, its notes.
 fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diagnostic>> {
-    let err = |msg: String| Diagnostic::error(Code::ImportInvalid, &source.shown, Pos::START, msg);
+    let at = post
+        .item
+        .as_ref()
+        .map_or(Pos::START, |i| Pos::new(i.line, 1));
+    let err = |msg: String| Diagnostic::error(Code::ImportInvalid, &source.shown, at, msg);
     let mut errors = Vec::new();
     let mut notes = Vec::new();
     let mut meta = |message: String| {
@@ -488,9 +637,28 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         })
     };
 
-    let title = html::text(&post.title.rendered);
+    let mut title = html::text(&post.title.rendered);
     if title.is_empty() {
-        errors.push(err(format!("article {} has an empty title", post.id)));
+        // WordPress publishes a post without a title; kbgen needs one for the page and links.
+        let text = html::text(&post.content.rendered);
+        title = match text
+            .split_terminator(['.', '!', '?', '\n'])
+            .next()
+            .map(str::trim)
+        {
+            Some(first) if !first.is_empty() => html::shorten(first, 60),
+            _ => percent_decode(&post.slug).replace('-', " "),
+        };
+        if title.trim().is_empty() {
+            errors.push(err(format!(
+                "article {} has an empty title and no text to name it by",
+                post.id
+            )));
+        } else {
+            meta(format!(
+                "it had no title: it was given `{title}`, from its text; give it a better one"
+            ));
+        }
     }
     let updated = post.modified.get(..10).and_then(Date::parse);
     if updated.is_none() {
@@ -546,8 +714,9 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         }
     }
 
-    let category = post.categories[0];
-    let folder = &ctx.folders[&category];
+    let folder = folder_of(post, 0, ctx)
+        .ok_or_else(|| vec![err(format!("article {} has no category", post.id))])?;
+    let folder = &folder;
     let file = PathBuf::from(CONTENT_DIR)
         .join(folder)
         .join(format!("{slug}.{}.md", ctx.locale));
@@ -558,9 +727,11 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         ));
     }
     if post.categories.len() > 1 {
-        let others: Vec<String> = post.categories[1..]
-            .iter()
-            .map(|id| format!("{id} ({})", ctx.map.categories[id]))
+        let others: Vec<String> = (1..post.categories.len())
+            .map(|i| {
+                let folder = folder_of(post, i, ctx).unwrap_or_default();
+                format!("{} ({folder})", post.categories[i])
+            })
             .collect();
         meta(format!(
             "it was also in the WordPress categories {}: kbgen keeps an article in one category, {folder}",
@@ -568,8 +739,12 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         ));
     }
     let mut tags: Vec<String> = Vec::new();
-    for id in &post.tags {
-        let word = ctx.map.tags[id].trim().to_string();
+    for (i, id) in post.tags.iter().enumerate() {
+        let word = match (ctx.map.tags.get(id), &post.item) {
+            (Some(w), _) => w.trim().to_string(),
+            (None, Some(item)) => percent_decode(&item.tags[i]),
+            (None, None) => unreachable!("check_ids found every tag of the REST API's articles"),
+        };
         if !word.is_empty() && !tags.contains(&word) {
             tags.push(word);
         }
@@ -624,6 +799,23 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         },
         file,
     })
+}
+
+/// The folder of the post's `n`th category: the map's, else the export's terms'; with no
+/// category, the `--uncategorized` folder.
+fn folder_of(post: &Post, n: usize, ctx: &Context) -> Option<String> {
+    let Some(id) = post.categories.get(n) else {
+        return ctx.uncategorized.map(str::to_string);
+    };
+    if ctx.map.categories.contains_key(id) {
+        return ctx
+            .folders
+            .get(id)
+            .cloned()
+            .or_else(|| Some(ctx.map.categories[id].trim().trim_matches('/').to_string()));
+    }
+    let path = post.item.as_ref()?.categories.get(n)?;
+    Some(categories::folder(path))
 }
 
 /// The path of an absolute URL (`https://host/en/kb/x/` → `/en/kb/x/`), or a path as it is.

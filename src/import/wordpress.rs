@@ -30,6 +30,31 @@ pub(crate) struct Post {
     pub tags: Vec<u64>,
     #[serde(default)]
     pub(crate) yoast_head_json: Option<Yoast>,
+    /// What an export says of the item besides (the REST API sends none of it).
+    #[serde(skip)]
+    pub(crate) item: Option<ExportItem>,
+}
+
+/// An export item's place in its file and its terms, which an export holds itself.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct ExportItem {
+    pub line: usize,
+    pub post_type: String,
+    /// Per category id of the post: its terms from the top of the tree down to it.
+    pub categories: Vec<Vec<CategoryTerm>>,
+    /// Per tag id of the post: the tag's slug.
+    pub tags: Vec<String>,
+}
+
+/// A category term of an export, as the importer writes it into `_category.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CategoryTerm {
+    pub id: u64,
+    /// Where the export defines it.
+    pub line: usize,
+    pub slug: String,
+    pub name: String,
+    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -183,19 +208,44 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
             continue;
         }
         let (categories, tags) = taxonomies(&item.post_type);
-        let ids = |taxonomy: &str| -> Vec<u64> {
+        let term = |taxonomy: &str, slug: &str| {
+            export
+                .terms
+                .iter()
+                .find(|x| x.taxonomy == taxonomy && x.slug == slug)
+        };
+        let terms = |taxonomy: &str| -> Vec<&super::wxr::Term> {
             item.terms
                 .iter()
                 .filter(|(t, _)| t == taxonomy)
-                .filter_map(|(t, slug)| {
-                    export
-                        .terms
-                        .iter()
-                        .find(|x| &x.taxonomy == t && &x.slug == slug)
-                })
-                .map(|x| x.id)
+                .filter_map(|(t, slug)| term(t, slug))
                 .collect()
         };
+        // A category's terms from the top down (a loop of parents ends where it repeats).
+        let path = |leaf: &super::wxr::Term| {
+            let mut path = vec![leaf];
+            while let Some(parent) = path[path.len() - 1]
+                .parent
+                .as_deref()
+                .and_then(|p| term(categories, p))
+            {
+                if path.iter().any(|t| t.id == parent.id) {
+                    break;
+                }
+                path.push(parent);
+            }
+            path.iter()
+                .rev()
+                .map(|t| CategoryTerm {
+                    id: t.id,
+                    line: t.line,
+                    slug: t.slug.clone(),
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let (category_terms, tag_terms) = (terms(categories), terms(tags));
         let modified = item
             .modified
             .as_deref()
@@ -216,10 +266,16 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
             excerpt: (!item.excerpt.trim().is_empty()).then(|| Rendered {
                 rendered: autop(&item.excerpt),
             }),
-            categories: ids(categories),
-            tags: ids(tags),
+            categories: category_terms.iter().map(|t| t.id).collect(),
+            tags: tag_terms.iter().map(|t| t.id).collect(),
             yoast_head_json: item.meta("_yoast_wpseo_metadesc").map(|d| Yoast {
                 description: Some(d.to_string()),
+            }),
+            item: Some(ExportItem {
+                line: item.line,
+                post_type: item.post_type.clone(),
+                categories: category_terms.into_iter().map(path).collect(),
+                tags: tag_terms.into_iter().map(|t| t.slug.clone()).collect(),
             }),
         });
     }

@@ -698,8 +698,8 @@ fn other_post_types_are_taken_when_asked() {
     assert_eq!(
         stderr(&out),
         "\
-wp/kb-sv.xml:1:1: error: article 503 has no category (`ht-kb-category` is empty)
-  = hint: kbgen keeps every article in a category folder; give it a category in WordPress or add it by hand
+wp/kb-sv.xml:51:1: error: post 503 “Nyheter i juni” has no category
+  = hint: kbgen keeps every article in a category folder; give it a category in WordPress, or name a folder for such articles with --uncategorized FOLDER
 import failed with 1 error; nothing was written
 "
     );
@@ -707,6 +707,110 @@ import failed with 1 error; nothing was written
         .root()
         .join("content/email/basic-settings/byt-losenord.sv.md")
         .exists());
+    // Given a folder for them, articles without a category go there.
+    let args = [
+        "import",
+        "wordpress",
+        "wp/kb-sv.xml",
+        "--post-type",
+        "ht_kb,post",
+    ];
+    let out = kbgen(
+        &site,
+        &[&args[..], &["--uncategorized", "email/clients"]].concat(),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("content/email/basic-settings/byt-losenord.sv.md <- "));
+    let (front, _) = article(site.root(), "content/email/clients/nyheter-i-juni.sv.md");
+    assert_eq!(s(&front, "title"), "Nyheter i juni");
+    // A folder that is no category is refused before anything is read.
+    let out = kbgen(
+        &site,
+        &[&args[..], &["--uncategorized", "sidor", "--force"]].concat(),
+    );
+    assert_eq!(
+        stderr(&out),
+        "content/sidor/_category.yaml:1:1: error: --uncategorized sidor: there is no category folder content/sidor/_category.yaml
+  = hint: create content/sidor/_category.yaml with the category's titles (e.g. `title: { sv: Sidor, en: Pages }`), or name an existing category folder
+import failed with 1 error; nothing was written
+"
+    );
+}
+
+#[test]
+fn an_export_without_a_map_makes_its_categories_and_a_second_language_adds_its_titles() {
+    let site = site(MAP);
+    let root = site.root();
+    std::fs::remove_file(root.join("wordpress-map.yaml")).unwrap();
+    let out = ok(kbgen(&site, &["import", "wordpress", "wp/kb-sv.xml"]));
+    assert_eq!(
+        stdout(&out),
+        "content/grundinstallningar/_category.yaml <- wp/kb-sv.xml (WordPress category 400: Grundinställningar)
+content/grundinstallningar/byt-losenord.sv.md <- wp/kb-sv.xml (WordPress article 501: Byt lösenord <för> e-post & webbmejl)
+  converted faithfully
+skipped wp/kb-sv.xml: line 37: ht_kb 502 “Ett utkast” is draft: only published items are imported
+imported 1 article; nothing to finish by hand
+"
+    );
+    let (front, _) = article(root, "content/grundinstallningar/byt-losenord.sv.md");
+    assert_eq!(
+        y(&front, "tags"),
+        serde_yaml::from_str::<serde_yaml::Value>("[e-post]").unwrap()
+    );
+    // The English export's category has the same slug: its title joins the Swedish one. Its
+    // child matches no category, and an import in another language than the default one makes
+    // none: the run stops there, until the map names a folder for it.
+    let category = root.join("content/grundinstallningar/_category.yaml");
+    let swedish = std::fs::read_to_string(&category).unwrap();
+    let en = ["import", "wordpress", "wp/kb-en.xml", "--locale", "en"];
+    let out = kbgen(&site, &en);
+    assert_eq!(
+        stderr(&out),
+        "wp/kb-en.xml:12:1: error: the en category 701 “Passwords” matches no category: content/grundinstallningar/passwords/_category.yaml does not exist
+  = hint: import the sv export first (a category with the same slug path is the same category), or map 701 to a category folder in the map file
+import failed with 1 error; nothing was written
+"
+    );
+    assert_eq!(std::fs::read_to_string(&category).unwrap(), swedish);
+    site.write(
+        "wordpress-map.yaml",
+        "categories: { 701: grundinstallningar }\n",
+    );
+    let out = ok(kbgen(&site, &en));
+    assert_eq!(
+        stdout(&out),
+        "content/grundinstallningar/_category.yaml <- wp/kb-en.xml (WordPress category 700: Basic settings): its title added
+content/grundinstallningar/change-password.en.md <- wp/kb-en.xml (WordPress article 801: Change your email password)
+  converted faithfully
+content/grundinstallningar/set-up-email.en.md <- wp/kb-en.xml (WordPress article 802: Set up your email)
+  converted faithfully
+imported 2 articles; nothing to finish by hand
+"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&category).unwrap(),
+        "# Written by kbgen import wordpress; an import in another language adds its titles here.
+title: { en: \"Basic settings\", sv: \"Grundinställningar\" }
+description: { en: \"What you need to get started.\" }
+"
+    );
+    let (front, _) = article(root, "content/grundinstallningar/change-password.en.md");
+    assert_eq!(
+        y(&front, "tags"),
+        serde_yaml::from_str::<serde_yaml::Value>("[email]").unwrap()
+    );
+    ok(site.kbgen_in(&["build"]));
+    let page = |path: &str| {
+        Html::parse_document(&std::fs::read_to_string(root.join("public").join(path)).unwrap())
+    };
+    assert_eq!(
+        texts(page("grundinstallningar/index.html").root_element(), "h1"),
+        ["Grundinställningar"]
+    );
+    assert_eq!(
+        texts(page("en/basic-settings/index.html").root_element(), "h1"),
+        ["Basic settings"]
+    );
 }
 
 #[test]
@@ -818,4 +922,76 @@ Hör av dig till supporten om inget hjälper."
             "Hör av dig till supporten om inget hjälper."
         ]
     );
+}
+
+/// The published posts and pages of a real export, and the ids of the others, read with an
+/// XML parser of its own (not the importer's).
+fn posts_and_pages(xml: &str) -> (usize, Vec<String>) {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let (mut published, mut others) = (0, Vec::new());
+    for item in doc.descendants().filter(|n| n.has_tag_name("item")) {
+        let field = |name: &str| {
+            item.children()
+                .find(|c| c.tag_name().name() == name)
+                .and_then(|c| c.text())
+                .unwrap_or("")
+                .to_string()
+        };
+        if !["post", "page"].contains(&field("post_type").as_str()) {
+            continue;
+        }
+        match field("status").as_str() {
+            "publish" => published += 1,
+            _ => others.push(field("post_id")),
+        }
+    }
+    (published, others)
+}
+
+#[test]
+fn the_theme_teams_real_exports_import_into_a_site_that_builds_and_checks() {
+    let shared = Path::new(ROOT).join("../shared/wordpress");
+    for export in ["themeunittestdata.wordpress.xml", "theme-preview.xml"] {
+        let file = shared.join(export);
+        let (published, others) = posts_and_pages(&std::fs::read_to_string(&file).unwrap());
+        let site = Site::shipped();
+        site.write(
+            "content/pages/_category.yaml",
+            "title: { sv: Sidor, en: Pages }\n",
+        );
+        let run = site.kbgen_in(&[
+            "import",
+            "wordpress",
+            file.to_str().unwrap(),
+            "--post-type",
+            "post,page",
+            "--uncategorized",
+            "pages",
+        ]);
+        assert!(run.success(), "{export}:\n{}", run.stderr);
+        let out = stdout(&run);
+        let last = out.lines().last().unwrap();
+        let imported = format!("imported {published} articles; ");
+        assert!(last.starts_with(&imported), "{export}: {last}");
+        let skipped: Vec<&str> = out.lines().filter(|l| l.starts_with("skipped ")).collect();
+        assert_eq!(skipped.len(), others.len(), "{export}: {skipped:?}");
+        for id in &others {
+            assert!(
+                skipped.iter().any(|l| l.contains(&format!(" {id} “"))),
+                "{export}: {id} is not listed as skipped: {skipped:?}"
+            );
+        }
+        let written = out.lines().filter(|l| l.contains(".sv.md <- ")).count();
+        assert_eq!(written, published, "{export}");
+        // What was written builds and passes the checks (warnings are fine).
+        let build = site.kbgen_in(&["build"]);
+        assert!(build.success(), "{export}:\n{}", build.stderr);
+        let check = site.kbgen_in(&["check"]);
+        assert!(check.success(), "{export}:\n{}", check.stderr);
+        assert!(
+            check.stderr.contains("\n0 errors, "),
+            "{export}:\n{}",
+            check.stderr
+        );
+    }
 }
