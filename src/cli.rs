@@ -3,7 +3,7 @@
 //! filled in, the site root checked to be one.
 
 use crate::config::CONFIG_FILE;
-use crate::import::{map::DEFAULT_MAP_FILE, ImportOptions};
+use crate::import::{map::DEFAULT_MAP_FILE, ImportOptions, Pairing};
 use crate::BuildOptions;
 use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
@@ -133,6 +133,13 @@ pub struct WordpressArgs {
     /// The category folder for articles without a category (an export's pages, say)
     #[arg(long, value_name = "FOLDER")]
     pub uncategorized: Option<String>,
+    /// Propose which articles of the default language these translate, in FILE, and write
+    /// nothing else
+    #[arg(long, value_name = "FILE", conflicts_with = "pairs")]
+    pub propose_pairs: Option<PathBuf>,
+    /// Write each article FILE pairs under its pair's key, as its translation
+    #[arg(long, value_name = "FILE")]
+    pub pairs: Option<PathBuf>,
     /// Replace article files that already exist
     #[arg(long)]
     pub force: bool,
@@ -202,6 +209,11 @@ impl WordpressArgs {
             map_optional: self.map.is_none(),
             map,
             uncategorized: self.uncategorized.clone(),
+            pairing: match (&self.propose_pairs, &self.pairs) {
+                (Some(f), _) => Pairing::Propose(cwd.join(f)),
+                (None, Some(f)) => Pairing::Use(cwd.join(f)),
+                (None, None) => Pairing::None,
+            },
             force: self.force,
             cwd: cwd.to_path_buf(),
         })

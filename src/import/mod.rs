@@ -19,6 +19,7 @@
 mod categories;
 pub mod html;
 pub mod map;
+mod pairs;
 pub mod wordpress;
 pub(crate) mod wxr;
 
@@ -29,7 +30,7 @@ use crate::load::CONTENT_DIR;
 use crate::names::{check_alias, is_slug, slugify};
 use html::ServerTable;
 use serde::{Serialize, Serializer};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use wordpress::{Post, Source};
@@ -51,10 +52,24 @@ pub struct ImportOptions {
     pub map_optional: bool,
     /// The category folder of articles without a category (pages, say).
     pub uncategorized: Option<String>,
+    /// Whether (and how) the articles are paired with the default language's as translations.
+    pub pairing: Pairing,
     /// Replace article files that already exist.
     pub force: bool,
     /// The folder paths in messages are shown relative to.
     pub cwd: PathBuf,
+}
+
+/// Translations of the default language's articles, in an import of another language.
+#[derive(Debug, Clone, Default)]
+pub enum Pairing {
+    /// Each article is a new one.
+    #[default]
+    None,
+    /// Propose pairs in this file (absolute), and write nothing else.
+    Propose(PathBuf),
+    /// Write each article paired in this file under its pair's key.
+    Use(PathBuf),
 }
 
 /// What an import wrote, and what a person has to finish by hand.
@@ -65,6 +80,8 @@ pub struct ImportReport {
     pub categories: Vec<ImportedCategory>,
     /// Files found in a folder that are not JSON, with why.
     pub skipped: Vec<(PathBuf, String)>,
+    /// A pairing file proposed (instead of writing articles), and how many it pairs of all.
+    pub proposed: Option<(PathBuf, usize, usize)>,
 }
 
 #[derive(Debug)]
@@ -130,6 +147,15 @@ impl ImportReport {
 
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some((file, paired, all)) = &self.proposed {
+            return write!(
+                f,
+                "proposed {paired} of {} as translations in {}; check it, then import with --pairs {}",
+                crate::diag::count(*all, "article"),
+                show(file),
+                show(file)
+            );
+        }
         for c in &self.categories {
             writeln!(
                 f,
@@ -213,6 +239,110 @@ struct Planned {
     file: PathBuf,
     text: String,
     imported: Imported,
+    /// What of it survives translation, to pair it with the article it translates.
+    fingerprint: pairs::Fingerprint,
+}
+
+/// Moves each article the pairing file pairs to its pair's key, so the two are translations
+/// of each other; the key must be an article of the default language.
+fn pair(
+    planned: &mut [Planned],
+    pairs: &pairs::Pairs,
+    root: &Path,
+    default: &str,
+    locale: &str,
+    diags: &mut Diagnostics,
+) {
+    for p in planned {
+        let Some(key) = pairs.key(p.imported.id) else {
+            continue;
+        };
+        let source = PathBuf::from(CONTENT_DIR).join(format!("{key}.{default}.md"));
+        if !root.join(&source).is_file() {
+            diags.push(
+                pairs
+                    .error(
+                        p.imported.id,
+                        format!("article {} is paired with `{key}`, but {} does not exist", p.imported.id, display_path(&source)),
+                    )
+                    .hint(format!("write the key of a {default} article (its path under content/ without .{default}.md), or ~ for none")),
+            );
+            continue;
+        }
+        p.file = PathBuf::from(CONTENT_DIR).join(format!("{key}.{locale}.md"));
+        p.imported.file = p.file.clone();
+    }
+}
+
+/// Writes the pairing file of a proposal: the articles of the run against the site's
+/// articles in the default language.
+fn propose(
+    file: &Path,
+    planned: &[Planned],
+    opts: &ImportOptions,
+    config: &config::Config,
+    default: &str,
+    locale: &str,
+) -> Result<ImportReport, Diagnostics> {
+    let shown_file = shown(file, &opts.cwd);
+    if file.exists() && !opts.force {
+        return Err(Diagnostic::error(
+            Code::ImportConflict,
+            &shown_file,
+            Pos::START,
+            format!(
+                "refusing to overwrite {}: it already exists",
+                show(&shown_file)
+            ),
+        )
+        .hint("pass --force to replace it, or name another file")
+        .into());
+    }
+    let content = crate::load::content(&opts.root, config)?;
+    let existing: Vec<_> = content
+        .articles
+        .iter()
+        .filter(|a| a.locale == default)
+        .collect();
+    let prints: Vec<pairs::Fingerprint> = existing
+        .iter()
+        .map(|a| pairs::Fingerprint::of(a.text.body(), &a.front.server_tables))
+        .collect();
+    let new: Vec<pairs::Fingerprint> = planned.iter().map(|p| p.fingerprint.clone()).collect();
+    let proposal = pairs::propose(&new, &prints);
+    let lines: Vec<pairs::Proposed> = planned
+        .iter()
+        .zip(&proposal)
+        .map(|(p, pair)| pairs::Proposed {
+            id: p.imported.id,
+            title: &p.imported.title,
+            pair: pair.map(|(j, score)| {
+                let a = existing[j];
+                (
+                    a.key.as_str(),
+                    a.front.title.as_str(),
+                    score,
+                    p.fingerprint.shared(&prints[j]),
+                )
+            }),
+        })
+        .collect();
+    let sources: BTreeSet<String> = planned.iter().map(|p| show(&p.imported.source)).collect();
+    let names: Vec<String> = sources.into_iter().collect();
+    let text = pairs::file_text(&names.join(", "), locale, default, &lines);
+    std::fs::write(file, text).map_err(|e| {
+        Diagnostic::error(
+            Code::WriteFailed,
+            &shown_file,
+            Pos::START,
+            format!("cannot write: {e}"),
+        )
+    })?;
+    let paired = proposal.iter().filter(|p| p.is_some()).count();
+    Ok(ImportReport {
+        proposed: Some((shown_file, paired, planned.len())),
+        ..ImportReport::default()
+    })
 }
 
 pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
@@ -252,6 +382,24 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             .map_err(|d| diags.push(d))
             .ok()
     };
+    let pairs = match &opts.pairing {
+        Pairing::Use(file) => pairs::Pairs::load(file, shown(file, &opts.cwd))
+            .map_err(|d| diags.push(d))
+            .ok(),
+        _ => None,
+    };
+    if !matches!(opts.pairing, Pairing::None) && locale_index == 0 {
+        diags.push(
+            Diagnostic::error(
+                Code::ArgumentInvalid,
+                CONFIG_FILE,
+                Pos::START,
+                format!("--pairs and --propose-pairs pair articles with the {locale} ones, so they need another --locale"),
+            )
+            .hint("import the default language's articles first, then the other language's with --locale"),
+        );
+    }
+    let paired = |id: u64| pairs.as_ref().and_then(|p| p.key(id)).is_some();
     let uncategorized = opts.uncategorized.as_deref().and_then(|f| {
         check_uncategorized(&opts.root, f)
             .map_err(|d| diags.push(d))
@@ -286,6 +434,10 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     for source in &sources {
         for post in &source.posts {
             let Some(item) = &post.item else { continue };
+            // A translation goes where its pair is: its own categories make no folder.
+            if paired(post.id) {
+                continue;
+            }
             match (post.categories.first(), item.categories.first()) {
                 (Some(id), Some(path)) if !map.categories.contains_key(id) => {
                     let to = categories::Target {
@@ -322,6 +474,22 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
                 Err(d) => diags.extend(d),
             }
         }
+    }
+    if let Some(pairs) = &pairs {
+        pair(
+            &mut planned,
+            pairs,
+            &opts.root,
+            locales[0],
+            &locale,
+            &mut diags,
+        );
+    }
+    if let Pairing::Propose(file) = &opts.pairing {
+        if diags.has_errors() {
+            return Err(diags.sorted());
+        }
+        return propose(file, &planned, opts, &config, locales[0], &locale);
     }
 
     // Two articles of the run on one file, or a file that is there already.
@@ -381,9 +549,8 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
     }
 
     let mut report = ImportReport {
-        articles: Vec::new(),
-        categories: Vec::new(),
         skipped,
+        ..ImportReport::default()
     };
     for c in category_files.into_values() {
         let written =
@@ -789,6 +956,7 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         )]);
     }
     Ok(Planned {
+        fingerprint: pairs::Fingerprint::of_imported(&body.markdown, &body.tables),
         text: format!("---\n{yaml}---\n\n{}", body.markdown),
         imported: Imported {
             file: file.clone(),

@@ -3,7 +3,7 @@
 //! as YAML, the import report and errors compared as text, and the imported seed article is
 //! built and read with an HTML parser.
 
-use crate::harness::{copy, sel, text, Run, Site, ROOT};
+use crate::harness::{assert_same_files, copy, sel, snapshot, text, Run, Site, ROOT};
 use scraper::{ElementRef, Html};
 use std::path::Path;
 
@@ -784,7 +784,9 @@ content/grundinstallningar/change-password.en.md <- wp/kb-en.xml (WordPress arti
   converted faithfully
 content/grundinstallningar/set-up-email.en.md <- wp/kb-en.xml (WordPress article 802: Set up your email)
   converted faithfully
-imported 2 articles; nothing to finish by hand
+content/grundinstallningar/secure-connection.en.md <- wp/kb-en.xml (WordPress article 803: Secure connection)
+  converted faithfully
+imported 3 articles; nothing to finish by hand
 "
     );
     assert_eq!(
@@ -994,4 +996,106 @@ fn the_theme_teams_real_exports_import_into_a_site_that_builds_and_checks() {
             check.stderr
         );
     }
+}
+
+#[test]
+fn a_second_language_is_paired_with_the_first_by_a_proposal_a_person_confirms() {
+    let site = site("categories: { 701: grundinstallningar }\n");
+    let root = site.root();
+    for export in ["wp/kb-sv.xml", "wp/kb-faq.xml"] {
+        ok(kbgen(&site, &["import", "wordpress", export]));
+    }
+    let en = ["import", "wordpress", "wp/kb-en.xml", "--locale", "en"];
+    let before = snapshot(&root.join("content"));
+    let out = ok(kbgen(
+        &site,
+        &[&en[..], &["--propose-pairs", "pairs.yaml"]].concat(),
+    ));
+    assert_eq!(
+        stdout(&out),
+        "proposed 1 of 3 articles as translations in pairs.yaml; check it, then import with --pairs pairs.yaml\n"
+    );
+    // Only the proposal is written.
+    assert_same_files(&before, &snapshot(&root.join("content")));
+    let proposal = site.read("pairs.yaml");
+    assert_eq!(
+        proposal,
+        "# Translations proposed by kbgen import wordpress for wp/kb-en.xml (en): each article's
+# WordPress id, and the key of the sv article it translates (~: none). Check each
+# line, correct or clear it, then import again with --pairs and this file.
+801: ~   # \"Change your email password\": no sv article is alike
+802: ~   # \"Set up your email\": no sv article is alike
+803: grundinstallningar/saker-anslutning   # 0.75 \"Secure connection\" ~ \"Säker anslutning\": num:25, num:465, num:993
+"
+    );
+    // Not twice without --force.
+    let again = kbgen(
+        &site,
+        &[&en[..], &["--propose-pairs", "pairs.yaml"]].concat(),
+    );
+    assert_eq!(
+        stderr(&again),
+        "pairs.yaml:1:1: error: refusing to overwrite pairs.yaml: it already exists\n  = hint: pass --force to replace it, or name another file\nimport failed with 1 error; nothing was written\n"
+    );
+
+    // The writer knows the password article is the other one's translation, and says so.
+    site.write(
+        "pairs.yaml",
+        proposal.replace("801: ~", "801: grundinstallningar/byt-losenord"),
+    );
+    let out = ok(kbgen(
+        &site,
+        &[&en[..], &["--pairs", "pairs.yaml"]].concat(),
+    ));
+    let printed = stdout(&out);
+    let written: Vec<&str> = printed
+        .lines()
+        .filter(|l| l.contains(" <- "))
+        .map(|l| l.split(" <- ").next().unwrap())
+        .collect();
+    assert_eq!(
+        written,
+        [
+            "content/grundinstallningar/_category.yaml",
+            "content/grundinstallningar/byt-losenord.en.md",
+            "content/grundinstallningar/set-up-email.en.md",
+            "content/grundinstallningar/saker-anslutning.en.md",
+        ]
+    );
+    let (front, _) = article(root, "content/grundinstallningar/saker-anslutning.en.md");
+    assert_eq!(s(&front, "slug"), "secure-connection");
+    // The pairs are translations of each other: each page names the other as its language version.
+    ok(site.kbgen_in(&["build"]));
+    let alternates = |page: &str| {
+        let html =
+            Html::parse_document(&std::fs::read_to_string(root.join("public").join(page)).unwrap());
+        html.select(&sel("link[rel=alternate][hreflang=en]"))
+            .filter_map(|l| l.value().attr("href").map(str::to_string))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        alternates("kb/saker-anslutning/index.html"),
+        ["https://kunskap.websupport.se/en/kb/secure-connection/"]
+    );
+    assert_eq!(
+        alternates("kb/byt-losenord/index.html"),
+        ["https://kunskap.websupport.se/en/kb/change-password/"]
+    );
+
+    // A pair with no such article is an error at its line.
+    site.write("pairs.yaml", "803: grundinstallningar/ingen\n");
+    let bad = kbgen(
+        &site,
+        &[&en[..], &["--pairs", "pairs.yaml", "--force"]].concat(),
+    );
+    assert_eq!(
+        stderr(&bad),
+        "pairs.yaml:1:1: error: article 803 is paired with `grundinstallningar/ingen`, but content/grundinstallningar/ingen.sv.md does not exist
+  |
+1 | 803: grundinstallningar/ingen
+  | ^
+  = hint: write the key of a sv article (its path under content/ without .sv.md), or ~ for none
+import failed with 1 error; nothing was written
+"
+    );
 }
