@@ -140,6 +140,9 @@ pub struct WordpressArgs {
     /// Write each article FILE pairs under its pair's key, as its translation
     #[arg(long, value_name = "FILE")]
     pub pairs: Option<PathBuf>,
+    /// A copy of the old site's wp-content/uploads: its images are copied into static/img/
+    #[arg(long, value_name = "DIR")]
+    pub uploads: Option<PathBuf>,
     /// Replace article files that already exist
     #[arg(long)]
     pub force: bool,
@@ -209,6 +212,7 @@ impl WordpressArgs {
             map_optional: self.map.is_none(),
             map,
             uncategorized: self.uncategorized.clone(),
+            uploads: self.uploads.as_ref().map(|u| cwd.join(u)),
             pairing: match (&self.propose_pairs, &self.pairs) {
                 (Some(f), _) => Pairing::Propose(cwd.join(f)),
                 (None, Some(f)) => Pairing::Use(cwd.join(f)),

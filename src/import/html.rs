@@ -11,6 +11,7 @@
 //! the import report. Block comments, classes and inline styles disappear because htmd's
 //! "pure" mode drops comments and attributes.
 
+use super::images::{Found, Uploads};
 use super::{Note, NoteKind};
 use crate::load::frontmatter::{Level, Security};
 use htmd::element_handler::{HandlerResult, Handlers};
@@ -44,6 +45,8 @@ pub(crate) struct Converted {
     /// In the order they appear in the body.
     pub tables: Vec<(String, ServerTable)>,
     pub notes: Vec<Note>,
+    /// Images of the uploads folder the body shows, to copy into `static/img/`.
+    pub images: Vec<Found>,
 }
 
 /// Shared by the handlers while htmd walks one body.
@@ -54,6 +57,9 @@ struct State {
     notes: Vec<Note>,
     /// The ids the article's headings will have, which `#fragment` links may lead to.
     anchors: Vec<String>,
+    /// Where the old site's images are (`--uploads`), and those of them the body shows.
+    uploads: Option<Arc<Uploads>>,
+    images: Vec<Found>,
 }
 
 type Shared = Arc<Mutex<State>>;
@@ -68,8 +74,15 @@ fn note(state: &Shared, kind: NoteKind, message: String) {
 }
 
 /// Converts one article body.
+#[cfg(test)]
 pub(crate) fn convert(html: &str) -> Converted {
+    convert_with(html, None)
+}
+
+/// Converts one article body, its images taken from `uploads` where given.
+pub(crate) fn convert_with(html: &str, uploads: Option<Arc<Uploads>>) -> Converted {
     let state: Shared = Arc::default();
+    with(&state, |s| s.uploads = uploads);
     let converter = converter(&state);
     let html = render_shortcodes(html);
     let tree = match converter.html_to_tree(&html) {
@@ -100,6 +113,7 @@ pub(crate) fn convert(html: &str) -> Converted {
         level: state.level,
         tables: state.tables,
         notes,
+        images: state.images,
     }
 }
 
@@ -608,18 +622,57 @@ fn image(state: &Shared, node: &Rc<Node>) -> Option<String> {
         );
         return None;
     }
-    let no_alt = if alt.is_empty() {
-        "; it has no alt text: write one"
-    } else {
-        ""
+    let uploads = with(state, |s| s.uploads.clone());
+    let found = uploads.as_ref().map(|u| u.find(&url));
+    let (url, alt) = match found {
+        // The old site's upload, copied: the page shows it from this site.
+        Some(Ok(Some(f))) => {
+            let alt = if alt.is_empty() {
+                f.alt.clone().unwrap_or_default()
+            } else {
+                alt
+            };
+            if alt.is_empty() {
+                note(
+                    state,
+                    NoteKind::Image,
+                    format!(
+                        "/img/{}: it has no alt text, nor has its attachment: write one",
+                        f.rel
+                    ),
+                );
+            }
+            let local = format!("/img/{}", f.rel);
+            with(state, |s| s.images.push(f));
+            (local, alt)
+        }
+        missing => {
+            let no_alt = if alt.is_empty() {
+                "; it has no alt text: write one"
+            } else {
+                ""
+            };
+            let looked = match missing {
+                Some(Err(tried)) => format!(
+                    " (not in the uploads folder: no {})",
+                    tried
+                        .iter()
+                        .map(|p| super::show(p))
+                        .collect::<Vec<_>>()
+                        .join(" nor ")
+                ),
+                _ => String::new(),
+            };
+            note(
+                state,
+                NoteKind::Image,
+                format!(
+                    "{url}{size}{looked}: download it into static/img/{name} and change the src to /img/{name}{no_alt}"
+                ),
+            );
+            (url, alt)
+        }
     };
-    note(
-        state,
-        NoteKind::Image,
-        format!(
-            "{url}{size}: download it into static/img/{name} and change the src to /img/{name}{no_alt}"
-        ),
-    );
     let dest = if url.contains([' ', '<', '>']) {
         format!("<{}>", url.replace('<', "%3C").replace('>', "%3E"))
     } else {

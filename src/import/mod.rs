@@ -18,6 +18,7 @@
 
 mod categories;
 pub mod html;
+mod images;
 pub mod map;
 mod pairs;
 pub mod wordpress;
@@ -33,6 +34,7 @@ use serde::{Serialize, Serializer};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use wordpress::{Post, Source};
 
 /// Resolved options of `kbgen import wordpress`.
@@ -54,6 +56,8 @@ pub struct ImportOptions {
     pub uncategorized: Option<String>,
     /// Whether (and how) the articles are paired with the default language's as translations.
     pub pairing: Pairing,
+    /// A copy of the old site's uploads folder (absolute): its images are copied in.
+    pub uploads: Option<PathBuf>,
     /// Replace article files that already exist.
     pub force: bool,
     /// The folder paths in messages are shown relative to.
@@ -82,6 +86,8 @@ pub struct ImportReport {
     pub skipped: Vec<(PathBuf, String)>,
     /// A pairing file proposed (instead of writing articles), and how many it pairs of all.
     pub proposed: Option<(PathBuf, usize, usize)>,
+    /// Images copied from the uploads folder, under `static/img/`.
+    pub images: usize,
 }
 
 #[derive(Debug)]
@@ -188,9 +194,13 @@ impl fmt::Display for ImportReport {
         }
         let n = self.articles.len();
         let notes = self.notes();
+        let images = match self.images {
+            0 => String::new(),
+            n => format!(" and {}", crate::diag::count(n, "image")),
+        };
         write!(
             f,
-            "imported {}; {}",
+            "imported {}{images}; {}",
             crate::diag::count(n, "article"),
             match notes {
                 0 => "nothing to finish by hand".to_string(),
@@ -241,6 +251,8 @@ struct Planned {
     imported: Imported,
     /// What of it survives translation, to pair it with the article it translates.
     fingerprint: pairs::Fingerprint,
+    /// Images to copy: from the uploads folder, to their path under the site root.
+    images: Vec<(PathBuf, PathBuf)>,
 }
 
 /// Moves each article the pairing file pairs to its pair's key, so the two are translations
@@ -382,6 +394,20 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             .map_err(|d| diags.push(d))
             .ok()
     };
+    if let Some(dir) = opts.uploads.as_ref().filter(|d| !d.is_dir()) {
+        diags.push(
+            Diagnostic::error(
+                Code::ArgumentInvalid,
+                shown(dir, &opts.cwd),
+                Pos::START,
+                format!(
+                    "--uploads {}: there is no such folder",
+                    show(&shown(dir, &opts.cwd))
+                ),
+            )
+            .hint("pass a copy of the old site's wp-content/uploads folder"),
+        );
+    }
     let pairs = match &opts.pairing {
         Pairing::Use(file) => pairs::Pairs::load(file, shown(file, &opts.cwd))
             .map_err(|d| diags.push(d))
@@ -458,7 +484,16 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         return Err(diags.sorted());
     }
 
+    let uploads = opts.uploads.as_ref().map(|dir| {
+        let attachments = sources.iter().flat_map(|s| s.attachments.iter());
+        Arc::new(images::Uploads {
+            dir: dir.clone(),
+            shown: shown(dir, &opts.cwd),
+            alts: images::alts(attachments.map(|(u, a)| (u.as_str(), a.as_str()))),
+        })
+    });
     let ctx = Context {
+        uploads,
         locale: &locale,
         url_prefix: &url_prefix,
         map: &map,
@@ -544,6 +579,24 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             );
         }
     }
+    // An image of the site that a copy would replace with other bytes.
+    for (from, to) in planned.iter().flat_map(|p| &p.images) {
+        if !opts.force && images::differs(from, &opts.root.join(to)) {
+            diags.push(
+                Diagnostic::error(
+                    Code::ImportConflict,
+                    to,
+                    Pos::START,
+                    format!(
+                        "refusing to overwrite {}: it differs from {}",
+                        display_path(to),
+                        from.display()
+                    ),
+                )
+                .hint("pass --force to replace it, or move it away first"),
+            );
+        }
+    }
     if diags.has_errors() {
         return Err(diags.sorted());
     }
@@ -573,6 +626,24 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             added: c.added,
         });
     }
+    let mut copied = BTreeSet::new();
+    for (from, to) in planned.iter().flat_map(|p| &p.images) {
+        if !copied.insert(to) {
+            continue;
+        }
+        let target = opts.root.join(to);
+        let done = std::fs::create_dir_all(target.parent().expect("in static/img"))
+            .and_then(|()| std::fs::copy(from, &target));
+        if let Err(e) = done {
+            diags.push(Diagnostic::error(
+                Code::WriteFailed,
+                to,
+                Pos::START,
+                format!("cannot copy {}: {e}", from.display()),
+            ));
+        }
+    }
+    report.images = copied.len();
     for p in planned {
         if let Err(e) = std::fs::write(opts.root.join(&p.file), &p.text) {
             diags.push(Diagnostic::error(
@@ -758,6 +829,7 @@ fn check_uncategorized(root: &Path, folder: &str) -> Result<String, Diagnostic> 
 }
 
 struct Context<'a> {
+    uploads: Option<Arc<images::Uploads>>,
     locale: &'a str,
     url_prefix: &'a str,
     map: &'a map::Map,
@@ -924,7 +996,7 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         ));
     }
 
-    let body = html::convert(&post.content.rendered);
+    let body = html::convert_with(&post.content.rendered, ctx.uploads.clone());
     notes.extend(body.notes);
     let front = FrontMatterOut {
         title: &title,
@@ -955,7 +1027,13 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
             "this is a bug in the importer: please report it with the article's JSON",
         )]);
     }
+    let images = body
+        .images
+        .iter()
+        .map(|f| (f.file.clone(), Path::new("static/img").join(&f.rel)))
+        .collect();
     Ok(Planned {
+        images,
         fingerprint: pairs::Fingerprint::of_imported(&body.markdown, &body.tables),
         text: format!("---\n{yaml}---\n\n{}", body.markdown),
         imported: Imported {

@@ -75,6 +75,8 @@ pub(crate) struct Source {
     /// As shown in messages: relative to the current folder when it is under it.
     pub shown: PathBuf,
     pub(crate) posts: Vec<Post>,
+    /// An export's attachments: their file's URL and alt text.
+    pub(crate) attachments: Vec<(String, String)>,
 }
 
 /// Expands folders (their `*.json` and `*.txt` files, sorted) and reads every file; every
@@ -153,7 +155,22 @@ pub(crate) fn read_inputs(
                 Ok(export) => {
                     let (posts, left) = posts_of_export(&export, post_types);
                     skipped.extend(left.into_iter().map(|why| (shown.clone(), why)));
-                    sources.push(Source { shown, posts });
+                    let attachments = export
+                        .items
+                        .iter()
+                        .filter_map(|i| {
+                            let url = i.attachment_url.clone()?;
+                            Some((
+                                url,
+                                i.meta("_wp_attachment_image_alt").unwrap_or("").to_string(),
+                            ))
+                        })
+                        .collect();
+                    sources.push(Source {
+                        shown,
+                        posts,
+                        attachments,
+                    });
                 }
                 Err(d) => diags.push(d.with_source(text)),
             }
@@ -173,7 +190,11 @@ pub(crate) fn read_inputs(
             Ok(posts) if posts.is_empty() => {
                 skipped.push((shown, "an empty array".to_string()));
             }
-            Ok(posts) => sources.push(Source { shown, posts }),
+            Ok(posts) => sources.push(Source {
+                shown,
+                posts,
+                attachments: Vec::new(),
+            }),
             Err(e) => diags.push(json_error(&shown, text, &e)),
         }
     }

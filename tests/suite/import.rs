@@ -1099,3 +1099,95 @@ import failed with 1 error; nothing was written
 "
     );
 }
+
+#[test]
+fn images_come_from_the_uploads_folder_as_originals_with_their_attachments_alt_text() {
+    let site = site(MAP);
+    let root = site.root();
+    let out = ok(kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/kb-images.xml",
+            "--uploads",
+            "wp/uploads",
+        ],
+    ));
+    assert_eq!(
+        stdout(&out),
+        "content/email/basic-settings/imap-i-bilder.sv.md <- wp/kb-images.xml (WordPress article 610: IMAP i bilder)
+  image: https://kunskap.example.se/app/uploads/2024/05/saknas.png (not in the uploads folder: no wp/uploads/2024/05/saknas.png): download it into static/img/saknas.png and change the src to /img/saknas.png
+imported 1 article and 1 image; 1 thing to finish by hand (listed above)
+"
+    );
+    // The original upload, not the size the page showed, byte for byte.
+    assert_eq!(
+        std::fs::read(root.join("static/img/2024/05/imap-settings.png")).unwrap(),
+        std::fs::read(root.join("wp/uploads/2024/05/imap-settings.png")).unwrap()
+    );
+    assert!(!root
+        .join("static/img/2024/05/imap-settings-300x200.png")
+        .exists());
+    let (_, body) = article(root, "content/email/basic-settings/imap-i-bilder.sv.md");
+    assert!(
+        body.contains("![Inställningar för IMAP i Thunderbird](/img/2024/05/imap-settings.png)"),
+        "{body}"
+    );
+    ok(site.kbgen_in(&["build"]));
+    let html = Html::parse_document(
+        &std::fs::read_to_string(root.join("public/kb/imap-i-bilder/index.html")).unwrap(),
+    );
+    let img = html
+        .select(&sel(".article-body img[src^='/img/']"))
+        .next()
+        .expect("the copied image");
+    assert_eq!(
+        img.value().attr("alt"),
+        Some("Inställningar för IMAP i Thunderbird")
+    );
+    assert_eq!(
+        (img.value().attr("width"), img.value().attr("height")),
+        (Some("48"), Some("32"))
+    );
+    // A different file already at the copy's place is not replaced; a missing folder is an error.
+    std::fs::write(root.join("static/img/2024/05/imap-settings.png"), b"mine").unwrap();
+    let again = kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/kb-images.xml",
+            "--uploads",
+            "wp/uploads",
+        ],
+    );
+    assert!(stderr(&again).starts_with(
+        "content/email/basic-settings/imap-i-bilder.sv.md:1:1: error: refusing to overwrite"
+    ));
+    assert!(
+        stderr(&again).contains("static/img/2024/05/imap-settings.png:1:1: error: refusing to overwrite static/img/2024/05/imap-settings.png: it differs from "),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        std::fs::read(root.join("static/img/2024/05/imap-settings.png")).unwrap(),
+        b"mine"
+    );
+    let none = kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/kb-images.xml",
+            "--uploads",
+            "nowhere",
+        ],
+    );
+    assert!(
+        stderr(&none)
+            .starts_with("nowhere:1:1: error: --uploads nowhere: there is no such folder\n"),
+        "{}",
+        stderr(&none)
+    );
+}
