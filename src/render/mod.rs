@@ -7,6 +7,7 @@
 //! context built from the model and is rendered by its template into bytes for the sink.
 
 pub mod markdown;
+mod redirects;
 pub mod seo;
 pub mod tables;
 pub mod templates;
@@ -135,6 +136,9 @@ pub fn all(
     errors.extend(page_errors);
     errors.extend(sink.write("sitemap.xml", sitemap.as_bytes()).err());
     errors.extend(sink.write("robots.txt", seo::robots(site).as_bytes()).err());
+    for (name, text) in redirects::files(site) {
+        errors.extend(sink.write(name, text.as_bytes()).err());
+    }
     let aliases: usize = site.articles.iter().map(|a| a.aliases.len()).sum();
     let rendered = bodies.map(|bodies| Rendered {
         pages: pages.len() + site.articles.len() + aliases,

@@ -197,3 +197,64 @@ fn a_link_to_a_file_that_is_no_article_is_an_error_with_the_nearest_key() {
     assert_eq!(code, 1, "{out}");
     reports(&out, expected);
 }
+
+/// The old addresses of articles as the web servers' own redirects, beside the HTML pages.
+#[test]
+fn aliases_are_redirects_for_netlify_apache_and_nginx_too() {
+    let site = Site::fixture("guide");
+    let article = |title: &str, slug: &str, aliases: &str| {
+        format!("---\ntitle: {title}\nslug: {slug}\nupdated: 2024-05-01\naliases: {aliases}\n---\nText.\n")
+    };
+    site.write(
+        FIRST_SV,
+        article(
+            "Första",
+            "forsta",
+            r#"["/kb/gamla-forsta/", "/kb/äldre/", "/kb/med mellanslag/"]"#,
+        ),
+    );
+    site.write(
+        FIRST_EN,
+        article("First", "first", r#"["/en/kb/old-first/"]"#),
+    );
+    site.succeeds();
+    assert_eq!(
+        site.read("public/_redirects"),
+        "# Old addresses of articles (kbgen: aliases)
+/en/kb/old-first/ /en/kb/first/ 301
+/kb/gamla-forsta/ /kb/forsta/ 301
+/kb/äldre/ /kb/forsta/ 301
+"
+    );
+    assert_eq!(
+        site.read("public/.htaccess"),
+        "# Old addresses of articles (kbgen: aliases)
+Redirect 301 /en/kb/old-first/ /en/kb/first/
+Redirect 301 /kb/gamla-forsta/ /kb/forsta/
+Redirect 301 /kb/äldre/ /kb/forsta/
+"
+    );
+    assert_eq!(
+        site.read("public/redirects.nginx.conf"),
+        "# Old addresses of articles (kbgen: aliases). In the server block:
+#   include redirects.nginx.conf;
+#   if ($kbgen_redirect) { return 301 $kbgen_redirect; }
+map $uri $kbgen_redirect {
+    /en/kb/old-first/ /en/kb/first/;
+    /kb/gamla-forsta/ /kb/forsta/;
+    /kb/äldre/ /kb/forsta/;
+}
+"
+    );
+    // The address with a space is left to its HTML page, which every host serves.
+    let page = site.read("public/kb/med mellanslag/index.html");
+    assert!(page.contains("url=/kb/forsta/"), "{page}");
+
+    // Without aliases, no such files.
+    site.write(FIRST_SV, article("Första", "forsta", "[]"));
+    site.write(FIRST_EN, article("First", "first", "[]"));
+    site.succeeds();
+    for name in ["_redirects", ".htaccess", "redirects.nginx.conf"] {
+        assert!(!site.path("public").join(name).exists(), "{name}");
+    }
+}
