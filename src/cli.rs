@@ -143,6 +143,9 @@ pub struct WordpressArgs {
     /// A copy of the old site's wp-content/uploads: its images are copied into static/img/
     #[arg(long, value_name = "DIR")]
     pub uploads: Option<PathBuf>,
+    /// Write the migration report, a Markdown table of every article, to FILE
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Replace article files that already exist
     #[arg(long)]
     pub force: bool,
@@ -213,6 +216,7 @@ impl WordpressArgs {
             map,
             uncategorized: self.uncategorized.clone(),
             uploads: self.uploads.as_ref().map(|u| cwd.join(u)),
+            report: self.report.as_ref().map(|r| cwd.join(r)),
             pairing: match (&self.propose_pairs, &self.pairs) {
                 (Some(f), _) => Pairing::Propose(cwd.join(f)),
                 (None, Some(f)) => Pairing::Use(cwd.join(f)),

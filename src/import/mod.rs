@@ -58,6 +58,8 @@ pub struct ImportOptions {
     pub pairing: Pairing,
     /// A copy of the old site's uploads folder (absolute): its images are copied in.
     pub uploads: Option<PathBuf>,
+    /// Where to write the migration report (absolute), a Markdown table of every article.
+    pub report: Option<PathBuf>,
     /// Replace article files that already exist.
     pub force: bool,
     /// The folder paths in messages are shown relative to.
@@ -148,6 +150,62 @@ impl NoteKind {
 impl ImportReport {
     pub fn notes(&self) -> usize {
         self.articles.iter().map(|a| a.notes.len()).sum()
+    }
+
+    /// The migration report: a Markdown table of every article (what it became and what is
+    /// left to do by hand), then the categories written and the items skipped.
+    pub fn table(&self) -> String {
+        // Text, not markup, wherever the file is shown: `<` would start a tag.
+        let cell = |s: &str| {
+            s.replace('\\', "\\\\")
+                .replace('|', "\\|")
+                .replace('<', "&lt;")
+                .replace('\n', " ")
+        };
+        let mut out = format!(
+            "# Migration report\n\n{}, {} to finish by hand.\n\n\
+             | WordPress | Title | File | To finish by hand |\n| --- | --- | --- | --- |\n",
+            crate::diag::count(self.articles.len(), "article"),
+            crate::diag::count(self.notes(), "thing")
+        );
+        for a in &self.articles {
+            let todo: Vec<String> = a
+                .notes
+                .iter()
+                .map(|n| format!("{}: {}", n.kind.label(), cell(&n.message)))
+                .collect();
+            out.push_str(&format!(
+                "| {} {} | {} | `{}` | {} |\n",
+                show(&a.source),
+                a.id,
+                cell(&a.title),
+                display_path(&a.file),
+                if todo.is_empty() {
+                    "—".to_string()
+                } else {
+                    todo.join("<br>")
+                }
+            ));
+        }
+        if !self.categories.is_empty() {
+            out.push_str("\n## Categories\n\n| WordPress | Name | File |\n| --- | --- | --- |\n");
+            for c in &self.categories {
+                out.push_str(&format!(
+                    "| {} {} | {} | `{}` |\n",
+                    show(&c.source),
+                    c.id,
+                    cell(&c.name),
+                    display_path(&c.file)
+                ));
+            }
+        }
+        if !self.skipped.is_empty() {
+            out.push_str("\n## Skipped\n\n");
+            for (file, why) in &self.skipped {
+                out.push_str(&format!("- {}: {}\n", show(file), cell(why)));
+            }
+        }
+        out
     }
 }
 
@@ -394,6 +452,20 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             .map_err(|d| diags.push(d))
             .ok()
     };
+    if let Some(file) = opts.report.as_ref().filter(|f| f.exists() && !opts.force) {
+        diags.push(
+            Diagnostic::error(
+                Code::ImportConflict,
+                shown(file, &opts.cwd),
+                Pos::START,
+                format!(
+                    "refusing to overwrite {}: it already exists",
+                    show(&shown(file, &opts.cwd))
+                ),
+            )
+            .hint("pass --force to replace it, or name another file"),
+        );
+    }
     if let Some(dir) = opts.uploads.as_ref().filter(|d| !d.is_dir()) {
         diags.push(
             Diagnostic::error(
@@ -655,6 +727,16 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             continue;
         }
         report.articles.push(p.imported);
+    }
+    if let Some(file) = opts.report.as_ref().filter(|_| !diags.has_errors()) {
+        if let Err(e) = std::fs::write(file, report.table()) {
+            diags.push(Diagnostic::error(
+                Code::WriteFailed,
+                shown(file, &opts.cwd),
+                Pos::START,
+                format!("cannot write the migration report: {e}"),
+            ));
+        }
     }
     diags.check()?;
     Ok(report)

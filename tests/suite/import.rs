@@ -1191,3 +1191,52 @@ imported 1 article and 1 image; 1 thing to finish by hand (listed above)
         stderr(&none)
     );
 }
+
+#[test]
+fn the_migration_report_is_a_table_of_every_article_and_what_is_left_to_do() {
+    let site = site(MAP);
+    let root = site.root();
+    std::fs::remove_file(root.join("wordpress-map.yaml")).unwrap();
+    let run = [
+        "import",
+        "wordpress",
+        "wp/kb-sv.xml",
+        "wp/kb-images.xml",
+        "--uploads",
+        "wp/uploads",
+        "--report",
+        "report.md",
+    ];
+    ok(kbgen(&site, &run));
+    assert_eq!(
+        site.read("report.md"),
+        "# Migration report
+
+2 articles, 1 thing to finish by hand.
+
+| WordPress | Title | File | To finish by hand |
+| --- | --- | --- | --- |
+| wp/kb-sv.xml 501 | Byt lösenord &lt;för> e-post & webbmejl | `content/grundinstallningar/byt-losenord.sv.md` | — |
+| wp/kb-images.xml 610 | IMAP i bilder | `content/grundinstallningar/imap-i-bilder.sv.md` | image: https://kunskap.example.se/app/uploads/2024/05/saknas.png (not in the uploads folder: no wp/uploads/2024/05/saknas.png): download it into static/img/saknas.png and change the src to /img/saknas.png |
+
+## Categories
+
+| WordPress | Name | File |
+| --- | --- | --- |
+| wp/kb-sv.xml 400 | Grundinställningar | `content/grundinstallningar/_category.yaml` |
+
+## Skipped
+
+- wp/kb-sv.xml: line 37: ht_kb 502 “Ett utkast” is draft: only published items are imported
+"
+    );
+    // A report already there is not replaced without --force.
+    let again = kbgen(&site, &run);
+    assert!(
+        stderr(&again).starts_with(
+            "report.md:1:1: error: refusing to overwrite report.md: it already exists\n"
+        ),
+        "{}",
+        stderr(&again)
+    );
+}
