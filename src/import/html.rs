@@ -439,11 +439,16 @@ fn shortcodes(text: &str) -> Vec<String> {
 /// handlers read a body that holds the shortcodes themselves as they read one the site
 /// rendered. Blank lines around the markup keep it out of the paragraphs of `autop`.
 pub(crate) fn render_shortcodes(html: &str) -> std::borrow::Cow<'_, str> {
+    let html = if html.contains("[/caption]") || html.contains("[/embed]") {
+        std::borrow::Cow::Owned(render_enclosing(html))
+    } else {
+        std::borrow::Cow::Borrowed(html)
+    };
     if !html.contains("[su_") && !html.contains("[/su_") {
-        return html.into();
+        return html;
     }
     let mut out = String::with_capacity(html.len() + 256);
-    let mut rest = html;
+    let mut rest: &str = &html;
     while let Some(i) = rest.find('[') {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
@@ -459,7 +464,59 @@ pub(crate) fn render_shortcodes(html: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    out.into()
+    std::borrow::Cow::Owned(out)
+}
+
+/// WordPress's own `[caption]` (an image, then its caption or a `caption=""`) as a figure, and
+/// `[embed]URL[/embed]` as a link, as the site rendered them.
+fn render_enclosing(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["[caption", "[embed"]
+            .iter()
+            .filter_map(|t| rest.find(t).map(|i| (i, *t)))
+            .min();
+        let Some((i, tag)) = next else { break };
+        let name = &tag[1..];
+        let close = format!("[/{name}]");
+        let (Some(open_end), Some(end)) = (rest[i..].find(']'), rest[i..].find(&close)) else {
+            break;
+        };
+        if open_end > end {
+            break;
+        }
+        out.push_str(&rest[..i]);
+        let attrs = &rest[i + tag.len()..i + open_end];
+        let inner = &rest[i + open_end + 1..i + end];
+        out.push_str(&match name {
+            "caption" => caption_figure(attrs, inner),
+            _ => {
+                let url = inner.trim().replace('"', "%22").replace('<', "%3C");
+                format!("<p><a href=\"{url}\">{url}</a></p>")
+            }
+        });
+        rest = &rest[i + end + close.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `[caption]`'s content as a figure: the image (in its link, if any), then the caption.
+fn caption_figure(attrs: &str, inner: &str) -> String {
+    let inner = inner.trim();
+    let image_end = if inner.starts_with("<a") {
+        inner.find("</a>").map(|e| e + 4)
+    } else {
+        inner.find('>').map(|e| e + 1)
+    }
+    .unwrap_or(0);
+    let (image, text) = inner.split_at(image_end);
+    let caption = match shortcode_attr(attrs, "caption") {
+        Some(c) => c.replace('<', "&lt;").replace('>', "&gt;"),
+        None => text.trim().to_string(),
+    };
+    format!("\n\n<figure>{image}<figcaption>{caption}</figcaption></figure>\n\n")
 }
 
 /// The markup for the shortcode tag at the start of `s`, and the tag's length.
@@ -494,7 +551,7 @@ fn rendered_shortcode(s: &str) -> Option<(String, usize)> {
 }
 
 /// A shortcode attribute's value: `name="…"`, `name='…'` or `name=word`.
-fn shortcode_attr(attrs: &str, name: &str) -> Option<String> {
+pub(crate) fn shortcode_attr(attrs: &str, name: &str) -> Option<String> {
     let mut rest = attrs;
     while let Some(i) = rest.find(name) {
         let before = rest[..i].chars().next_back();
@@ -1248,6 +1305,24 @@ mod tests {
                 kind: NoteKind::Link,
                 message: "the link to `#wrapper` was removed, its text kept: the article has no heading with that id (it was the old page's)".into()
             }]
+        );
+    }
+
+    #[test]
+    fn captions_and_embeds_become_figures_and_links() {
+        let c = convert(&render_shortcodes(
+            "[caption id=\"attachment_906\" width=\"580\"]<img alt=\"Alt\" src=\"https://x.se/a.jpg\" width=\"580\" height=\"300\" /> Look at <a href=\"https://x.se/\">this</a>.[/caption]\
+             [caption caption=\"From the attribute\"]<a href=\"https://x.se/b.jpg\"><img src=\"https://x.se/b.jpg\" alt=\"B\" /></a>[/caption]\
+             [embed]https://www.youtube.com/watch?v=abc[/embed]",
+        ));
+        assert_eq!(
+            c.markdown,
+            "![Alt](https://x.se/a.jpg)\n\n*Look at [this](https://x.se/).*\n\n[![B](https://x.se/b.jpg)](https://x.se/b.jpg)\n\n*From the attribute*\n\n[https://www.youtube.com/watch?v=abc](https://www.youtube.com/watch?v=abc)\n"
+        );
+        assert!(
+            !c.notes.iter().any(|n| n.kind == NoteKind::Shortcode),
+            "{:?}",
+            c.notes
         );
     }
 }

@@ -282,7 +282,11 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
                 rendered: escaped(&item.title),
             },
             content: Rendered {
-                rendered: autop(&super::html::render_shortcodes(&item.content)),
+                rendered: autop(&super::html::render_shortcodes(&galleries(
+                    &item.content,
+                    export,
+                    item.id,
+                ))),
             },
             excerpt: (!item.excerpt.trim().is_empty()).then(|| Rendered {
                 rendered: autop(&item.excerpt),
@@ -301,6 +305,69 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
         });
     }
     (posts, left)
+}
+
+/// `[gallery]` as WordPress renders it: the images of the attachments it names (`ids=`), or
+/// else of those uploaded to the post, in the export's order, with their alt text and
+/// caption. An attachment the export lacks is left out.
+fn galleries<'a>(content: &'a str, export: &Export, post: u64) -> std::borrow::Cow<'a, str> {
+    if !content.contains("[gallery") {
+        return content.into();
+    }
+    let mut out = String::with_capacity(content.len());
+    let mut rest = content;
+    while let Some(i) = rest.find("[gallery") {
+        let Some(end) = rest[i..].find(']') else {
+            break;
+        };
+        let after = rest[i + "[gallery".len()..].chars().next();
+        if !matches!(after, Some(' ' | ']' | '/')) {
+            out.push_str(&rest[..i + 1]);
+            rest = &rest[i + 1..];
+            continue;
+        }
+        out.push_str(&rest[..i]);
+        let attrs = &rest[i + "[gallery".len()..i + end];
+        let ids: Vec<u64> = super::html::shortcode_attr(attrs, "ids")
+            .map(|ids| {
+                ids.split(',')
+                    .filter_map(|n| n.trim().parse().ok())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let attachments = export.items.iter().filter(|a| {
+            a.attachment_url.is_some()
+                && if ids.is_empty() {
+                    a.parent == post
+                } else {
+                    ids.contains(&a.id)
+                }
+        });
+        let mut shown: Vec<&super::wxr::Item> = attachments.collect();
+        if !ids.is_empty() {
+            shown.sort_by_key(|a| ids.iter().position(|&id| id == a.id));
+        }
+        out.push_str("\n\n<figure class=\"wp-block-gallery\">");
+        for a in shown {
+            let attr = |s: &str| escaped(s).replace('"', "&quot;");
+            out.push_str(&format!(
+                "<figure class=\"wp-block-image\"><img src=\"{}\" alt=\"{}\">",
+                attr(a.attachment_url.as_deref().unwrap_or_default()),
+                attr(a.meta("_wp_attachment_image_alt").unwrap_or_default())
+            ));
+            if !a.excerpt.trim().is_empty() {
+                out.push_str(&format!(
+                    "<figcaption>{}</figcaption>",
+                    escaped(a.excerpt.trim())
+                ));
+            }
+            out.push_str("</figure>");
+        }
+        out.push_str("</figure>\n\n");
+        rest = &rest[i + end + 1..];
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// A title as HTML, as the REST API renders it: an export holds the text itself.
@@ -396,7 +463,64 @@ fn json_error(file: &Path, text: &str, e: &serde_json::Error) -> Diagnostic {
 
 #[cfg(test)]
 mod tests {
-    use super::autop;
+    use super::{autop, galleries, Export};
+    use crate::import::wxr::Item;
+
+    #[test]
+    fn galleries_show_the_attachments_they_name_or_those_of_the_post() {
+        let image = |id: u64, parent: u64, alt: &str, caption: &str| Item {
+            id,
+            parent,
+            post_type: "attachment".into(),
+            attachment_url: Some(format!("https://x.se/uploads/{id}.jpg")),
+            meta: vec![("_wp_attachment_image_alt".into(), alt.into())],
+            excerpt: caption.into(),
+            ..Item::default()
+        };
+        let export = Export {
+            title: String::new(),
+            link: String::new(),
+            language: None,
+            terms: Vec::new(),
+            items: vec![
+                image(1, 9, "Ett \"citat\"", ""),
+                image(2, 9, "Två", "<b>Bildtext</b>"),
+                image(3, 8, "Tre", ""),
+            ],
+        };
+        let html = |ids: &[u64]| {
+            ids.iter()
+                .map(|&id| {
+                    let item = &export.items[id as usize - 1];
+                    let alt = super::escaped(item.meta("_wp_attachment_image_alt").unwrap());
+                    let caption = match item.excerpt.as_str() {
+                        "" => String::new(),
+                        c => format!("<figcaption>{}</figcaption>", super::escaped(c)),
+                    };
+                    format!("<figure class=\"wp-block-image\"><img src=\"https://x.se/uploads/{id}.jpg\" alt=\"{alt}\">{caption}</figure>")
+                })
+                .collect::<String>()
+        };
+        let gallery = |ids: &[u64]| {
+            format!(
+                "\n\n<figure class=\"wp-block-gallery\">{}</figure>\n\n",
+                html(ids)
+            )
+        };
+        assert_eq!(
+            galleries("A [gallery] B", &export, 9),
+            format!("A {} B", gallery(&[1, 2]))
+        );
+        assert_eq!(
+            galleries("[gallery columns=2 ids=\"3,1\"][galleryx]", &export, 9),
+            format!("{}[galleryx]", gallery(&[3, 1]))
+        );
+        let converted = crate::import::html::convert(&galleries("[gallery]", &export, 9));
+        assert_eq!(
+            converted.markdown,
+            "![Ett \"citat\"](https://x.se/uploads/1.jpg)\n\n![Två](https://x.se/uploads/2.jpg)\n\n*\\<b>Bildtext\\</b>*\n"
+        );
+    }
 
     #[test]
     fn classic_paragraphs_are_made_and_blocks_and_block_editor_content_kept() {
