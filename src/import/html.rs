@@ -70,7 +70,14 @@ fn with<R>(state: &Shared, f: impl FnOnce(&mut State) -> R) -> R {
 }
 
 fn note(state: &Shared, kind: NoteKind, message: String) {
-    with(state, |s| s.notes.push(Note { kind, message }));
+    with(state, |s| s.notes.push(Note::new(kind, message)));
+}
+
+/// A note about the part of the body that shows `at`, whose line the report gives.
+fn note_at(state: &Shared, kind: NoteKind, message: String, at: String) {
+    let mut n = Note::new(kind, message);
+    n.at = Some(at);
+    with(state, |s| s.notes.push(n));
 }
 
 /// Converts one article body.
@@ -90,10 +97,10 @@ pub(crate) fn convert_with(html: &str, uploads: Option<Arc<Uploads>>) -> Convert
         Err(e) => {
             // html5ever reads any string; htmd's signature allows for I/O errors only.
             return Converted {
-                notes: vec![Note {
-                    kind: NoteKind::Element,
-                    message: format!("the body could not be read as HTML ({e}); it was left out"),
-                }],
+                notes: vec![Note::new(
+                    NoteKind::Element,
+                    format!("the body could not be read as HTML ({e}); it was left out"),
+                )],
                 ..Converted::default()
             };
         }
@@ -363,20 +370,26 @@ impl Inventory {
         let mut notes: Vec<Note> = self
             .shortcodes
             .into_iter()
-            .map(|(name, n)| Note {
-                kind: NoteKind::Shortcode,
-                message: format!(
-                    "the shortcode [{name}]{} is unknown: it was kept as text; rewrite it in Markdown",
-                    times(n)
-                ),
+            .map(|(name, n)| {
+                let mut note = Note::new(
+                    NoteKind::Shortcode,
+                    format!(
+                        "the shortcode [{name}]{} is unknown: it was kept as text; rewrite it in Markdown",
+                        times(n)
+                    ),
+                );
+                note.at = Some(format!("[{name}"));
+                note
             })
             .collect();
-        notes.extend(self.unknown.into_iter().map(|(tag, n)| Note {
-            kind: NoteKind::Element,
-            message: format!(
-                "<{tag}>{} has no Markdown form: its text was kept without it",
-                times(n)
-            ),
+        notes.extend(self.unknown.into_iter().map(|(tag, n)| {
+            Note::new(
+                NoteKind::Element,
+                format!(
+                    "<{tag}>{} has no Markdown form: its text was kept without it",
+                    times(n)
+                ),
+            )
         }));
         notes
     }
@@ -690,13 +703,14 @@ fn image(state: &Shared, node: &Rc<Node>) -> Option<String> {
                 alt
             };
             if alt.is_empty() {
-                note(
+                note_at(
                     state,
                     NoteKind::Image,
                     format!(
                         "/img/{}: it has no alt text, nor has its attachment: write one",
                         f.rel
                     ),
+                    format!("](/img/{}", f.rel),
                 );
             }
             let local = format!("/img/{}", f.rel);
@@ -720,12 +734,13 @@ fn image(state: &Shared, node: &Rc<Node>) -> Option<String> {
                 ),
                 _ => String::new(),
             };
-            note(
+            note_at(
                 state,
                 NoteKind::Image,
                 format!(
                     "{url}{size}{looked}: download it into static/img/{name} and change the src to /img/{name}{no_alt}"
                 ),
+                url.clone(),
             );
             (url, alt)
         }
@@ -815,12 +830,14 @@ fn table(state: &Shared, h: &dyn Handlers, node: &Rc<Node>, caption: Option<Stri
         let name = with(state, |s| {
             let name = table_name(&server_rows[0].host, &s.tables);
             if caption.is_none() {
-                s.notes.push(Note {
-                    kind: NoteKind::Caption,
-                    message: format!(
+                let mut n = Note::new(
+                    NoteKind::Caption,
+                    format!(
                         "the server table `{name}` has no caption; add one under server_tables.{name}.caption"
                     ),
-                });
+                );
+                n.at = Some(format!("  {name}:"));
+                s.notes.push(n);
             }
             s.tables.push((
                 name.clone(),
@@ -1052,13 +1069,14 @@ fn embed(state: &Shared, el: Element) -> String {
         .map(|t| collapse(&t))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| what.to_string());
-    note(
+    note_at(
         state,
         NoteKind::Element,
         format!(
             "an <{}> ({src}) became a link: embed it by hand if the page needs it",
             el.tag
         ),
+        src.clone(),
     );
     format!(
         "\n\n[{}]({})\n\n",
@@ -1301,10 +1319,10 @@ mod tests {
         );
         assert_eq!(
             c.notes,
-            [Note {
-                kind: NoteKind::Link,
-                message: "the link to `#wrapper` was removed, its text kept: the article has no heading with that id (it was the old page's)".into()
-            }]
+            [Note::new(
+                NoteKind::Link,
+                "the link to `#wrapper` was removed, its text kept: the article has no heading with that id (it was the old page's)".into()
+            )]
         );
     }
 

@@ -120,6 +120,21 @@ pub struct ImportedCategory {
 pub struct Note {
     pub kind: NoteKind,
     pub message: String,
+    /// The line of the written file it is about, where there is one.
+    pub line: Option<usize>,
+    /// Text of the written body that shows where (found once the file is made).
+    pub(crate) at: Option<String>,
+}
+
+impl Note {
+    pub(crate) fn new(kind: NoteKind, message: String) -> Note {
+        Note {
+            kind,
+            message,
+            line: None,
+            at: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,7 +187,10 @@ impl ImportReport {
             let todo: Vec<String> = a
                 .notes
                 .iter()
-                .map(|n| format!("{}: {}", n.kind.label(), cell(&n.message)))
+                .map(|n| {
+                    let line = n.line.map_or(String::new(), |l| format!("line {l}: "));
+                    format!("{line}{}: {}", n.kind.label(), cell(&n.message))
+                })
                 .collect();
             out.push_str(&format!(
                 "| {} {} | {} | `{}` | {} |\n",
@@ -244,7 +262,8 @@ impl fmt::Display for ImportReport {
                 writeln!(f, "  converted faithfully")?;
             }
             for n in &a.notes {
-                writeln!(f, "  {}: {}", n.kind.label(), n.message)?;
+                let line = n.line.map_or(String::new(), |l| format!("line {l}: "));
+                writeln!(f, "  {line}{}: {}", n.kind.label(), n.message)?;
             }
         }
         for (file, why) in &self.skipped {
@@ -951,12 +970,7 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
     let err = |msg: String| Diagnostic::error(Code::ImportInvalid, &source.shown, at, msg);
     let mut errors = Vec::new();
     let mut notes = Vec::new();
-    let mut meta = |message: String| {
-        notes.push(Note {
-            kind: NoteKind::Metadata,
-            message,
-        })
-    };
+    let mut meta = |message: String| notes.push(Note::new(NoteKind::Metadata, message));
 
     let mut title = html::text(&post.title.rendered);
     if title.is_empty() {
@@ -1114,10 +1128,14 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         .iter()
         .map(|f| (f.file.clone(), Path::new("static/img").join(&f.rel)))
         .collect();
+    let text = format!("---\n{yaml}---\n\n{}", body.markdown);
+    for n in &mut notes {
+        n.line = n.at.as_deref().and_then(|at| line_of(&text, at));
+    }
     Ok(Planned {
         images,
         fingerprint: pairs::Fingerprint::of_imported(&body.markdown, &body.tables),
-        text: format!("---\n{yaml}---\n\n{}", body.markdown),
+        text,
         imported: Imported {
             file: file.clone(),
             source: source.shown.clone(),
@@ -1144,6 +1162,15 @@ fn folder_of(post: &Post, n: usize, ctx: &Context) -> Option<String> {
     }
     let path = post.item.as_ref()?.categories.get(n)?;
     Some(categories::folder(path))
+}
+
+/// The first line (1-based) of a written file that shows `at`; Markdown's escapes (`\\[`,
+/// `\\_`) do not count.
+fn line_of(text: &str, at: &str) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .find(|(_, l)| l.contains(at) || l.replace('\\', "").contains(at))
+        .map(|(i, _)| i + 1)
 }
 
 /// The path of an absolute URL (`https://host/en/kb/x/` → `/en/kb/x/`), or a path as it is.

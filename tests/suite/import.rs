@@ -99,8 +99,8 @@ fn the_seed_article_imports_and_builds_like_the_old_page() {
         stdout(&out),
         format!(
             "{SEED_FILE} <- wp/seed-21799.json (WordPress article 21799: Email protocol (IMAP vs POP3))
-  image: {img}/chrome_fbGtn6xqX9-1.png, shown at 783×343 on the old site: download it into static/img/chrome_fbGtn6xqX9-1.png and change the src to /img/chrome_fbGtn6xqX9-1.png; it has no alt text: write one
-  image: {img}/chrome_Kro8gyqpwm.png, shown at 783×609 on the old site: download it into static/img/chrome_Kro8gyqpwm.png and change the src to /img/chrome_Kro8gyqpwm.png; it has no alt text: write one
+  line 75: image: {img}/chrome_fbGtn6xqX9-1.png, shown at 783×343 on the old site: download it into static/img/chrome_fbGtn6xqX9-1.png and change the src to /img/chrome_fbGtn6xqX9-1.png; it has no alt text: write one
+  line 84: image: {img}/chrome_Kro8gyqpwm.png, shown at 783×609 on the old site: download it into static/img/chrome_Kro8gyqpwm.png and change the src to /img/chrome_Kro8gyqpwm.png; it has no alt text: write one
 imported 1 article; 2 things to finish by hand (listed above)
 "
         )
@@ -260,12 +260,12 @@ fn odd_cases_are_converted_or_reported() {
   metadata: it was also in the WordPress categories 401 (email/clients): kbgen keeps an article in one category, email/basic-settings
   link: the link to `javascript:alert(1)` was removed, its text kept: kbgen allows only http(s), mailto:, tel: and paths on the site
   table: the table starting `Paket Pris Lagring` is not a server table: it became a Markdown table; it had no header row, so its first row became the header
-  caption: the server table `table1` has no caption; add one under server_tables.table1.caption
-  element: an <iframe> (https://www.youtube.com/embed/abc123) became a link: embed it by hand if the page needs it
-  image: https://kunskap.websupport.se/app/uploads/2022/01/pris.png, shown at 600×400 on the old site: download it into static/img/pris.png and change the src to /img/pris.png
+  line 13: caption: the server table `table1` has no caption; add one under server_tables.table1.caption
+  line 49: element: an <iframe> (https://www.youtube.com/embed/abc123) became a link: embed it by hand if the page needs it
+  line 53: image: https://kunskap.websupport.se/app/uploads/2022/01/pris.png, shown at 600×400 on the old site: download it into static/img/pris.png and change the src to /img/pris.png
   caption: an empty figure caption was dropped
-  image: https://kunskap.websupport.se/app/uploads/2022/01/tom.png: download it into static/img/tom.png and change the src to /img/tom.png
-  shortcode: the shortcode [gallery] is unknown: it was kept as text; rewrite it in Markdown
+  line 57: image: https://kunskap.websupport.se/app/uploads/2022/01/tom.png: download it into static/img/tom.png and change the src to /img/tom.png
+  line 47: shortcode: the shortcode [gallery] is unknown: it was kept as text; rewrite it in Markdown
   element: <sup> has no Markdown form: its text was kept without it
 imported 1 article; 10 things to finish by hand (listed above)
 ")
@@ -1117,7 +1117,7 @@ fn images_come_from_the_uploads_folder_as_originals_with_their_attachments_alt_t
     assert_eq!(
         stdout(&out),
         "content/email/basic-settings/imap-i-bilder.sv.md <- wp/kb-images.xml (WordPress article 610: IMAP i bilder)
-  image: https://kunskap.example.se/app/uploads/2024/05/saknas.png (not in the uploads folder: no wp/uploads/2024/05/saknas.png): download it into static/img/saknas.png and change the src to /img/saknas.png
+  line 11: image: https://kunskap.example.se/app/uploads/2024/05/saknas.png (not in the uploads folder: no wp/uploads/2024/05/saknas.png): download it into static/img/saknas.png and change the src to /img/saknas.png
 imported 1 article and 1 image; 1 thing to finish by hand (listed above)
 "
     );
@@ -1217,7 +1217,7 @@ fn the_migration_report_is_a_table_of_every_article_and_what_is_left_to_do() {
 | WordPress | Title | File | To finish by hand |
 | --- | --- | --- | --- |
 | wp/kb-sv.xml 501 | Byt lösenord &lt;för> e-post & webbmejl | `content/grundinstallningar/byt-losenord.sv.md` | — |
-| wp/kb-images.xml 610 | IMAP i bilder | `content/grundinstallningar/imap-i-bilder.sv.md` | image: https://kunskap.example.se/app/uploads/2024/05/saknas.png (not in the uploads folder: no wp/uploads/2024/05/saknas.png): download it into static/img/saknas.png and change the src to /img/saknas.png |
+| wp/kb-images.xml 610 | IMAP i bilder | `content/grundinstallningar/imap-i-bilder.sv.md` | line 11: image: https://kunskap.example.se/app/uploads/2024/05/saknas.png (not in the uploads folder: no wp/uploads/2024/05/saknas.png): download it into static/img/saknas.png and change the src to /img/saknas.png |
 
 ## Categories
 
