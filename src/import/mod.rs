@@ -324,6 +324,9 @@ fn tables_in_order<S: Serializer>(
 /// One article ready to be written.
 struct Planned {
     file: PathBuf,
+    /// Its slug (the file's name, unless it was paired), and where its item is.
+    slug: String,
+    at: Pos,
     text: String,
     imported: Imported,
     /// What of it survives translation, to pair it with the article it translates.
@@ -618,7 +621,32 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         return propose(file, &planned, opts, &config, locales[0], &locale);
     }
 
-    // Two articles of the run on one file, or a file that is there already.
+    // Two articles of the run at one address (in different folders), or on one file, or a
+    // file that is there already.
+    let mut addresses: BTreeMap<&str, &Planned> = BTreeMap::new();
+    for p in &planned {
+        if let Some(first) = addresses.insert(&p.slug, p) {
+            if first.file != p.file {
+                diags.push(
+                    Diagnostic::error(
+                        Code::ImportConflict,
+                        &p.imported.source,
+                        p.at,
+                        format!(
+                            "article {} has the slug `{}` of article {} ({}): both would be at {}/kb/{}/",
+                            p.imported.id,
+                            p.slug,
+                            first.imported.id,
+                            show(&first.imported.source),
+                            url_prefix,
+                            p.slug
+                        ),
+                    )
+                    .hint("a slug names one article per language; change one of them in WordPress or after the import"),
+                );
+            }
+        }
+    }
     let mut targets: BTreeMap<&Path, &Path> = BTreeMap::new();
     for p in &planned {
         if let Some(first) = targets.insert(&p.file, &p.imported.source) {
@@ -1133,6 +1161,8 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         n.line = n.at.as_deref().and_then(|at| line_of(&text, at));
     }
     Ok(Planned {
+        slug: slug.clone(),
+        at,
         images,
         fingerprint: pairs::Fingerprint::of_imported(&body.markdown, &body.tables),
         text,

@@ -134,6 +134,9 @@ pub(crate) fn read_inputs(
 
     let mut sources = Vec::new();
     let mut skipped = Vec::new();
+    // The post types of the run's exports, with how many items each has.
+    let mut types: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut first_export: Option<PathBuf> = None;
     for (file, from_folder) in files {
         let shown = shown(&file);
         let text = match std::fs::read_to_string(&file) {
@@ -153,6 +156,10 @@ pub(crate) fn read_inputs(
         if first == Some('<') {
             match super::wxr::parse(text, &shown) {
                 Ok(export) => {
+                    for item in &export.items {
+                        *types.entry(item.post_type.clone()).or_default() += 1;
+                    }
+                    first_export.get_or_insert_with(|| shown.clone());
                     let (posts, left) = posts_of_export(&export, post_types);
                     skipped.extend(left.into_iter().map(|why| (shown.clone(), why)));
                     let attachments = export
@@ -196,6 +203,20 @@ pub(crate) fn read_inputs(
                 attachments: Vec::new(),
             }),
             Err(e) => diags.push(json_error(&shown, text, &e)),
+        }
+    }
+    // A type asked for that no export of the run has may be a typo: said, not an error, as
+    // one site's export may well have no pages.
+    if let Some(export) = first_export {
+        for t in post_types.iter().filter(|t| !types.contains_key(*t)) {
+            let found: Vec<String> = types.iter().map(|(t, n)| format!("{t} ({n})")).collect();
+            skipped.push((
+                export.clone(),
+                format!(
+                    "no items of the post type `{t}` (the export's post types: {})",
+                    found.join(", ")
+                ),
+            ));
         }
     }
     (sources, skipped)

@@ -975,7 +975,12 @@ fn the_theme_teams_real_exports_import_into_a_site_that_builds_and_checks() {
         let last = out.lines().last().unwrap();
         let imported = format!("imported {published} articles; ");
         assert!(last.starts_with(&imported), "{export}: {last}");
-        let skipped: Vec<&str> = out.lines().filter(|l| l.starts_with("skipped ")).collect();
+        let skipped: Vec<&str> = out
+            .lines()
+            .filter(|l| {
+                l.starts_with("skipped ") && l.ends_with(": only published items are imported")
+            })
+            .collect();
         assert_eq!(skipped.len(), others.len(), "{export}: {skipped:?}");
         for id in &others {
             assert!(
@@ -1238,5 +1243,56 @@ fn the_migration_report_is_a_table_of_every_article_and_what_is_left_to_do() {
         ),
         "{}",
         stderr(&again)
+    );
+}
+
+#[test]
+fn an_unknown_post_type_is_said_and_two_articles_at_one_address_are_an_error() {
+    let site = site(MAP);
+    let out = ok(kbgen(
+        &site,
+        &[
+            "import",
+            "wordpress",
+            "wp/kb-sv.xml",
+            "--post-type",
+            "ht_kb,product",
+        ],
+    ));
+    assert!(
+        stdout(&out).contains(
+            "skipped wp/kb-sv.xml: no items of the post type `product` (the export's post types: ht_kb (2), post (1))\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    // Two articles with one slug in two categories: one address for both.
+    let item = |id: u64, term: &str, line_title: &str| {
+        format!(
+            "<item><title>{line_title}</title><link>https://x.se/kb/dubbel/</link><content:encoded><![CDATA[Text.]]></content:encoded>\
+             <wp:post_id>{id}</wp:post_id><wp:post_date>2024-01-01 00:00:00</wp:post_date><wp:post_name>dubbel</wp:post_name>\
+             <wp:status>publish</wp:status><wp:post_type>ht_kb</wp:post_type>\
+             <category domain=\"ht_kb_category\" nicename=\"{term}\"><![CDATA[{term}]]></category></item>\n"
+        )
+    };
+    site.write(
+        "wp/twice.xml",
+        format!(
+            "<?xml version=\"1.0\"?>\n<rss version=\"2.0\" xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" xmlns:wp=\"http://wordpress.org/export/1.2/\"><channel>\n\
+             <wp:wxr_version>1.2</wp:wxr_version>\n\
+             <wp:term><wp:term_id>400</wp:term_id><wp:term_taxonomy>ht_kb_category</wp:term_taxonomy><wp:term_slug>a</wp:term_slug><wp:term_name>A</wp:term_name></wp:term>\n\
+             <wp:term><wp:term_id>401</wp:term_id><wp:term_taxonomy>ht_kb_category</wp:term_taxonomy><wp:term_slug>b</wp:term_slug><wp:term_name>B</wp:term_name></wp:term>\n\
+             {}{}</channel></rss>\n",
+            item(1, "a", "Första"),
+            item(2, "b", "Andra")
+        ),
+    );
+    let out = kbgen(&site, &["import", "wordpress", "wp/twice.xml", "--force"]);
+    assert_eq!(
+        stderr(&out),
+        "wp/twice.xml:7:1: error: article 2 has the slug `dubbel` of article 1 (wp/twice.xml): both would be at /kb/dubbel/
+  = hint: a slug names one article per language; change one of them in WordPress or after the import
+import failed with 1 error; nothing was written
+"
     );
 }
