@@ -519,14 +519,14 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             .hint("import the default language's articles first, then the other language's with --locale"),
         );
     }
-    let paired = |id: u64| pairs.as_ref().and_then(|p| p.key(id)).is_some();
     let uncategorized = opts.uncategorized.as_deref().and_then(|f| {
         check_uncategorized(&opts.root, f)
             .map_err(|d| diags.push(d))
             .ok()
     });
-    let (sources, skipped) =
+    let (mut sources, mut skipped) =
         wordpress::read_inputs(&opts.inputs, &opts.post_types, &opts.cwd, &mut diags);
+    let defaults = take_language(&mut sources, &locale, locales[0], &mut skipped);
     if sources.is_empty() && !diags.has_errors() {
         diags.push(
             Diagnostic::error(
@@ -550,6 +550,26 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         opts.uncategorized.is_some(),
         &mut diags,
     );
+    // Translations a translation plugin paired: their keys, where their pairs are imported.
+    let auto: BTreeMap<u64, String> = {
+        let folders = Folders {
+            map: &map,
+            checked: &folders,
+            uncategorized: uncategorized.as_deref(),
+        };
+        sources
+            .iter()
+            .flat_map(|s| &s.posts)
+            .filter_map(|post| {
+                let source = defaults.get(post.item.as_ref()?.group.as_ref()?)?;
+                let title = html::text(&source.title.rendered);
+                let folder = folder_of(source, 0, &folders)?;
+                Some((post.id, format!("{folder}/{}", slug_of(source, &title))))
+            })
+            .collect()
+    };
+    let paired =
+        |id: u64| pairs.as_ref().and_then(|p| p.key(id)).is_some() || auto.contains_key(&id);
     let mut category_files = BTreeMap::new();
     for source in &sources {
         for post in &source.posts {
@@ -591,8 +611,11 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         locale: &locale,
         url_prefix: &url_prefix,
         map: &map,
-        folders: &folders,
-        uncategorized: uncategorized.as_deref(),
+        folders: Folders {
+            map: &map,
+            checked: &folders,
+            uncategorized: uncategorized.as_deref(),
+        },
         slugs: slugs_in_use(&opts.root, &config, &locale),
     };
     let mut planned = Vec::new();
@@ -602,6 +625,43 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
                 Ok(p) => planned.push(p),
                 Err(d) => diags.extend(d),
             }
+        }
+    }
+    for p in planned.iter_mut() {
+        let Some(key) = auto.get(&p.imported.id) else {
+            continue;
+        };
+        if pairs
+            .as_ref()
+            .is_some_and(|f| f.keys.contains_key(&p.imported.id))
+        {
+            continue;
+        }
+        let default = locales[0];
+        if opts
+            .root
+            .join(CONTENT_DIR)
+            .join(format!("{key}.{default}.md"))
+            .is_file()
+        {
+            p.file = PathBuf::from(CONTENT_DIR).join(format!("{key}.{locale}.md"));
+            p.imported.file = p.file.clone();
+        } else {
+            diags.push(
+                Diagnostic::error(
+                    Code::ImportInvalid,
+                    &p.imported.source,
+                    p.at,
+                    format!(
+                        "article {} translates {}, which the site does not have",
+                        p.imported.id,
+                        display_path(&Path::new(CONTENT_DIR).join(format!("{key}.{default}.md")))
+                    ),
+                )
+                .hint(format!(
+                    "import the export's {default} articles first (without --locale)"
+                )),
+            );
         }
     }
     if let Some(pairs) = &pairs {
@@ -962,8 +1022,7 @@ struct Context<'a> {
     locale: &'a str,
     url_prefix: &'a str,
     map: &'a map::Map,
-    folders: &'a BTreeMap<u64, String>,
-    uncategorized: Option<&'a str>,
+    folders: Folders<'a>,
     /// The slugs of the site's articles in `locale`, with their files.
     slugs: BTreeMap<String, PathBuf>,
 }
@@ -1033,17 +1092,13 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
             .hint("the REST API writes it as 2024-07-02T16:09:31"),
         );
     }
-    let wp_slug = percent_decode(&post.slug);
-    let slug = if is_slug(&wp_slug) {
-        wp_slug
-    } else {
-        let s = slugify(if wp_slug.is_empty() { &title } else { &wp_slug });
+    let slug = slug_of(post, &title);
+    if slug != percent_decode(&post.slug) {
         meta(format!(
-            "the WordPress slug `{}` is not a kbgen slug (a-z, 0-9, dashes): it became `{s}`",
+            "the WordPress slug `{}` is not a kbgen slug (a-z, 0-9, dashes): it became `{slug}`",
             post.slug
         ));
-        s
-    };
+    }
     if slug.is_empty() {
         errors.push(err(format!("article {} has no usable slug", post.id)));
     }
@@ -1077,7 +1132,7 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
         }
     }
 
-    let folder = folder_of(post, 0, ctx)
+    let folder = folder_of(post, 0, &ctx.folders)
         .ok_or_else(|| vec![err(format!("article {} has no category", post.id))])?;
     let folder = &folder;
     let file = PathBuf::from(CONTENT_DIR)
@@ -1092,7 +1147,7 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
     if post.categories.len() > 1 {
         let others: Vec<String> = (1..post.categories.len())
             .map(|i| {
-                let folder = folder_of(post, i, ctx).unwrap_or_default();
+                let folder = folder_of(post, i, &ctx.folders).unwrap_or_default();
                 format!("{} ({folder})", post.categories[i])
             })
             .collect();
@@ -1177,15 +1232,75 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
     })
 }
 
+/// Takes out of an export that holds several languages (a translation plugin's) the items in
+/// other languages than `locale`, listing them as skipped; returns the default language's, by
+/// translation group, for pairing.
+fn take_language(
+    sources: &mut [Source],
+    locale: &str,
+    default: &str,
+    skipped: &mut Vec<(PathBuf, String)>,
+) -> BTreeMap<String, Post> {
+    let mut defaults = BTreeMap::new();
+    for source in sources {
+        let mut kept = Vec::new();
+        for post in std::mem::take(&mut source.posts) {
+            let Some(item) = post.item.as_ref() else {
+                kept.push(post);
+                continue;
+            };
+            match item.language.as_deref() {
+                Some(l) if l != locale => {
+                    let with = if l == default {
+                        "without --locale".to_string()
+                    } else {
+                        format!("with --locale {l}")
+                    };
+                    skipped.push((
+                        source.shown.clone(),
+                        format!(
+                            "line {}: {} {} is in `{l}`: import it {with}",
+                            item.line, item.post_type, post.id
+                        ),
+                    ));
+                    if let (true, Some(group)) = (l == default, item.group.clone()) {
+                        defaults.insert(group, post);
+                    }
+                }
+                _ => kept.push(post),
+            }
+        }
+        source.posts = kept;
+    }
+    defaults
+}
+
+/// What decides an article's folder: the map, its folders checked, and `--uncategorized`.
+struct Folders<'a> {
+    map: &'a map::Map,
+    checked: &'a BTreeMap<u64, String>,
+    uncategorized: Option<&'a str>,
+}
+
+/// The slug an article gets: WordPress's, made into a kbgen slug where it is not one.
+fn slug_of(post: &Post, title: &str) -> String {
+    let wp_slug = percent_decode(&post.slug);
+    if is_slug(&wp_slug) {
+        wp_slug
+    } else {
+        slugify(if wp_slug.is_empty() { title } else { &wp_slug })
+    }
+}
+
 /// The folder of the post's `n`th category: the map's, else the export's terms'; with no
 /// category, the `--uncategorized` folder.
-fn folder_of(post: &Post, n: usize, ctx: &Context) -> Option<String> {
+fn folder_of(post: &Post, n: usize, ctx: &Folders) -> Option<String> {
     let Some(id) = post.categories.get(n) else {
         return ctx.uncategorized.map(str::to_string);
     };
     if ctx.map.categories.contains_key(id) {
         return ctx
-            .folders
+            .checked
             .get(id)
             .cloned()
             .or_else(|| Some(ctx.map.categories[id].trim().trim_matches('/').to_string()));

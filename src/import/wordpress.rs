@@ -44,6 +44,10 @@ pub(crate) struct ExportItem {
     pub categories: Vec<Vec<CategoryTerm>>,
     /// Per tag id of the post: the tag's slug.
     pub tags: Vec<String>,
+    /// Its language and translation group, from a translation plugin's data (Polylang's
+    /// `language` and `post_translations` terms, or WPML's `_wpml_import_*` fields).
+    pub language: Option<String>,
+    pub group: Option<String>,
 }
 
 /// A category term of an export, as the importer writes it into `_category.yaml`.
@@ -288,6 +292,12 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
                 .collect::<Vec<_>>()
         };
         let (category_terms, tag_terms) = (terms(categories), terms(tags));
+        let term_slug = |taxonomy: &str| {
+            item.terms
+                .iter()
+                .find(|(t, _)| t == taxonomy)
+                .map(|(_, slug)| slug.clone())
+        };
         let modified = item
             .modified
             .as_deref()
@@ -322,6 +332,12 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
                 post_type: item.post_type.clone(),
                 categories: category_terms.into_iter().map(path).collect(),
                 tags: tag_terms.into_iter().map(|t| t.slug.clone()).collect(),
+                language: term_slug("language")
+                    .or_else(|| item.meta("_wpml_import_language_code").map(str::to_string)),
+                group: term_slug("post_translations").or_else(|| {
+                    item.meta("_wpml_import_translation_group")
+                        .map(str::to_string)
+                }),
             }),
         });
     }

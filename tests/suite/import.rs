@@ -1296,3 +1296,53 @@ import failed with 1 error; nothing was written
 "
     );
 }
+
+#[test]
+fn a_translation_plugins_data_pairs_the_languages_of_one_export() {
+    let site = site("");
+    let root = site.root();
+    let en = ["import", "wordpress", "wp/polylang.xml", "--locale", "en"];
+    // The English articles first: their pairs are not on the site yet.
+    assert_eq!(
+        stderr(&kbgen(&site, &en)),
+        "wp/polylang.xml:30:1: error: article 702 translates content/grundinstallningar/byt-losenord.sv.md, which the site does not have
+  = hint: import the export's sv articles first (without --locale)
+wp/polylang.xml:56:1: error: article 706 translates content/grundinstallningar/port-587.sv.md, which the site does not have
+  = hint: import the export's sv articles first (without --locale)
+import failed with 2 errors; nothing was written
+"
+    );
+    let out = ok(kbgen(&site, &["import", "wordpress", "wp/polylang.xml"]));
+    assert!(
+        stdout(&out).contains(
+            "skipped wp/polylang.xml: line 30: ht_kb 702 is in `en`: import it with --locale en\n"
+        ),
+        "{}",
+        stdout(&out)
+    );
+    let out = ok(kbgen(&site, &en));
+    assert_eq!(
+        stdout(&out),
+        "content/grundinstallningar/byt-losenord.en.md <- wp/polylang.xml (WordPress article 702: Change your password)
+  converted faithfully
+content/grundinstallningar/port-587.en.md <- wp/polylang.xml (WordPress article 706: Port 587 (English))
+  converted faithfully
+skipped wp/polylang.xml: line 17: ht_kb 701 is in `sv`: import it without --locale
+skipped wp/polylang.xml: line 43: ht_kb 705 is in `sv`: import it without --locale
+imported 2 articles; nothing to finish by hand
+"
+    );
+    let (front, _) = article(root, "content/grundinstallningar/port-587.en.md");
+    assert_eq!(s(&front, "slug"), "port-587-en");
+    ok(site.kbgen_in(&["build"]));
+    let page = std::fs::read_to_string(root.join("public/kb/byt-losenord/index.html")).unwrap();
+    let html = Html::parse_document(&page);
+    let alternate: Vec<&str> = html
+        .select(&sel("link[rel=alternate][hreflang=en]"))
+        .filter_map(|l| l.value().attr("href"))
+        .collect();
+    assert_eq!(
+        alternate,
+        ["https://kunskap.websupport.se/en/kb/change-password/"]
+    );
+}
