@@ -217,7 +217,8 @@ fn converter(state: &Shared) -> HtmlToMarkdown {
     });
     let s = state.clone();
     let embed = handler(move |_, el| Some(embed(&s, el).into()));
-    let boxes = handler(|h, el| {
+    let s_embed = state.clone();
+    let boxes = handler(move |h, el| {
         let part = |class: &str| {
             element_children(el.node)
                 .into_iter()
@@ -232,12 +233,43 @@ fn converter(state: &Shared) -> HtmlToMarkdown {
         } else if has_class(el.node, "su-box") {
             let title = markdown(part("su-box-title"));
             Some(alert(Some(&title), &markdown(part("su-box-content"))).into())
+        } else if has_class(el.node, "wp-block-embed__wrapper") {
+            // The block editor stores an embed as its URL; the site rendered the player.
+            let url = collapse(&node_text(el.node));
+            if !url.starts_with("https://") && !url.starts_with("http://") {
+                return h.fallback(el);
+            }
+            note_at(
+                &s_embed,
+                NoteKind::Element,
+                format!("an embed ({url}) became a link: embed it by hand if the page needs it"),
+                url.clone(),
+            );
+            Some(format!("\n\n[{}]({url})\n\n", escape_brackets(&url)).into())
         } else if has_class(el.node, "su-spoiler") {
             let title = markdown(part("su-spoiler-title"));
             Some(collapsible(&title, &markdown(part("su-spoiler-content"))).into())
         } else {
             h.fallback(el)
         }
+    });
+    // A `<pre>` without `<code>` (the block editor's preformatted block) is a code block too.
+    let pre = handler(|h, el| {
+        if element_children(el.node)
+            .iter()
+            .any(|c| tag(c) == Some("code"))
+        {
+            return h.fallback(el);
+        }
+        let text = node_text(el.node);
+        let text = text.trim_matches('\n');
+        let fence = if text.contains("```") { "~~~~" } else { "```" };
+        Some(format!("\n\n{fence}\n{text}\n{fence}\n\n").into())
+    });
+    // A quote's source, as its last line.
+    let cite = handler(|h, el| {
+        let content = collapse(&h.walk_children(el.node).content);
+        (!content.is_empty()).then(|| format!("\n\n— {content}\n\n").into())
     });
     let details = handler(|h, el| {
         let children = element_children(el.node);
@@ -280,6 +312,8 @@ fn converter(state: &Shared) -> HtmlToMarkdown {
         .add_handler(vec!["iframe", "video", "audio"], embed)
         .add_handler(vec!["div"], boxes)
         .add_handler(vec!["details"], details)
+        .add_handler(vec!["pre"], pre)
+        .add_handler(vec!["cite"], cite)
         .add_handler(DROPPED.to_vec(), dropped)
         .build()
 }
@@ -300,7 +334,7 @@ const KNOWN: &[&str] = &[
     "tbody", "tfoot", "tr", "td", "th", "caption", "figure", "figcaption", "span", "div",
     "section", "article", "main", "header", "footer", "aside", "nav", "picture", "source",
     "colgroup", "col", "s", "del", "strike", "wbr", "iframe", "video", "audio", "track",
-    "details", "summary",
+    "details", "summary", "cite",
 ];
 
 /// Elements dropped with their content (each is reported).
@@ -1341,6 +1375,30 @@ mod tests {
             !c.notes.iter().any(|n| n.kind == NoteKind::Shortcode),
             "{:?}",
             c.notes
+        );
+    }
+
+    #[test]
+    fn block_editor_quotes_code_preformatted_buttons_columns_and_embeds() {
+        let c = convert("<!-- wp:quote --><blockquote class=\"wp-block-quote\"><p>Citat.</p><cite>Anna</cite></blockquote><!-- /wp:quote -->\
+<!-- wp:code --><pre class=\"wp-block-code\"><code>ssh user@host</code></pre><!-- /wp:code -->\
+<!-- wp:preformatted --><pre class=\"wp-block-preformatted\">Förformaterat\n  text</pre><!-- /wp:preformatted -->\
+<!-- wp:separator --><hr class=\"wp-block-separator\"/><!-- /wp:separator -->\
+<!-- wp:buttons --><div class=\"wp-block-buttons\"><div class=\"wp-block-button\"><a class=\"wp-block-button__link\" href=\"https://www.websupport.se/kontrollpanel/\">Till kontrollpanelen</a></div></div><!-- /wp:buttons -->\
+<!-- wp:columns --><div class=\"wp-block-columns\"><div class=\"wp-block-column\"><p>Vänster</p></div><div class=\"wp-block-column\"><p>Höger</p></div></div><!-- /wp:columns -->\
+<!-- wp:embed --><figure class=\"wp-block-embed is-type-video\"><div class=\"wp-block-embed__wrapper\">\nhttps://www.youtube.com/watch?v=abc\n</div><figcaption>Video</figcaption></figure><!-- /wp:embed -->");
+        assert_eq!(
+            c.markdown,
+            "> Citat.\n>\n> — Anna\n\n```\nssh user@host\n```\n\n```\nFörformaterat\n  text\n```\n\n* * *\n\n[Till kontrollpanelen](https://www.websupport.se/kontrollpanel/)\n\nVänster\n\nHöger\n\n[https://www.youtube.com/watch?v=abc](https://www.youtube.com/watch?v=abc)\n\n*Video*\n"
+        );
+        assert_eq!(
+            c.notes,
+            [Note {
+                kind: NoteKind::Element,
+                message: "an embed (https://www.youtube.com/watch?v=abc) became a link: embed it by hand if the page needs it".into(),
+                line: None,
+                at: Some("https://www.youtube.com/watch?v=abc".into()),
+            }]
         );
     }
 }
