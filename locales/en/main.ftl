@@ -18,6 +18,8 @@ breadcrumb-home = Home
 home-title = Knowledge base
 home-heading = How can we help you?
 home-intro = Guides and answers about email, domains, web hosting and your Websupport account.
+# The home page's meta description: what a search engine shows under its link.
+home-description = Step-by-step guides and answers from Websupport about email, domains, web hosting and your account in the control panel.
 
 ## Categories
 
@@ -104,6 +106,8 @@ search-title = Search
 search-label = Search the knowledge base
 search-placeholder = For example “email”
 search-button = Search
+# The search page's meta description.
+search-description = Search Websupport's guides and answers about email, domains, web hosting and your account.
 
 search-suggestions-label = Suggestions
 search-all-results = All results for “{ $query }”

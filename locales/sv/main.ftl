@@ -19,6 +19,8 @@ breadcrumb-home = Hem
 home-title = Kunskapsdatabas
 home-heading = Hur kan vi hjälpa dig?
 home-intro = Guider och svar om e-post, domäner, webbhotell och ditt konto hos Websupport.
+# The home page's meta description: what a search engine shows under its link.
+home-description = Steg-för-steg-guider och svar från Websupport om e-post, domäner, webbhotell och ditt konto i kontrollpanelen.
 
 ## Kategorier
 
@@ -105,6 +107,8 @@ search-title = Sök
 search-label = Sök i kunskapsdatabasen
 search-placeholder = Till exempel ”e-post”
 search-button = Sök
+# The search page's meta description.
+search-description = Sök bland Websupports guider och svar om e-post, domäner, webbhotell och ditt konto.
 
 search-suggestions-label = Förslag
 search-all-results = Alla resultat för ”{ $query }”

@@ -751,3 +751,56 @@ fn a_long_article_has_contents_linking_to_its_sections_and_a_short_one_none() {
         }
     }
 }
+
+/// A single-line message of the fixture's `locales/<lang>/main.ftl`, as written there.
+fn message(lang: &str, id: &str) -> String {
+    let file = site()
+        .parent()
+        .unwrap()
+        .join(format!("locales/{lang}/main.ftl"));
+    let ftl = std::fs::read_to_string(&file).unwrap();
+    let prefix = format!("{id} = ");
+    ftl.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("{}: no {id}", file.display()))
+        .to_string()
+}
+
+#[test]
+fn home_and_search_pages_are_described_in_their_language_and_so_is_every_indexed_page() {
+    for (url, lang, id) in [
+        ("/", "sv", "home-description"),
+        ("/en/", "en", "home-description"),
+        ("/sok/", "sv", "search-description"),
+        ("/en/search/", "en", "search-description"),
+    ] {
+        let doc = page(url);
+        let expected = message(lang, id);
+        assert_eq!(attr(&doc, "html", "lang"), lang, "{url}");
+        assert_eq!(
+            attr(&doc, "meta[name=description]", "content"),
+            expected,
+            "{url}"
+        );
+        assert_eq!(
+            attr(&doc, "meta[property='og:description']", "content"),
+            expected,
+            "{url}"
+        );
+        assert_eq!(
+            doc.select(&sel("meta[name=description]")).count(),
+            1,
+            "{url}"
+        );
+    }
+    // What a search engine indexes has a description: pages marked noindex (404, redirects,
+    // the translators' status) need none.
+    for (url, html) in all_pages() {
+        let doc = Html::parse_document(&html);
+        if doc.select(&sel("meta[name=robots]")).next().is_some() {
+            continue;
+        }
+        let description = attr(&doc, "meta[name=description]", "content");
+        assert!(!description.trim().is_empty(), "{url}");
+    }
+}
