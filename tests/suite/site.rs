@@ -793,8 +793,17 @@ fn home_and_search_pages_are_described_in_their_language_and_so_is_every_indexed
             "{url}"
         );
     }
-    // What a search engine indexes has a description: pages marked noindex (404, redirects,
-    // the translators' status) need none.
+    // The 404 page, not indexed, says what its text says.
+    for (file, lang) in [("404.html", "sv"), ("en/404.html", "en")] {
+        let doc = Html::parse_document(&std::fs::read_to_string(site().join(file)).unwrap());
+        assert_eq!(
+            attr(&doc, "meta[name=description]", "content"),
+            message(lang, "not-found-text"),
+            "{file}"
+        );
+    }
+    // What a search engine indexes has a description: pages marked noindex (redirects, the
+    // translators' status) need none.
     for (url, html) in all_pages() {
         let doc = Html::parse_document(&html);
         if doc.select(&sel("meta[name=robots]")).next().is_some() {
