@@ -75,6 +75,15 @@ server-security = { $security ->
    *[none] Insecure connection
 }
 
+## Code and tables that scroll sideways on a narrow screen: their names for screen readers
+
+# A code block; $number counts the code blocks of the page (1, 2, …).
+code-region-label = Code { $number }
+# A table written in Markdown; $number counts those tables of the page.
+table-region-label = Table { $number }
+# A server table without a caption (one with a caption is named by it).
+server-table-label = Server settings
+
 ## Copy and your domain: the words the page script shows
 
 # The button's name for screen readers; $value is what it copies (a host, a port, the start of the code).

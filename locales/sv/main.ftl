@@ -76,6 +76,15 @@ server-security = { $security ->
    *[none] Osäker anslutning
 }
 
+## Kod och tabeller som rullar i sidled på en smal skärm: deras namn för skärmläsare
+
+# Ett kodblock; $number räknar sidans kodblock (1, 2, …).
+code-region-label = Kod { $number }
+# En tabell skriven i Markdown; $number räknar sidans sådana tabeller.
+table-region-label = Tabell { $number }
+# En servertabell utan bildtext (en med bildtext får namn av den).
+server-table-label = Serverinställningar
+
 ## Kopiera och din domän: orden sidans skript visar
 
 # Knappens namn för skärmläsare; $value är det den kopierar (ett servernamn, en port, kodens början).

@@ -57,6 +57,11 @@ pub(crate) enum Block<'n> {
     Table(&'n str),
     /// The title of an alert (`> [!WARNING]`): its words are the locale's.
     AlertTitle(BlockQuoteKind),
+    /// The start of a code block, `<pre …><code …>`: a region that scrolls in place, so it is
+    /// focusable and named, the `number`th code block of the page; `lang` as written.
+    CodeStart { lang: &'n str, number: usize },
+    /// The start of the box a Markdown table scrolls in, the `number`th table of the page.
+    TableStart { number: usize },
 }
 
 /// Renders a block; supplied by the caller, which owns the templates.
@@ -136,6 +141,12 @@ struct Transform<'a, I> {
     /// Where in the body the outermost snippet being included is.
     include_at: usize,
     snippets: BTreeSet<String>,
+    /// The code blocks and Markdown tables so far, which number their regions' names.
+    code_blocks: usize,
+    tables: usize,
+    /// An event to give out before the next one: a table's after its box is opened, the
+    /// box's end after the table's.
+    pending: Option<Event<'static>>,
 }
 
 /// A snippet being included: its name, its file and its events so far.
@@ -160,6 +171,9 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I>
             included: Vec::new(),
             include_at: 0,
             snippets: BTreeSet::new(),
+            code_blocks: 0,
+            tables: 0,
+            pending: None,
         }
     }
 
@@ -295,6 +309,32 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I>
                 alert_kind(kind)
             )
         }))
+    }
+
+    /// A code block's start, focusable and named (the language stays a class, as
+    /// pulldown-cmark writes it).
+    fn code_start(&mut self, kind: &CodeBlockKind) -> Option<Event<'e>> {
+        self.code_blocks += 1;
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
+            CodeBlockKind::Indented => "",
+        };
+        let html = (self.blocks)(Block::CodeStart {
+            lang,
+            number: self.code_blocks,
+        });
+        self.block_html(html)
+    }
+
+    /// A Markdown table's start: the box it scrolls in (focusable and named), then the table.
+    fn table_start(&mut self, alignments: Vec<Alignment>) -> Option<Event<'e>> {
+        let table = self.head.replace(Event::Start(Tag::Table(alignments)));
+        self.tables += 1;
+        let html = (self.blocks)(Block::TableStart {
+            number: self.tables,
+        });
+        self.pending = Some(table);
+        self.block_html(html)
     }
 
     fn block_html(&mut self, html: Result<String, Diagnostic>) -> Option<Event<'e>> {
@@ -464,6 +504,9 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Tra
     type Item = Event<'e>;
 
     fn next(&mut self) -> Option<Event<'e>> {
+        if let Some(event) = self.pending.take() {
+            return Some(event);
+        }
         loop {
             let (event, range) = self.next_event()?;
             let out = match event {
@@ -490,7 +533,14 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Tra
                     self.text.note(&event);
                     Some(Event::Html("</div>\n".into()))
                 }
-                Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableCell)
+                Event::Start(Tag::CodeBlock(kind)) => self.code_start(&kind),
+                Event::Start(Tag::Table(alignments)) => self.table_start(alignments),
+                Event::End(TagEnd::Table) => {
+                    self.text.note(&event);
+                    self.pending = Some(Event::Html("</div>\n".into()));
+                    Some(event)
+                }
+                Event::Start(Tag::TableHead | Tag::TableCell)
                 | Event::End(TagEnd::TableHead | TagEnd::TableCell) => {
                     self.text.note(&event);
                     Some(self.head.replace(event))
