@@ -793,17 +793,22 @@ fn home_and_search_pages_are_described_in_their_language_and_so_is_every_indexed
             "{url}"
         );
     }
-    // The 404 page, not indexed, says what its text says.
-    for (file, lang) in [("404.html", "sv"), ("en/404.html", "en")] {
+    // The 404 and the translators' pages, not indexed, say what their text says.
+    for (file, lang, id) in [
+        ("404.html", "sv", "not-found-text"),
+        ("en/404.html", "en", "not-found-text"),
+        ("_translations/index.html", "sv", "translations-intro"),
+        ("en/_translations/index.html", "en", "translations-intro"),
+    ] {
         let doc = Html::parse_document(&std::fs::read_to_string(site().join(file)).unwrap());
         assert_eq!(
             attr(&doc, "meta[name=description]", "content"),
-            message(lang, "not-found-text"),
+            message(lang, id),
             "{file}"
         );
     }
-    // What a search engine indexes has a description: pages marked noindex (redirects, the
-    // translators' status) need none.
+    // What a search engine indexes has a description: pages marked noindex (redirects) need
+    // none.
     for (url, html) in all_pages() {
         let doc = Html::parse_document(&html);
         if doc.select(&sel("meta[name=robots]")).next().is_some() {
