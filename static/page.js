@@ -342,8 +342,8 @@ function keepInView(toc, link) {
 /**
  * "Was this article helpful?" without leaving the page: Yes thanks the reader at once, No asks
  * why first (the reasons form the template renders hidden). One vote per article per reader,
- * remembered in localStorage; a No left without Send still counts, by a beacon when the page is
- * hidden. Without JavaScript (or without a submitter) the form posts as it always did.
+ * remembered in localStorage; a No left without Send still counts, by one beacon when the page is
+ * hidden or left. Without JavaScript (or without a submitter) the form posts as it always did.
  */
 function vote(box) {
   const form = box.querySelector(".feedback-vote");
@@ -389,10 +389,15 @@ function vote(box) {
     post(body("no", why.elements.reason.value, comment.value));
     sent("no", true);
   });
-  addEventListener("pagehide", () => {
+  // Phones often hide a page (the reader switches app) and end it later without a pagehide.
+  const leave = () => {
     if (!pendingNo) return;
     navigator.sendBeacon(form.action, body("no"));
     sent("no", false);
+  };
+  addEventListener("pagehide", leave);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") leave();
   });
 }
 

@@ -18,6 +18,8 @@ breadcrumb-home = Home
 home-title = Knowledge base
 home-heading = How can we help you?
 home-intro = Guides and answers about email, domains, web hosting and your Websupport account.
+# The home page's meta description: what a search engine shows under its link.
+home-description = Step-by-step guides and answers from Websupport about email, domains, web hosting and your account in the control panel.
 
 ## Categories
 
@@ -73,6 +75,15 @@ server-security = { $security ->
    *[none] Insecure connection
 }
 
+## Code and tables that scroll sideways on a narrow screen: their names for screen readers
+
+# A code block; $number counts the code blocks of the page (1, 2, …).
+code-region-label = Code { $number }
+# A table written in Markdown; $number counts those tables of the page.
+table-region-label = Table { $number }
+# A server table without a caption (one with a caption is named by it).
+server-table-label = Server settings
+
 ## Copy and your domain: the words the page script shows
 
 # The button's name for screen readers; $value is what it copies (a host, a port, the start of the code).
@@ -104,6 +115,8 @@ search-title = Search
 search-label = Search the knowledge base
 search-placeholder = For example “email”
 search-button = Search
+# The search page's meta description.
+search-description = Search Websupport's guides and answers about email, domains, web hosting and your account.
 
 search-suggestions-label = Suggestions
 search-all-results = All results for “{ $query }”

@@ -19,6 +19,8 @@ breadcrumb-home = Hem
 home-title = Kunskapsdatabas
 home-heading = Hur kan vi hjälpa dig?
 home-intro = Guider och svar om e-post, domäner, webbhotell och ditt konto hos Websupport.
+# The home page's meta description: what a search engine shows under its link.
+home-description = Steg-för-steg-guider och svar från Websupport om e-post, domäner, webbhotell och ditt konto i kontrollpanelen.
 
 ## Kategorier
 
@@ -74,6 +76,15 @@ server-security = { $security ->
    *[none] Osäker anslutning
 }
 
+## Kod och tabeller som rullar i sidled på en smal skärm: deras namn för skärmläsare
+
+# Ett kodblock; $number räknar sidans kodblock (1, 2, …).
+code-region-label = Kod { $number }
+# En tabell skriven i Markdown; $number räknar sidans sådana tabeller.
+table-region-label = Tabell { $number }
+# En servertabell utan bildtext (en med bildtext får namn av den).
+server-table-label = Serverinställningar
+
 ## Kopiera och din domän: orden sidans skript visar
 
 # Knappens namn för skärmläsare; $value är det den kopierar (ett servernamn, en port, kodens början).
@@ -105,6 +116,8 @@ search-title = Sök
 search-label = Sök i kunskapsdatabasen
 search-placeholder = Till exempel ”e-post”
 search-button = Sök
+# The search page's meta description.
+search-description = Sök bland Websupports guider och svar om e-post, domäner, webbhotell och ditt konto.
 
 search-suggestions-label = Förslag
 search-all-results = Alla resultat för ”{ $query }”

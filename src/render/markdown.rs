@@ -57,6 +57,11 @@ pub(crate) enum Block<'n> {
     Table(&'n str),
     /// The title of an alert (`> [!WARNING]`): its words are the locale's.
     AlertTitle(BlockQuoteKind),
+    /// The start of a code block, `<pre …><code …>`: a region that scrolls in place, so it is
+    /// focusable and named, the `number`th code block of the page; `lang` as written.
+    CodeStart { lang: &'n str, number: usize },
+    /// The start of the box a Markdown table scrolls in, the `number`th table of the page.
+    TableStart { number: usize },
 }
 
 /// Renders a block; supplied by the caller, which owns the templates.
@@ -141,6 +146,12 @@ struct Transform<'a, I> {
     /// How many alerts are open (their quotes become HTML here, so later adapters cannot
     /// see them).
     alerts: usize,
+    /// The code blocks and Markdown tables so far, which number their regions' names.
+    code_blocks: usize,
+    tables: usize,
+    /// An event to give out before the next one: a table's after its box is opened, the
+    /// box's end after the table's.
+    pending: Option<Event<'static>>,
 }
 
 /// A snippet being included: its name, its file and its events so far.
@@ -166,6 +177,9 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I>
             include_at: 0,
             snippets: BTreeSet::new(),
             alerts: 0,
+            code_blocks: 0,
+            tables: 0,
+            pending: None,
         }
     }
 
@@ -301,6 +315,32 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Transform<'a, I>
                 alert_kind(kind)
             )
         }))
+    }
+
+    /// A code block's start, focusable and named (the language stays a class, as
+    /// pulldown-cmark writes it).
+    fn code_start(&mut self, kind: &CodeBlockKind) -> Option<Event<'e>> {
+        self.code_blocks += 1;
+        let lang = match kind {
+            CodeBlockKind::Fenced(info) => info.split(' ').next().unwrap_or(""),
+            CodeBlockKind::Indented => "",
+        };
+        let html = (self.blocks)(Block::CodeStart {
+            lang,
+            number: self.code_blocks,
+        });
+        self.block_html(html)
+    }
+
+    /// A Markdown table's start: the box it scrolls in (focusable and named), then the table.
+    fn table_start(&mut self, alignments: Vec<Alignment>) -> Option<Event<'e>> {
+        let table = self.head.replace(Event::Start(Tag::Table(alignments)));
+        self.tables += 1;
+        let html = (self.blocks)(Block::TableStart {
+            number: self.tables,
+        });
+        self.pending = Some(table);
+        self.block_html(html)
     }
 
     fn block_html(&mut self, html: Result<String, Diagnostic>) -> Option<Event<'e>> {
@@ -470,6 +510,9 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Tra
     type Item = Event<'e>;
 
     fn next(&mut self) -> Option<Event<'e>> {
+        if let Some(event) = self.pending.take() {
+            return Some(event);
+        }
         loop {
             let (event, range) = self.next_event()?;
             let out = match event {
@@ -512,7 +555,14 @@ impl<'a: 'e, 'e, I: Iterator<Item = (Event<'e>, Range<usize>)>> Iterator for Tra
                     self.text.note(&event);
                     Some(Event::Html("</div>\n".into()))
                 }
-                Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableCell)
+                Event::Start(Tag::CodeBlock(kind)) => self.code_start(&kind),
+                Event::Start(Tag::Table(alignments)) => self.table_start(alignments),
+                Event::End(TagEnd::Table) => {
+                    self.text.note(&event);
+                    self.pending = Some(Event::Html("</div>\n".into()));
+                    Some(event)
+                }
+                Event::Start(Tag::TableHead | Tag::TableCell)
                 | Event::End(TagEnd::TableHead | TagEnd::TableCell) => {
                     self.text.note(&event);
                     Some(self.head.replace(event))
@@ -644,7 +694,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'e, I> {
 /// `raw_html: reject`. The heading keeps its id, so the contents and links still lead to it.
 struct Collapsible<'e, I> {
     inner: I,
-    /// How many tags are open.
+    /// How many of the tags that may hold headings (quotes, lists, footnotes) are open: only
+    /// they, since the other adapters give some tags' starts as HTML.
     depth: usize,
     /// The open sections, innermost last: their heading's level and the depth it is at.
     open: Vec<(HeadingLevel, usize)>,
@@ -654,6 +705,14 @@ struct Collapsible<'e, I> {
 }
 
 const COLLAPSIBLE: &str = "collapsible";
+
+/// A tag a heading may be inside of, whose end ends the collapsible sections in it.
+fn holds_headings(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_)
+    )
+}
 
 impl<'e, I: Iterator<Item = Event<'e>>> Collapsible<'e, I> {
     fn new(inner: I) -> Self {
@@ -700,17 +759,17 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Collapsible<'e, I> {
                     self.open.push((level, self.depth));
                     self.in_summary = true;
                 }
-                self.depth += 1;
             }
             Event::End(TagEnd::Heading(_)) if self.in_summary => {
                 self.in_summary = false;
-                self.depth -= 1;
                 self.queued.push_back(event);
                 self.queued.push_back(Event::Html("</summary>\n".into()));
                 return self.queued.pop_front();
             }
-            Event::Start(_) => self.depth += 1,
-            Event::End(_) => {
+            Event::Start(t) if holds_headings(t) => self.depth += 1,
+            Event::End(
+                TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+            ) => {
                 self.close(|_| true);
                 self.depth -= 1;
             }

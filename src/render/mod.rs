@@ -200,6 +200,12 @@ fn body(
             tables.html(a, name, field)
         }
         markdown::Block::AlertTitle(kind) => tables.alert_title(a.locale, kind),
+        markdown::Block::CodeStart { lang, number } => {
+            tables.scroll_region(a.locale, "code", lang, number)
+        }
+        markdown::Block::TableStart { number } => {
+            tables.scroll_region(a.locale, "table", "", number)
+        }
     })
 }
 

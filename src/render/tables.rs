@@ -173,4 +173,22 @@ impl<'a> ServerTables<'a> {
         ctx.insert("kind", super::markdown::alert_kind(kind));
         self.templates.render("alert.html", l, &ctx)
     }
+
+    /// The start of a region that scrolls in place (`scroll-region.html`): a code block's
+    /// `<pre>` (`kind` "code", with its language) or a Markdown table's box ("table"), focusable
+    /// and named in the article's language, the `number`th of its kind on the page.
+    pub(super) fn scroll_region(
+        &self,
+        l: LocaleId,
+        kind: &str,
+        lang: &str,
+        number: usize,
+    ) -> Result<String, Diagnostic> {
+        let mut ctx = Context::new();
+        ctx.insert("locale_index", &l);
+        ctx.insert("kind", kind);
+        ctx.insert("lang", lang);
+        ctx.insert("number", &number);
+        self.templates.render("scroll-region.html", l, &ctx)
+    }
 }

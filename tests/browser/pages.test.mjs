@@ -231,6 +231,53 @@ test("no horizontal overflow at 375, 768 and 1280 px on any page type", async ()
   assert.deepEqual(problems, [], problems.join("\n"));
 });
 
+test("at 375 px every region that scrolls is reached by Tab, scrolled by the arrow keys and named; axe agrees", async () => {
+  let scrolled = 0;
+  // The article pages, and two whose code blocks (and, in English, a table) are wider than a phone.
+  const wide = [{ path: "/kb/tvinga-https/" }, { path: "/en/kb/spf-dkim-and-dmarc/" }];
+  for (const spec of [...PAGES.filter((p) => p.article), ...wide]) {
+    const page = await openPage(browser, site.url, spec, { width: 375 });
+    // Every element that scrolls (its content wider or taller than its box, overflow auto or
+    // scroll), found by its style rather than by class.
+    const regions = await page.evaluate(() => [...document.body.querySelectorAll("*")]
+      .filter((e) => {
+        const cs = getComputedStyle(e);
+        return (/auto|scroll/.test(cs.overflowX) && e.scrollWidth > e.clientWidth + 1) ||
+          (/auto|scroll/.test(cs.overflowY) && e.scrollHeight > e.clientHeight + 1);
+      })
+      .map((e) => ({ what: e.outerHTML.slice(0, 90), tabIndex: e.tabIndex, role: e.getAttribute("role"),
+        name: e.getAttribute("aria-label") })));
+    for (const r of regions) {
+      assert.ok(r.tabIndex === 0 && r.role === "region" && r.name?.trim(), `${spec.path}: ${JSON.stringify(r)}`);
+    }
+    const before = await page.evaluate(() => [...document.querySelectorAll("[role=region][tabindex='0']")]
+      .map((e) => e.scrollLeft));
+    const reached = new Set();
+    for (let i = 0; i < 120; i++) {
+      await page.keyboard.press("Tab");
+      const at = await page.evaluate(() => {
+        const e = document.activeElement;
+        return e?.matches("[role=region]") && e.scrollWidth > e.clientWidth + 1
+          ? { n: [...document.querySelectorAll("[role=region]")].indexOf(e),
+            visible: e.matches(":focus-visible") && getComputedStyle(e).outlineStyle !== "none" } : null;
+      });
+      if (!at || reached.has(at.n)) continue;
+      reached.add(at.n);
+      assert.ok(at.visible, `${spec.path}: a focused region shows no focus`);
+      await page.keyboard.press("ArrowRight");
+      await page.waitForFunction(() => document.activeElement.scrollLeft > 0);
+      scrolled++;
+    }
+    assert.ok(before.every((x) => x === 0));
+    await page.addScriptTag({ path: AXE });
+    const axe = await page.evaluate(() => window.axe.run(document, { runOnly: ["scrollable-region-focusable"] }));
+    assert.deepEqual(axe.violations.map((v) => v.nodes.map((n) => n.target.join(" "))), [], spec.path);
+    if (regions.length) assert.ok(axe.passes.length > 0, `${spec.path}: axe found no scrolling region`);
+    await page.close();
+  }
+  assert.ok(scrolled >= 4, `only ${scrolled} regions scrolled by the keyboard`);
+});
+
 const HASHED = /^\/[\w-]+\.[0-9a-f]{8,}\.(css|js)$/;
 
 test("pages load only content-hashed CSS and JS", async () => {

@@ -7,6 +7,7 @@ import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 
 export const REPO = resolve(fileURLToPath(import.meta.url), "../../..");
 const BIN = process.env.KBGEN_BIN || join(REPO, "target/debug/kbgen");
@@ -35,23 +36,30 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 
 /**
  * Serves `dir` on 127.0.0.1 at a free port; resolves to { url, close }. `cacheFor(path)` may
- * give a file's Cache-Control header, as a host or CDN would.
+ * give a file's Cache-Control header, as a host or CDN would; with `gzip`, text is sent
+ * compressed to a browser that accepts it, as a host or CDN would too.
  */
-export function serve(dir, cacheFor = () => undefined) {
+export function serve(dir, cacheFor = () => undefined, { gzip = false } = {}) {
   const server = createServer((req, res) => {
     let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
     path = normalize(path).replace(/^(\.\.[/\\])+/, "");
     let file = join(dir, path);
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
-    if (!file.startsWith(dir) || !existsSync(file)) {
-      res.writeHead(404, { "content-type": TYPES[".html"] });
-      res.end(readFileSync(join(dir, path.startsWith("/en/") ? "en/404.html" : "404.html")));
-      return;
+    const found = file.startsWith(dir) && existsSync(file);
+    if (!found) file = join(dir, path.startsWith("/en/") ? "en/404.html" : "404.html");
+    const type = TYPES[extname(file)] || "application/octet-stream";
+    const cache = found ? cacheFor(file) : undefined;
+    let body = readFileSync(file);
+    const headers = { "content-type": type, ...(cache ? { "cache-control": cache } : {}) };
+    if (gzip && /^(text\/|application\/(json|xml)|image\/svg)/.test(type)) {
+      headers.vary = "accept-encoding";
+      if (/\bgzip\b/.test(req.headers["accept-encoding"] ?? "")) {
+        body = gzipSync(body);
+        headers["content-encoding"] = "gzip";
+      }
     }
-    const cache = cacheFor(file);
-    res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream",
-      ...(cache ? { "cache-control": cache } : {}) });
-    res.end(readFileSync(file));
+    res.writeHead(found ? 200 : 404, headers);
+    res.end(body);
   });
   return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok({
     url: `http://127.0.0.1:${server.address().port}`,

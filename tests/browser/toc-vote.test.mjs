@@ -94,6 +94,16 @@ function frames(page) {
   return page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
 }
 
+/**
+ * The page hidden or shown again, as when a phone's reader switches app and back: headless
+ * Chromium keeps its pages visible, so the page's document.visibilityState is set and the
+ * event fired at the document, as the browser does.
+ */
+const visibility = (page, state) => page.evaluate((s) => {
+  Object.defineProperty(document, "visibilityState", { configurable: true, get: () => s });
+  document.dispatchEvent(new Event("visibilitychange", { bubbles: true }));
+}, state);
+
 const marked = (page) => page.$$eval(".toc [aria-current]", (as) => as.map((a) => a.getAttribute("href")));
 
 /** WCAG's contrast ratio of two computed rgb() colours. */
@@ -297,6 +307,40 @@ for (const lang of LANGS) {
       await page.goBack({ waitUntil: "load" });
       await page.waitForFunction(() => !document.querySelector(".feedback-thanks").hidden);
       await assertThanks(page, lang, { focused: false });
+      await page.goto(beaconSite.url + HOME[lang], { waitUntil: "load" });
+      await frames(page);
+      assert.equal(endpoint.posts.length, 1, JSON.stringify(endpoint.posts));
+    } finally {
+      await context.close();
+      await beaconSite.close();
+      await endpoint.close();
+    }
+  });
+
+  test(`vote (${lang}): No and then the page hidden (the reader switches app) sends the no by beacon, once`, { timeout: 30_000 }, async () => {
+    // Phones may end a hidden page without a pagehide. The endpoint is real, as above, so that
+    // a second beacon when the page is left later would be seen too.
+    const endpoint = await recorder();
+    const beaconSite = await serve(buildSite((root) => {
+      const yaml = join(root, "kbgen.yaml");
+      writeFileSync(yaml, readFileSync(yaml, "utf8").replace(/^feedback_url:.*$/m, `feedback_url: ${endpoint.url}`));
+    }));
+    const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(beaconSite.url + articles[lang].toc, { waitUntil: "load" });
+      const who = await about(page);
+      await page.click(".feedback-vote button[value=no]");
+      await page.waitForFunction(() => document.activeElement?.matches("fieldset.feedback-reasons"));
+      assert.equal(endpoint.posts.length, 0, "No was sent before the page was hidden");
+      const beacon = endpoint.next();
+      await visibility(page, "hidden");
+      await beacon;
+      assert.deepEqual(endpoint.posts, [{ ...who, helpful: "no", reason: "", comment: "" }]);
+      // Back to the page: it thanks the reader; hidden again and then left, nothing more is sent.
+      await visibility(page, "visible");
+      await assertThanks(page, lang, { focused: false });
+      await visibility(page, "hidden");
       await page.goto(beaconSite.url + HOME[lang], { waitUntil: "load" });
       await frames(page);
       assert.equal(endpoint.posts.length, 1, JSON.stringify(endpoint.posts));

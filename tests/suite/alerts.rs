@@ -110,9 +110,10 @@ fn an_alert_holds_markdown_and_leaves_no_marker_and_a_plain_quote_stays_a_quote(
 
 const FAQ: &str = "content/guide/faq.sv.md";
 
-/// A page of questions: two collapsible ones (the second holding a third), a plain section
-/// after them, a question inside a list item, one ended by a thematic break, and one at the
-/// end of the body.
+/// A page of questions: two collapsible ones (the first with a code block, the second holding
+/// a third), a plain section
+/// after them, a question inside a list item, one ended by a thematic break, and one at the end
+/// of the body.
 const FAQ_BODY: &str = "---
 title: Frågor
 slug: fragor
@@ -127,6 +128,10 @@ Inledning.
 Ett sätt att **kryptera** en anslutning som börjar okrypterad.
 
 - port 587
+
+```
+openssl s_client -starttls smtp
+```
 
 ### Måste jag? {.collapsible #maste}
 
@@ -206,7 +211,7 @@ fn a_collapsible_heading_folds_its_section_up_to_the_next_heading_of_its_level()
                 "h3",
                 "vad-ar-starttls",
                 "Vad är STARTTLS?",
-                "p: Ett sätt att kryptera en anslutning som börjar okrypterad. | ul: port 587",
+                "p: Ett sätt att kryptera en anslutning som börjar okrypterad. | ul: port 587 | pre: openssl s_client -starttls smtp",
             ),
             row(
                 "h3",

@@ -720,10 +720,17 @@ fn message_missing_in_en_falls_back_to_sv_with_a_warning() {
         .iter()
         .find(|d| d.severity == "warning" && d.message.contains("`feedback-question`"))
         .unwrap_or_else(|| panic!("no warning names `feedback-question`:\n{stderr}"));
+    let sv_line = 1 + site
+        .read("locales/sv/main.ftl")
+        .lines()
+        .position(|l| l.starts_with("feedback-question = "))
+        .unwrap();
     assert_eq!(
         warning.text.lines().next().unwrap(),
-        "locales/sv/main.ftl:47:1: warning: `feedback-question` has no `en` translation; en \
-         pages show this text"
+        format!(
+            "locales/sv/main.ftl:{sv_line}:1: warning: `feedback-question` has no `en` \
+             translation; en pages show this text"
+        )
     );
     warning.hint("add `feedback-question = …` to a file in locales/en/");
     // "this text" is the Swedish line the warning points at: it must be shown.

@@ -3,7 +3,7 @@
 //! and a search engine get.
 
 use crate::harness::{files as walk, kbgen, sel, text, Site};
-use scraper::{ElementRef, Html};
+use scraper::{CaseSensitivity::CaseSensitive, ElementRef, Html};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -750,4 +750,240 @@ fn a_long_article_has_contents_linking_to_its_sections_and_a_short_one_none() {
             );
         }
     }
+}
+
+/// A single-line message of the fixture's `locales/<lang>/main.ftl`, as written there.
+fn message(lang: &str, id: &str) -> String {
+    let file = site()
+        .parent()
+        .unwrap()
+        .join(format!("locales/{lang}/main.ftl"));
+    let ftl = std::fs::read_to_string(&file).unwrap();
+    let prefix = format!("{id} = ");
+    ftl.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("{}: no {id}", file.display()))
+        .to_string()
+}
+
+#[test]
+fn home_and_search_pages_are_described_in_their_language_and_so_is_every_indexed_page() {
+    for (url, lang, id) in [
+        ("/", "sv", "home-description"),
+        ("/en/", "en", "home-description"),
+        ("/sok/", "sv", "search-description"),
+        ("/en/search/", "en", "search-description"),
+    ] {
+        let doc = page(url);
+        let expected = message(lang, id);
+        assert_eq!(attr(&doc, "html", "lang"), lang, "{url}");
+        assert_eq!(
+            attr(&doc, "meta[name=description]", "content"),
+            expected,
+            "{url}"
+        );
+        assert_eq!(
+            attr(&doc, "meta[property='og:description']", "content"),
+            expected,
+            "{url}"
+        );
+        assert_eq!(
+            doc.select(&sel("meta[name=description]")).count(),
+            1,
+            "{url}"
+        );
+    }
+    // The 404 and the translators' pages, not indexed, say what their text says.
+    for (file, lang, id) in [
+        ("404.html", "sv", "not-found-text"),
+        ("en/404.html", "en", "not-found-text"),
+        ("_translations/index.html", "sv", "translations-intro"),
+        ("en/_translations/index.html", "en", "translations-intro"),
+    ] {
+        let doc = Html::parse_document(&std::fs::read_to_string(site().join(file)).unwrap());
+        assert_eq!(
+            attr(&doc, "meta[name=description]", "content"),
+            message(lang, id),
+            "{file}"
+        );
+    }
+    // What a search engine indexes has a description: pages marked noindex (redirects) need
+    // none.
+    for (url, html) in all_pages() {
+        let doc = Html::parse_document(&html);
+        if doc.select(&sel("meta[name=robots]")).next().is_some() {
+            continue;
+        }
+        let description = attr(&doc, "meta[name=description]", "content");
+        assert!(!description.trim().is_empty(), "{url}");
+    }
+}
+
+/// A message of the fixture's locale with its one variable, `$number`, set.
+fn numbered(lang: &str, id: &str, n: usize) -> String {
+    message(lang, id).replace("{ $number }", &n.to_string())
+}
+
+/// Every region of an article's body that scrolls sideways on a narrow screen (code blocks,
+/// the boxes of Markdown tables, server tables), in page order: `(class or tag, tabindex,
+/// role, aria-label)`.
+fn scroll_regions(doc: &Html) -> Vec<(String, String, String, String)> {
+    doc.select(&sel(".article-body :is(pre, .table-scroll, .server-table)"))
+        .map(|e| {
+            let v = e.value();
+            let what = v.attr("class").map_or(v.name(), |c| c).to_string();
+            let a = |name| v.attr(name).unwrap_or("-").to_string();
+            (what, a("tabindex"), a("role"), a("aria-label"))
+        })
+        .collect()
+}
+
+/// What `scroll_regions` must be, from the body as a reader sees it: each region focusable,
+/// a region, and named in the page's language (code blocks and Markdown tables numbered in
+/// order, server tables by their caption).
+fn expected_regions(doc: &Html, lang: &str) -> Vec<(String, String, String, String)> {
+    let (mut code, mut tables) = (0, 0);
+    doc.select(&sel(".article-body :is(pre, .table-scroll, .server-table)"))
+        .map(|e| {
+            let (what, name) = if e.value().name() == "pre" {
+                code += 1;
+                ("pre", numbered(lang, "code-region-label", code))
+            } else if e.value().has_class("table-scroll", CaseSensitive) {
+                tables += 1;
+                ("table-scroll", numbered(lang, "table-region-label", tables))
+            } else {
+                let caption = e.select(&sel("caption")).next().map(text);
+                let name = caption.unwrap_or_else(|| message(lang, "server-table-label"));
+                ("server-table", name)
+            };
+            (what.into(), "0".into(), "region".into(), name)
+        })
+        .collect()
+}
+
+#[test]
+fn code_blocks_and_tables_scroll_in_regions_the_keyboard_can_focus_named_in_the_language() {
+    let mut seen = BTreeMap::<String, usize>::new();
+    for (url, html) in all_pages() {
+        let doc = Html::parse_document(&html);
+        if doc.select(&sel("article.article")).next().is_none() {
+            continue;
+        }
+        let lang = attr(&doc, "html", "lang");
+        let regions = scroll_regions(&doc);
+        assert_eq!(regions, expected_regions(&doc, &lang), "{url}");
+        for r in &regions {
+            *seen.entry(r.0.clone()).or_default() += 1;
+        }
+        // Every table scrolls in a box of its own; the box holds the table alone.
+        for t in doc.select(&sel(".article-body table")) {
+            let parent = ElementRef::wrap(t.parent().unwrap()).unwrap();
+            assert!(
+                ["table-scroll", "server-table"]
+                    .iter()
+                    .any(|c| parent.value().has_class(c, CaseSensitive)),
+                "{url}: a table outside a box"
+            );
+        }
+        for b in doc.select(&sel(".table-scroll")) {
+            let children: Vec<&str> = b
+                .children()
+                .filter_map(ElementRef::wrap)
+                .map(|c| c.value().name())
+                .collect();
+            assert_eq!(children, ["table"], "{url}");
+        }
+    }
+    // The help centre has each kind, in both languages.
+    for what in ["pre", "table-scroll", "server-table"] {
+        assert!(seen.get(what).is_some_and(|n| *n >= 2), "{what}: {seen:?}");
+    }
+}
+
+#[test]
+fn regions_are_numbered_per_page_in_lists_alerts_and_snippets_and_a_table_without_caption_is_named()
+{
+    let site = Site::fixture("guide");
+    site.write(
+        "content/guide/regions.sv.md",
+        [
+            "---",
+            "title: Regioner",
+            "updated: 2024-05-01",
+            "server_tables:",
+            "  imap:",
+            "    rows:",
+            "      - { host: imap.websupport.se, port: 993, security: ssl }",
+            "---",
+            "```sh",
+            "dig mx example.se",
+            "```",
+            "",
+            "1. Ett steg:",
+            "",
+            "       indragen kod",
+            "",
+            "> [!NOTE]",
+            "> | a | b |",
+            "> |---|---|",
+            "> | 1 | 2 |",
+            "",
+            "```servers imap",
+            "```",
+            "",
+            "| c | d |",
+            "|---|---|",
+            "| 3 | <b>4</b> |",
+            "",
+            "```",
+            "<script>alert(1)</script>",
+            "```",
+            "",
+            "```snippet kod",
+            "```",
+            "",
+        ]
+        .join("\n"),
+    );
+    site.write("snippets/kod.sv.md", "```ini\n[snippet]\n```\n");
+    site.succeeds();
+    let doc = Html::parse_document(&site.read("public/kb/regioner/index.html"));
+    let region = |what: &str, name: &str| {
+        (
+            what.to_string(),
+            "0".to_string(),
+            "region".to_string(),
+            name.to_string(),
+        )
+    };
+    assert_eq!(
+        scroll_regions(&doc),
+        [
+            region("pre", "Kod 1"),
+            region("pre", "Kod 2"),
+            region("table-scroll", "Tabell 1"),
+            region("server-table", "Serverinställningar"),
+            region("table-scroll", "Tabell 2"),
+            region("pre", "Kod 3"),
+            region("pre", "Kod 4"),
+        ]
+    );
+    // The code is text, its language a class, as before.
+    let pres: Vec<(String, String)> = doc
+        .select(&sel(".article-body pre > code"))
+        .map(|c| {
+            let class = c.value().attr("class").unwrap_or("-").to_string();
+            (class, c.text().collect())
+        })
+        .collect();
+    assert_eq!(
+        pres,
+        [
+            ("language-sh".to_string(), "dig mx example.se\n".to_string()),
+            ("-".to_string(), "indragen kod\n".to_string()),
+            ("-".to_string(), "<script>alert(1)</script>\n".to_string()),
+            ("language-ini".to_string(), "[snippet]\n".to_string()),
+        ]
+    );
+    assert_eq!(doc.select(&sel(".article-body script")).count(), 0);
 }
