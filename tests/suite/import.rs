@@ -1346,3 +1346,21 @@ imported 2 articles; nothing to finish by hand
         ["https://kunskap.websupport.se/en/kb/change-password/"]
     );
 }
+
+#[test]
+fn the_seed_article_from_an_export_is_the_same_file_as_from_the_rest_api() {
+    let written = |input: &str| {
+        let site = site(MAP);
+        let root = site.root();
+        std::fs::remove_file(root.join(SEED_FILE)).ok();
+        std::fs::remove_file(root.join("content/email/basic-settings/email-protocols.en.md")).ok();
+        ok(kbgen(
+            &site,
+            &["import", "wordpress", input, "--locale", "en"],
+        ));
+        std::fs::read_to_string(root.join(SEED_FILE)).unwrap()
+    };
+    let from_json = written("wp/seed-21799.json");
+    assert!(from_json.contains("```servers imap"), "{from_json}");
+    assert_eq!(written("wp/seed-en.xml"), from_json);
+}
