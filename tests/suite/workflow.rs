@@ -770,10 +770,15 @@ fn serve_shows_template_and_locale_edits_even_after_an_error() {
     );
     // Its own rebuild, which fails for the article, before the article's fix.
     wait_for_log(&server, |log| failures(log) > before);
+    let rebuilds = |log: &str| log.lines().filter(|l| l.starts_with("rebuilt ")).count();
+    let done = rebuilds(&server.log.lock().unwrap());
     edit(root, SEED_SV, "level: expert", "level: beginner");
     wait_for(&server, category, |b| {
         !b.contains("kbgen-errors") && b.contains("<h1 class=\"edited\">")
     });
+    // The page is served first, while the rest of the site renders: an edit before that
+    // render ends would stop it, and the next render would be the whole site again.
+    wait_for_log(&server, |log| rebuilds(log) > done);
 
     // An editor's own file beside the articles (vim's write test) is no reason to render it all.
     std::fs::write(root.join("content/email/basic-settings/4913"), "").unwrap();
