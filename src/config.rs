@@ -21,6 +21,10 @@ pub struct Config {
     /// Where "Was this article helpful?" posts; the block is hidden when unset.
     #[serde(default)]
     pub(crate) feedback_url: Option<String>,
+    /// Where the pages send what readers searched for and how they voted (README: "Insights");
+    /// nothing is sent when unset.
+    #[serde(default)]
+    pub(crate) insights_url: Option<String>,
     /// List articles that have no translation on the other locales' category pages too,
     /// marked with their language.
     #[serde(default)]
@@ -102,12 +106,16 @@ impl Config {
                 ),
             ));
         }
-        if let Some(url) = &self.feedback_url {
+        for (field, value) in [
+            ("feedback_url", &self.feedback_url),
+            ("insights_url", &self.insights_url),
+        ] {
+            let Some(url) = value else { continue };
             if !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
             {
                 out.push(err(
-                    top("feedback_url"),
-                    format!("feedback_url `{url}` must be an http(s) URL or a path on the site"),
+                    top(field),
+                    format!("{field} `{url}` must be an http(s) URL or a path on the site"),
                 ));
             }
         }

@@ -27,10 +27,11 @@ function searchSuggestions(form) {
   input.setAttribute("aria-controls", list.id);
   input.setAttribute("aria-expanded", "false");
 
-  let engine, index, run = 0, timer, active = -1;
+  let engine, index, events, run = 0, timer, active = -1;
   const load = () => {
     engine ??= import(d.engine).then((m) => {
       index = m.browserIndex(d.index);
+      events = m.searchEvents(document.documentElement.lang);
       index.meta().catch(() => {});
       return m;
     });
@@ -74,15 +75,17 @@ function searchSuggestions(form) {
       engine = undefined; // a later keystroke tries again
     });
     if (!m) return;
-    let ws, docs;
+    let ws, docs, total = 0;
     try {
       const found = await index.search(query);
       ws = found.words;
+      total = found.results.length;
       docs = await Promise.all(found.results.slice(0, SUGGESTIONS).map((r) => index.doc(r.doc)));
     } catch {
       docs = [];
     }
     if (mine !== run) return;
+    events.shown(query, total);
     list.replaceChildren();
     for (const doc of docs) {
       const title = span("suggestion-title");
@@ -117,7 +120,7 @@ function searchSuggestions(form) {
       select(e.key === "ArrowDown" ? (active + 1) % n : (active <= 0 ? n : active) - 1);
     } else if (e.key === "Enter" && !list.hidden && active >= 0) {
       e.preventDefault();
-      location.assign(options()[active].dataset.href);
+      go(active);
     } else if (e.key === "Escape") {
       // The first Esc closes the list, a second one empties the field (as the pattern has it).
       if (!list.hidden) {
@@ -131,8 +134,17 @@ function searchSuggestions(form) {
   list.addEventListener("mousedown", (e) => e.preventDefault());
   list.addEventListener("click", (e) => {
     const o = e.target.closest("[role=option]");
-    if (o) location.assign(o.dataset.href);
+    if (o) go(options().indexOf(o));
   });
+  // Opens option `i`: an article is the search's answer; "All results" hands the query on to
+  // the search page, which sends it itself. Enter in the field (no option) does the same.
+  const go = (i) => {
+    const all = options();
+    if (i < all.length - 1) events?.opened(i + 1);
+    else events?.drop();
+    location.assign(all[i].dataset.href);
+  };
+  form.addEventListener("submit", () => events?.drop());
 }
 
 /** Copy buttons by every host and port of a server table and every code block: readers type
@@ -367,8 +379,16 @@ function vote(box) {
     remember(key, helpful);
     thank(focus);
   };
-  // keepalive: a vote is not lost when the reader follows a link right after it.
-  const post = (data) => fetch(form.action, { method: "POST", body: data, keepalive: true }).catch(() => {});
+  // keepalive: a vote is not lost when the reader follows a link right after it. The insights
+  // receiver, where there is one, gets it too, marked as a vote.
+  const insights = document.body.dataset.insights;
+  const toInsights = (data) => {
+    if (insights) navigator.sendBeacon(insights, new URLSearchParams({ event: "vote", ...Object.fromEntries(data) }));
+  };
+  const post = (data) => {
+    fetch(form.action, { method: "POST", body: data, keepalive: true }).catch(() => {});
+    toInsights(data);
+  };
 
   if (recall(key)) return thank(false);
   form.addEventListener("submit", (e) => {
@@ -393,6 +413,7 @@ function vote(box) {
   const leave = () => {
     if (!pendingNo) return;
     navigator.sendBeacon(form.action, body("no"));
+    toInsights(body("no"));
     sent("no", false);
   };
   addEventListener("pagehide", leave);

@@ -339,6 +339,51 @@ export function show(el, pieces) {
   }));
 }
 
+/** How long a query stands unchanged before it counts as a search of its own. */
+const PAUSE = 3000;
+
+/**
+ * One event per search for the insights receiver (kbgen.yaml's insights_url, on the body): the
+ * query as typed, its number of results and the rank of the result opened (none: empty), sent
+ * by beacon when the reader opens a result, PAUSE ms after the query last changed, or when the
+ * page is left. A query the reader goes on typing is not sent. No cookie, no identifier;
+ * without insights_url, nothing at all.
+ */
+export function searchEvents(lang) {
+  const url = document.body.dataset.insights;
+  let pending = null, timer;
+  const send = (rank) => {
+    clearTimeout(timer);
+    if (!pending || !url) return (pending = null);
+    const { q, n } = pending;
+    pending = null;
+    navigator.sendBeacon(url, new URLSearchParams({
+      event: "search", lang, q, results: String(n), opened: rank ? String(rank) : "",
+    }));
+  };
+  if (url) {
+    addEventListener("pagehide", () => send(0));
+    // Phones often hide a page (the reader switches app) and end it without a pagehide.
+    document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && send(0));
+  }
+  return {
+    /** The results of `q` are on screen: `n` of them. */
+    shown(q, n) {
+      if (pending?.q === q) return;
+      clearTimeout(timer);
+      pending = url && q.trim() ? { q, n } : null;
+      if (pending) timer = setTimeout(() => send(0), PAUSE);
+    },
+    /** The reader opens the result at `rank` (from 1). */
+    opened: (rank) => send(rank),
+    /** The query goes on elsewhere (the search page): it is not this page's to send. */
+    drop() {
+      clearTimeout(timer);
+      pending = null;
+    },
+  };
+}
+
 function ui() {
   const list = document.getElementById("search-results");
   const input = document.getElementById("search-input");
@@ -347,6 +392,7 @@ function ui() {
   const d = list.dataset;
   const index = browserIndex(d.index);
   const plural = new Intl.PluralRules(document.documentElement.lang);
+  const events = searchEvents(document.documentElement.lang);
   let run = 0;
   async function search(query, updateUrl) {
     const mine = ++run;
@@ -386,6 +432,7 @@ function ui() {
       return li;
     }));
     const n = results.length;
+    events.shown(query, n);
     if (n === 0) {
       status.replaceChildren(d.none.replace("%q%", query), document.createElement("br"), d.hint);
     } else {
@@ -406,6 +453,13 @@ function ui() {
     e.preventDefault();
     search(input.value, true);
   });
+  // A result opened (by click, Enter or a middle click) is the search's answer.
+  const opened = (e) => {
+    const a = e.target.closest("a");
+    if (a) events.opened([...list.querySelectorAll("a")].indexOf(a) + 1);
+  };
+  list.addEventListener("click", opened);
+  list.addEventListener("auxclick", opened);
   // Arrow keys move between the field and the results; Enter follows a link.
   document.addEventListener("keydown", (e) => {
     if (e.key !== "ArrowDown" && e.key !== "ArrowUp") return;

@@ -350,6 +350,7 @@ struct PageContext {
     home_url: String,
     search_url: String,
     feedback_url: Option<String>,
+    insights_url: Option<String>,
     noindex: bool,
 }
 
@@ -373,6 +374,7 @@ impl PageContext {
         ctx.insert_value("home_url", self.home_url.into());
         ctx.insert_value("search_url", self.search_url.into());
         ctx.insert("feedback_url", &self.feedback_url);
+        ctx.insert("insights_url", &self.insights_url);
         ctx.insert_value("noindex", self.noindex.into());
         ctx
     }
@@ -619,6 +621,7 @@ impl Renderer<'_> {
             home_url: site.home_url(l),
             search_url: site.search_url(l),
             feedback_url: site.config.feedback_url.clone(),
+            insights_url: site.config.insights_url.clone(),
             noindex: false,
         }
     }

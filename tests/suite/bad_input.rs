@@ -926,3 +926,33 @@ fn a_locale_configured_twice_is_reported_at_the_second() {
         .error("kbgen.yaml", 8, 5, "the locale `sv` is configured twice")
         .source("  - code: sv");
 }
+
+#[test]
+fn an_insights_url_that_is_no_url_is_an_error_and_a_good_one_names_the_receiver_on_pages() {
+    let site = built();
+    site.append("kbgen.yaml", "insights_url: javascript:alert(1)\n");
+    let line = site.lines("kbgen.yaml");
+    let report = site.fails();
+    report.error_count(1);
+    report.error(
+        "kbgen.yaml",
+        line,
+        1,
+        "insights_url `javascript:alert(1)` must be an http(s) URL or a path on the site",
+    );
+    site.replace(
+        "kbgen.yaml",
+        "insights_url: javascript:alert(1)",
+        "insights_url: https://insikt.example.se/events",
+    );
+    site.succeeds();
+    for page in ["public/index.html", "public/en/index.html"] {
+        let doc = scraper::Html::parse_document(&site.read(page));
+        let body = doc.select(&crate::harness::sel("body")).next().unwrap();
+        assert_eq!(
+            body.value().attr("data-insights"),
+            Some("https://insikt.example.se/events"),
+            "{page}"
+        );
+    }
+}
