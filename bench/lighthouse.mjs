@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Lighthouse on the shipped help site: the four category scores of every page type (home,
-// category, article with server tables, search with a query, 404), in Swedish and English, on a
-// phone (Lighthouse's default: mobile form factor and screen, simulated slow 4G and a 4× slower
-// CPU), and for every score below 100 the audits that fail.
+// category, article with server tables, search with a query, 404, and the translators' status
+// page), in Swedish and English, on a phone (Lighthouse's default: mobile form factor and
+// screen, simulated slow 4G and a 4× slower CPU), and for every score below 100 the audits that
+// fail; then the performance metrics.
 //
 // Usage: node bench/lighthouse.mjs [--site DIR] [--runs N] [--json FILE]
 //   --site  a kbgen output folder (default public/ of this checkout: run
@@ -119,7 +120,10 @@ function summary(lhr) {
         audit.score < 1 && ["binary", "numeric", "metricSavings"].includes(audit.scoreDisplayMode))
       .map(({ audit }) => describe(audit));
   }
-  return { scores, failing, warnings: lhr.runWarnings };
+  const metric = (id) => lhr.audits[id]?.numericValue;
+  const metrics = { fcp: metric("first-contentful-paint"), lcp: metric("largest-contentful-paint"),
+    tbt: metric("total-blocking-time"), cls: metric("cumulative-layout-shift"), si: metric("speed-index") };
+  return { scores, failing, metrics, warnings: lhr.runWarnings };
 }
 
 const median = (xs) => xs.includes(null) ? null : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -142,7 +146,7 @@ try {
     const perf = median(runs.map((r) => r.scores.performance));
     const shown = runs.find((r) => r.scores.performance === perf) ?? runs[0];
     const scores = Object.fromEntries(CATEGORIES.map((c) => [c, median(runs.map((r) => r.scores[c]))]));
-    results.push({ type, lang, path, scores, failing: shown.failing, runs });
+    results.push({ type, lang, path, scores, failing: shown.failing, metrics: shown.metrics, runs });
   }
 } finally {
   await chrome.close();
@@ -155,6 +159,15 @@ console.log(`| page | lang | path | ${CATEGORIES.map((c) => SHORT[c]).join(" | "
 console.log(`|---|---|---|${CATEGORIES.map(() => "---:").join("|")}|`);
 for (const r of results) {
   console.log(`| ${r.type} | ${r.lang} | \`${r.path}\` | ${CATEGORIES.map((c) => shownScore(r, c)).join(" | ")} |`);
+}
+console.log("\nThe run of median performance (simulated: slow 4G, 4× CPU slowdown): first and largest contentful");
+console.log("paint, total blocking time, cumulative layout shift, speed index.\n");
+console.log("| page | lang | FCP | LCP | TBT | CLS | SI |\n|---|---|---:|---:|---:|---:|---:|");
+const ms = (v) => v === undefined ? "n/a" : `${(v / 1000).toFixed(2)} s`;
+for (const r of results.filter((r) => r.metrics)) {
+  const m = r.metrics;
+  console.log(`| ${r.type} | ${r.lang} | ${ms(m.fcp)} | ${ms(m.lcp)} | ${m.tbt === undefined ? "n/a" : `${Math.round(m.tbt)} ms`} | ` +
+    `${m.cls === undefined ? "n/a" : m.cls.toFixed(3)} | ${ms(m.si)} |`);
 }
 for (const r of results) {
   const below = Object.entries(r.failing);
