@@ -87,9 +87,17 @@ pub(crate) fn render(
     // Events stream from the parser through the transforms into the HTML writer; only a
     // heading's events wait, until its text gives it an id.
     let parsed = Parser::new_ext(body, options()).into_offset_iter();
-    let mut events = Collapsible::new(HeadingIds::new(Transform::new(
-        site, article, blocks, parsed,
-    )));
+    // Only a body (or snippet) that marks a heading collapsible pays for the adapter.
+    let marked = |text: &str| text.contains(COLLAPSIBLE);
+    let fold = marked(body)
+        || site
+            .snippets
+            .values()
+            .any(|s| s.texts.iter().any(|t| marked(&t.text)));
+    let mut events = Collapsible::new(
+        HeadingIds::new(Transform::new(site, article, blocks, parsed)),
+        fold,
+    );
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, &mut events);
     let HeadingIds {
@@ -694,6 +702,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'e, I> {
 /// `raw_html: reject`. The heading keeps its id, so the contents and links still lead to it.
 struct Collapsible<'e, I> {
     inner: I,
+    /// Some heading may be marked: otherwise every event passes straight through.
+    fold: bool,
     /// How many of the tags that may hold headings (quotes, lists, footnotes) are open: only
     /// they, since the other adapters give some tags' starts as HTML.
     depth: usize,
@@ -715,9 +725,10 @@ fn holds_headings(tag: &Tag) -> bool {
 }
 
 impl<'e, I: Iterator<Item = Event<'e>>> Collapsible<'e, I> {
-    fn new(inner: I) -> Self {
+    fn new(inner: I, fold: bool) -> Self {
         Collapsible {
             inner,
+            fold,
             depth: 0,
             open: Vec::new(),
             in_summary: false,
@@ -741,6 +752,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Collapsible<'e, I> {
     type Item = Event<'e>;
 
     fn next(&mut self) -> Option<Event<'e>> {
+        if !self.fold {
+            return self.inner.next();
+        }
         if let Some(e) = self.queued.pop_front() {
             return Some(e);
         }
