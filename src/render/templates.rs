@@ -109,13 +109,32 @@ impl Parsed {
         );
         let by_locale = plain
             .iter()
-            .map(|messages| {
+            .enumerate()
+            .map(|(l, messages)| {
                 let mut tera = new_tera();
                 register_functions(&mut tera, Arc::clone(&l10n), Arc::clone(&plain));
+                // Arguments that are literals format the same on every page: once, here. A
+                // `locale=` argument names another locale, which the page decides.
+                let message = |id: &str, args: &[(&str, &str)]| -> Option<String> {
+                    if args.is_empty() {
+                        return messages.get(id).cloned();
+                    }
+                    if args
+                        .iter()
+                        .any(|(name, _)| *name == "locale" || *name == "key")
+                    {
+                        return None;
+                    }
+                    let mut fluent = FluentArgs::new();
+                    for (name, value) in args {
+                        fluent.set(name.to_string(), FluentValue::from(value.to_string()));
+                    }
+                    l10n.format(l, id, Some(&fluent)).ok()
+                };
                 let sources: Vec<(&str, String)> = self
                     .sources
                     .iter()
-                    .map(|(n, t)| (n.as_str(), with_messages(t, messages)))
+                    .map(|(n, t)| (n.as_str(), with_messages(t, &message)))
                     .collect();
                 // The literals are well-formed strings, so this parses as the written ones
                 // did.
@@ -149,9 +168,16 @@ fn new_tera() -> Tera {
     tera
 }
 
-/// `text` with every `{{ t(key="id") }}` whose message is in `messages` (the messages of one
-/// locale that take no arguments) replaced by `{{ "its text" }}`.
-fn with_messages(text: &str, messages: &FxHashMap<String, String>) -> String {
+/// A message's text by its id and literal arguments, where it can be known before any page.
+type MessageOf<'a> = dyn Fn(&str, &[(&str, &str)]) -> Option<String> + 'a;
+
+/// A call of `t()` at the start of a text: its length, its opening delimiter, the id, the
+/// literal arguments and its closing delimiter.
+type LiteralCall<'t> = (usize, &'t str, &'t str, Vec<(&'t str, &'t str)>, &'t str);
+
+/// `text` with every `{{ t(key="id") }}` (and every call whose arguments are all string
+/// literals, such as `value="%v%"`) that `message` formats replaced by `{{ "its text" }}`.
+fn with_messages(text: &str, message: &MessageOf) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find('{') {
@@ -169,7 +195,7 @@ fn with_messages(text: &str, messages: &FxHashMap<String, String>) -> String {
             continue;
         }
         match literal_call(rest)
-            .and_then(|(len, open, id, close)| Some((len, open, messages.get(id)?, close)))
+            .and_then(|(len, open, id, args, close)| Some((len, open, message(id, &args)?, close)))
         {
             Some((len, open, message, close)) => {
                 out.push_str(open);
@@ -213,17 +239,34 @@ fn raw_block(text: &str) -> Option<usize> {
     })
 }
 
-/// At the start of `text`, `{{ t(key="id") }}` (or with `'`, and with `{{-`, `-}}`): its
-/// length, its opening and closing delimiters, and the id.
-fn literal_call(text: &str) -> Option<(usize, &str, &str, &str)> {
+/// At the start of `text`, `{{ t(key="id") }}` (or with `'`, and with `{{-`, `-}}`), perhaps
+/// with arguments that are all string literals (`value="%v%"`): its length, its opening and
+/// closing delimiters, the id and the arguments.
+fn literal_call(text: &str) -> Option<LiteralCall<'_>> {
     let open = if text.starts_with("{{-") { "{{-" } else { "{{" };
     let rest = text[open.len()..].trim_start();
     let rest = rest.strip_prefix("t(key=")?;
-    let quote = rest.chars().next().filter(|c| *c == '"' || *c == '\'')?;
-    let rest = &rest[1..];
-    let end = rest.find(quote)?;
-    let id = &rest[..end];
-    let rest = rest[end + 1..].strip_prefix(')')?.trim_start();
+    let (id, mut rest) = string_literal(rest)?;
+    let mut args = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if let Some(after) = rest.strip_prefix(')') {
+            rest = after.trim_start();
+            break;
+        }
+        let after = rest.strip_prefix(',')?.trim_start();
+        let name_len = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        let (name, after) = after.split_at(name_len);
+        let after = after.trim_start().strip_prefix('=')?.trim_start();
+        let (value, after) = string_literal(after)?;
+        if name.is_empty() || value.contains('\\') {
+            return None;
+        }
+        args.push((name, value));
+        rest = after;
+    }
     let close = if rest.starts_with("-}}") {
         "-}}"
     } else if rest.starts_with("}}") {
@@ -232,7 +275,15 @@ fn literal_call(text: &str) -> Option<(usize, &str, &str, &str)> {
         return None;
     };
     let len = text.len() - rest.len() + close.len();
-    Some((len, open, id, close))
+    Some((len, open, id, args, close))
+}
+
+/// A string literal (`"…"` or `'…'`) at the start of `text`: its content and what follows.
+fn string_literal(text: &str) -> Option<(&str, &str)> {
+    let quote = text.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let rest = &text[1..];
+    let end = rest.find(quote)?;
+    Some((&rest[..end], &rest[end + 1..]))
 }
 
 impl Templates {
@@ -493,11 +544,31 @@ mod messages_in_templates {
     fn a_message_in_the_template_prints_as_the_call_did() {
         let template = "<p title=\"{{ t(key='a') }}\">{{- t(key=\"a\") -}} </p>\n{% raw %}{{ t(key=\"a\") }}{% endraw %}{{ t(key=\"a\", n=1) }}";
         let message = "\"Quotes\" & <tags>, a \\ backslash,\na line, {{ braces }} {% endraw %} 'é'";
-        let messages = FxHashMap::from_iter([("a".to_string(), message.to_string())]);
-        let specialised = with_messages(template, &messages);
+        let specialised = with_messages(template, &|id, args| {
+            (id == "a" && args.is_empty()).then(|| message.to_string())
+        });
         // Only the calls without arguments outside the raw block became text.
         assert_eq!(specialised.matches("t(key=").count(), 2);
         assert_eq!(render(&specialised, message), render(template, message));
+    }
+
+    #[test]
+    fn calls_with_literal_arguments_are_formatted_once_and_others_left() {
+        let template = "{{ t(key='b', value=\"%v%\") }}|{{ t(key=\"b\", value=x) }}|{{ t(key=\"b\", locale=\"en\", value=\"y\") }}";
+        let specialised = with_messages(template, &|id, args| match (id, args) {
+            ("b", [("value", v)]) => Some(format!("Kopiera {v}")),
+            _ => None,
+        });
+        assert_eq!(
+            specialised,
+            "{{ \"Kopiera %v%\" }}|{{ t(key=\"b\", value=x) }}|{{ t(key=\"b\", locale=\"en\", value=\"y\") }}"
+        );
+        assert_eq!(
+            literal_call("{{- t(key=\"c\", a = 'x', b=\"y z\") -}} tail")
+                .map(|(len, _, id, args, _)| (len, id, args)),
+            Some((36, "c", vec![("a", "x"), ("b", "y z")]))
+        );
+        assert_eq!(literal_call("{{ t(key=\"c\", n=1) }}"), None);
     }
 
     #[test]
