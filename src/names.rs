@@ -24,6 +24,25 @@ pub fn slugify(title: &str) -> String {
     slug::slugify(title)
 }
 
+/// The id a heading's text gives it: its slug, or `section` for text with none.
+pub(crate) fn heading_id(text: &str) -> String {
+    match slugify(text) {
+        s if s.is_empty() => "section".into(),
+        s => s,
+    }
+}
+
+/// `base`, or `base-2`, `base-3`, … : the first that `used` does not hold, now held there.
+pub(crate) fn unique_id(base: &str, used: &mut std::collections::BTreeSet<String>) -> String {
+    let mut unique = base.to_string();
+    let mut n = 2;
+    while !used.insert(unique.clone()) {
+        unique = format!("{base}-{n}");
+        n += 1;
+    }
+    unique
+}
+
 /// Whether `code` can be a locale code: lower-case letters, digits and dashes, starting with a
 /// letter and not ending with a dash (`sv`, `pt-br`), since it is a path segment, part of
 /// article file names (`x.pt-br.md`) and `<html lang>`.

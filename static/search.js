@@ -354,7 +354,7 @@ export function searchEvents(lang) {
   let pending = null, timer;
   const send = (rank) => {
     clearTimeout(timer);
-    if (!pending || !url) return (pending = null);
+    if (!pending) return;
     const { q, n } = pending;
     pending = null;
     navigator.sendBeacon(url, new URLSearchParams({

@@ -4,7 +4,7 @@
 //! language. An export in another language whose terms lead to the same folder adds its titles
 //! to the file an earlier import wrote; a `_category.yaml` a person wrote is never changed.
 
-use super::wordpress::CategoryTerm;
+use super::wxr::Term;
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::load::{CategoryFile, CATEGORY_FILE, CONTENT_DIR};
 use crate::names::{is_slug, slugify};
@@ -16,13 +16,13 @@ pub(crate) const MARKER: &str =
     "# Written by kbgen import wordpress; an import in another language adds its titles here.";
 
 /// The folder (under `content/`) of a category given as its terms from the top down.
-pub(crate) fn folder(path: &[CategoryTerm]) -> String {
+pub(crate) fn folder(path: &[Term]) -> String {
     path.iter().map(segment).collect::<Vec<_>>().join("/")
 }
 
 /// A term's slug as a folder name: percent-decoded, and made from the name when it is not
 /// a slug kbgen can use.
-fn segment(term: &CategoryTerm) -> String {
+fn segment(term: &Term) -> String {
     let slug = super::percent_decode(&term.slug);
     if is_slug(&slug) {
         return slug;
@@ -39,7 +39,7 @@ pub(crate) struct Planned {
     /// Relative to the site root.
     pub file: PathBuf,
     pub text: String,
-    pub term: CategoryTerm,
+    pub term: Term,
     /// The export it came from, as shown in messages.
     pub source: PathBuf,
     /// Another language's titles were there: this one's were added.
@@ -62,7 +62,7 @@ pub(crate) struct Target<'a> {
 /// language's category that matches none is an error. `planned` is keyed by folder.
 pub(crate) fn plan(
     to: &Target,
-    path: &[CategoryTerm],
+    path: &[Term],
     planned: &mut BTreeMap<String, Planned>,
 ) -> Result<(), Diagnostic> {
     let (root, locale) = (to.root, to.locale);
@@ -171,13 +171,15 @@ fn text(data: &CategoryFile) -> String {
 mod tests {
     use super::*;
 
-    fn term(id: u64, slug: &str, name: &str) -> CategoryTerm {
-        CategoryTerm {
+    fn term(id: u64, slug: &str, name: &str) -> Term {
+        Term {
             id,
-            line: 9,
+            taxonomy: "ht_kb_category".into(),
             slug: slug.into(),
             name: name.into(),
+            parent: None,
             description: None,
+            line: 9,
         }
     }
 

@@ -19,6 +19,7 @@ use htmd::options::{BrStyle, BulletListMarker, Options};
 use htmd::{Element, HtmlToMarkdown};
 use markup5ever_rcdom::{Node, NodeData};
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
@@ -56,7 +57,7 @@ struct State {
     tables: Vec<(String, ServerTable)>,
     notes: Vec<Note>,
     /// The ids the article's headings will have, which `#fragment` links may lead to.
-    anchors: Vec<String>,
+    anchors: BTreeSet<String>,
     /// Where the old site's images are (`--uploads`), and those of them the body shows.
     uploads: Option<Arc<Uploads>>,
     images: Vec<Found>,
@@ -86,13 +87,13 @@ pub(crate) fn convert(html: &str) -> Converted {
     convert_with(html, None)
 }
 
-/// Converts one article body, its images taken from `uploads` where given.
+/// Converts one article body (its shortcodes rendered: `render_shortcodes`, which reading the
+/// inputs does once), its images taken from `uploads` where given.
 pub(crate) fn convert_with(html: &str, uploads: Option<Arc<Uploads>>) -> Converted {
     let state: Shared = Arc::default();
     with(&state, |s| s.uploads = uploads);
     let converter = converter(&state);
-    let html = render_shortcodes(html);
-    let tree = match converter.html_to_tree(&html) {
+    let tree = match converter.html_to_tree(html) {
         Ok(t) => t,
         Err(e) => {
             // html5ever reads any string; htmd's signature allows for I/O errors only.
@@ -189,7 +190,7 @@ fn converter(state: &Shared) -> HtmlToMarkdown {
         Some(href)
             if href.len() > 1
                 && href.starts_with('#')
-                && !with(&s, |st| st.anchors.iter().any(|a| *a == href[1..])) =>
+                && !with(&s, |st| st.anchors.contains(&href[1..])) =>
         {
             let content = h.walk_children(el.node);
             note(
@@ -351,7 +352,7 @@ struct Inventory {
     unknown: Vec<(String, usize)>,
     shortcodes: Vec<(String, usize)>,
     /// Every heading's id: its own, or the one kbgen will make from its text.
-    anchors: Vec<String>,
+    anchors: BTreeSet<String>,
 }
 
 impl Inventory {
@@ -366,13 +367,8 @@ impl Inventory {
                     count(&mut self.unknown, tag);
                 }
                 if let Some(id) = heading_id(node) {
-                    let mut unique = id.clone();
-                    let mut n = 2;
-                    while self.anchors.contains(&unique) {
-                        unique = format!("{id}-{n}");
-                        n += 1;
-                    }
-                    self.anchors.push(unique);
+                    // Numbered when repeated, as the build numbers them.
+                    crate::names::unique_id(&id, &mut self.anchors);
                 }
                 let in_code = in_code || tag == "pre" || tag == "code";
                 for child in node.children.borrow().iter() {
@@ -435,13 +431,11 @@ fn heading_id(node: &Rc<Node>) -> Option<String> {
     if !matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
         return None;
     }
-    match attr(node, "id").filter(|id| is_anchor(id)) {
-        Some(id) => Some(id),
-        None => match crate::names::slugify(&node_text(node)) {
-            s if s.is_empty() => Some("section".into()),
-            s => Some(s),
-        },
-    }
+    Some(
+        attr(node, "id")
+            .filter(|id| is_anchor(id))
+            .unwrap_or_else(|| crate::names::heading_id(&node_text(node))),
+    )
 }
 
 /// An id that `{#id}` after a heading can carry.

@@ -51,6 +51,14 @@ pub fn load(path: &Path, shown: PathBuf) -> Result<Map, Diagnostic> {
     Ok(map)
 }
 
+/// A relative folder path under content/: segments that are not empty, `.`, `..` or hold `\\`.
+pub(crate) fn is_folder_path(folder: &str) -> bool {
+    !folder.is_empty()
+        && !folder
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == ".." || s.contains('\\'))
+}
+
 impl Map {
     /// Where `id:` is written under `section`, for messages about that entry.
     pub(crate) fn pos_of(&self, section: &str, id: u64) -> Pos {
@@ -86,10 +94,7 @@ impl Map {
             )
             .with_source(&self.text)
         };
-        let bad_segment = folder
-            .split('/')
-            .any(|s| s.is_empty() || s == "." || s == ".." || s.contains('\\'));
-        if folder.is_empty() || bad_segment {
+        if !is_folder_path(folder) {
             return Err(err(format!(
                 "category {id} is mapped to `{raw}`, which is not a folder path under {CONTENT_DIR}/"
             ))

@@ -135,6 +135,12 @@ impl Note {
             at: None,
         }
     }
+
+    /// `line 12: image: ` — where it is, and what it is about — before its message.
+    fn lead(&self) -> String {
+        let line = self.line.map_or(String::new(), |l| format!("line {l}: "));
+        format!("{line}{}: ", self.kind.label())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -187,10 +193,7 @@ impl ImportReport {
             let todo: Vec<String> = a
                 .notes
                 .iter()
-                .map(|n| {
-                    let line = n.line.map_or(String::new(), |l| format!("line {l}: "));
-                    format!("{line}{}: {}", n.kind.label(), cell(&n.message))
-                })
+                .map(|n| format!("{}{}", n.lead(), cell(&n.message)))
                 .collect();
             out.push_str(&format!(
                 "| {} {} | {} | `{}` | {} |\n",
@@ -262,8 +265,7 @@ impl fmt::Display for ImportReport {
                 writeln!(f, "  converted faithfully")?;
             }
             for n in &a.notes {
-                let line = n.line.map_or(String::new(), |l| format!("line {l}: "));
-                writeln!(f, "  {line}{}: {}", n.kind.label(), n.message)?;
+                writeln!(f, "  {}{}", n.lead(), n.message)?;
             }
         }
         for (file, why) in &self.skipped {
@@ -349,21 +351,46 @@ fn pair(
         let Some(key) = pairs.key(p.imported.id) else {
             continue;
         };
-        let source = PathBuf::from(CONTENT_DIR).join(format!("{key}.{default}.md"));
-        if !root.join(&source).is_file() {
+        if let Err(missing) = move_to_key(p, key, root, default, locale) {
             diags.push(
                 pairs
                     .error(
                         p.imported.id,
-                        format!("article {} is paired with `{key}`, but {} does not exist", p.imported.id, display_path(&source)),
+                        format!("article {} is paired with `{key}`, but {} does not exist", p.imported.id, display_path(&missing)),
                     )
                     .hint(format!("write the key of a {default} article (its path under content/ without .{default}.md), or ~ for none")),
             );
-            continue;
         }
-        p.file = PathBuf::from(CONTENT_DIR).join(format!("{key}.{locale}.md"));
-        p.imported.file = p.file.clone();
     }
+}
+
+/// Writes `p` under `key` in `locale`, as the translation of the `default` language's article
+/// there; that article's file, when the site does not have it.
+fn move_to_key(
+    p: &mut Planned,
+    key: &str,
+    root: &Path,
+    default: &str,
+    locale: &str,
+) -> Result<(), PathBuf> {
+    let source = PathBuf::from(CONTENT_DIR).join(format!("{key}.{default}.md"));
+    if !root.join(&source).is_file() {
+        return Err(source);
+    }
+    p.file = PathBuf::from(CONTENT_DIR).join(format!("{key}.{locale}.md"));
+    p.imported.file = p.file.clone();
+    Ok(())
+}
+
+/// A file the run would write (a proposal, a report) is there already.
+fn refuse_overwrite(file: &Path) -> Diagnostic {
+    Diagnostic::error(
+        Code::ImportConflict,
+        file,
+        Pos::START,
+        format!("refusing to overwrite {}: it already exists", show(file)),
+    )
+    .hint("pass --force to replace it, or name another file")
 }
 
 /// Writes the pairing file of a proposal: the articles of the run against the site's
@@ -378,17 +405,7 @@ fn propose(
 ) -> Result<ImportReport, Diagnostics> {
     let shown_file = shown(file, &opts.cwd);
     if file.exists() && !opts.force {
-        return Err(Diagnostic::error(
-            Code::ImportConflict,
-            &shown_file,
-            Pos::START,
-            format!(
-                "refusing to overwrite {}: it already exists",
-                show(&shown_file)
-            ),
-        )
-        .hint("pass --force to replace it, or name another file")
-        .into());
+        return Err(refuse_overwrite(&shown_file).into());
     }
     let content = crate::load::content(&opts.root, config)?;
     let existing: Vec<_> = content
@@ -475,18 +492,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
             .ok()
     };
     if let Some(file) = opts.report.as_ref().filter(|f| f.exists() && !opts.force) {
-        diags.push(
-            Diagnostic::error(
-                Code::ImportConflict,
-                shown(file, &opts.cwd),
-                Pos::START,
-                format!(
-                    "refusing to overwrite {}: it already exists",
-                    show(&shown(file, &opts.cwd))
-                ),
-            )
-            .hint("pass --force to replace it, or name another file"),
-        );
+        diags.push(refuse_overwrite(&shown(file, &opts.cwd)));
     }
     if let Some(dir) = opts.uploads.as_ref().filter(|d| !d.is_dir()) {
         diags.push(
@@ -551,23 +557,21 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         &mut diags,
     );
     // Translations a translation plugin paired: their keys, where their pairs are imported.
-    let auto: BTreeMap<u64, String> = {
-        let folders = Folders {
-            map: &map,
-            checked: &folders,
-            uncategorized: uncategorized.as_deref(),
-        };
-        sources
-            .iter()
-            .flat_map(|s| &s.posts)
-            .filter_map(|post| {
-                let source = defaults.get(post.item.as_ref()?.group.as_ref()?)?;
-                let title = html::text(&source.title.rendered);
-                let folder = folder_of(source, 0, &folders)?;
-                Some((post.id, format!("{folder}/{}", slug_of(source, &title))))
-            })
-            .collect()
+    let folders = Folders {
+        map: &map,
+        checked: &folders,
+        uncategorized: uncategorized.as_deref(),
     };
+    let auto: BTreeMap<u64, String> = sources
+        .iter()
+        .flat_map(|s| &s.posts)
+        .filter_map(|post| {
+            let source = defaults.get(post.item.as_ref()?.group.as_ref()?)?;
+            let title = html::text(&source.title.rendered);
+            let folder = folder_of(source, 0, &folders)?;
+            Some((post.id, format!("{folder}/{}", slug_of(source, &title))))
+        })
+        .collect();
     let paired =
         |id: u64| pairs.as_ref().and_then(|p| p.key(id)).is_some() || auto.contains_key(&id);
     let mut category_files = BTreeMap::new();
@@ -579,7 +583,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
                 continue;
             }
             match (post.categories.first(), item.categories.first()) {
-                (Some(id), Some(path)) if !map.categories.contains_key(id) => {
+                (Some(id), Some(path)) if !folders.map.categories.contains_key(id) => {
                     let to = categories::Target {
                         root: &opts.root,
                         locale: &locale,
@@ -610,12 +614,7 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         uploads,
         locale: &locale,
         url_prefix: &url_prefix,
-        map: &map,
-        folders: Folders {
-            map: &map,
-            checked: &folders,
-            uncategorized: uncategorized.as_deref(),
-        },
+        folders,
         slugs: slugs_in_use(&opts.root, &config, &locale),
     };
     let mut planned = Vec::new();
@@ -631,22 +630,14 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
         let Some(key) = auto.get(&p.imported.id) else {
             continue;
         };
+        // A pairing file the writer confirmed says the last word.
         if pairs
             .as_ref()
             .is_some_and(|f| f.keys.contains_key(&p.imported.id))
         {
             continue;
         }
-        let default = locales[0];
-        if opts
-            .root
-            .join(CONTENT_DIR)
-            .join(format!("{key}.{default}.md"))
-            .is_file()
-        {
-            p.file = PathBuf::from(CONTENT_DIR).join(format!("{key}.{locale}.md"));
-            p.imported.file = p.file.clone();
-        } else {
+        if let Err(missing) = move_to_key(p, key, &opts.root, locales[0], &locale) {
             diags.push(
                 Diagnostic::error(
                     Code::ImportInvalid,
@@ -655,11 +646,12 @@ pub fn wordpress(opts: &ImportOptions) -> Result<ImportReport, Diagnostics> {
                     format!(
                         "article {} translates {}, which the site does not have",
                         p.imported.id,
-                        display_path(&Path::new(CONTENT_DIR).join(format!("{key}.{default}.md")))
+                        display_path(&missing)
                     ),
                 )
                 .hint(format!(
-                    "import the export's {default} articles first (without --locale)"
+                    "import the export's {} articles first (without --locale)",
+                    locales[0]
                 )),
             );
         }
@@ -888,14 +880,9 @@ fn check_ids(
     let mut folders = BTreeMap::new();
     for source in sources {
         // An export names its own terms: only the REST API's articles need the map.
-        let rest: Vec<Post> = source
-            .posts
-            .iter()
-            .filter(|p| p.item.is_none())
-            .cloned()
-            .collect();
-        let categories = unmapped(&rest, |p| &p.categories, &map.categories);
-        let tags = unmapped(&rest, |p| &p.tags, &map.tags);
+        let rest = || source.posts.iter().filter(|p| p.item.is_none());
+        let categories = unmapped(rest(), |p| &p.categories, &map.categories);
+        let tags = unmapped(rest(), |p| &p.tags, &map.tags);
         for (kind, section, ids, example) in [
             (
                 "category",
@@ -976,8 +963,8 @@ fn check_ids(
 }
 
 /// The ids of `posts` missing from `known`, each once, with the first article that has it.
-fn unmapped(
-    posts: &[Post],
+fn unmapped<'p>(
+    posts: impl Iterator<Item = &'p Post>,
     ids_of: impl Fn(&Post) -> &Vec<u64>,
     known: &BTreeMap<u64, String>,
 ) -> Vec<(u64, u64)> {
@@ -995,10 +982,7 @@ fn unmapped(
 /// `--uncategorized FOLDER` checked: a category folder under content/.
 fn check_uncategorized(root: &Path, folder: &str) -> Result<String, Diagnostic> {
     let clean = folder.trim().trim_matches('/');
-    let bad = clean.is_empty()
-        || clean
-            .split('/')
-            .any(|s| s.is_empty() || s == "." || s == ".." || s.contains('\\'));
+    let bad = !map::is_folder_path(clean);
     let file = Path::new(CONTENT_DIR)
         .join(clean)
         .join(crate::load::CATEGORY_FILE);
@@ -1021,7 +1005,6 @@ struct Context<'a> {
     uploads: Option<Arc<images::Uploads>>,
     locale: &'a str,
     url_prefix: &'a str,
-    map: &'a map::Map,
     folders: Folders<'a>,
     /// The slugs of the site's articles in `locale`, with their files.
     slugs: BTreeMap<String, PathBuf>,
@@ -1134,9 +1117,8 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
 
     let folder = folder_of(post, 0, &ctx.folders)
         .ok_or_else(|| vec![err(format!("article {} has no category", post.id))])?;
-    let folder = &folder;
     let file = PathBuf::from(CONTENT_DIR)
-        .join(folder)
+        .join(&folder)
         .join(format!("{slug}.{}.md", ctx.locale));
     if let Some(other) = ctx.slugs.get(&slug).filter(|f| **f != file) {
         meta(format!(
@@ -1158,7 +1140,7 @@ fn plan(post: &Post, source: &Source, ctx: &Context) -> Result<Planned, Vec<Diag
     }
     let mut tags: Vec<String> = Vec::new();
     for (i, id) in post.tags.iter().enumerate() {
-        let word = match (ctx.map.tags.get(id), &post.item) {
+        let word = match (ctx.folders.map.tags.get(id), &post.item) {
             (Some(w), _) => w.trim().to_string(),
             (None, Some(item)) => percent_decode(&item.tags[i]),
             (None, None) => unreachable!("check_ids found every tag of the REST API's articles"),

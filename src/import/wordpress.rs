@@ -3,9 +3,10 @@
 //! array per file), and export files (WXR, read by `wxr`), whose published items of the chosen
 //! post types are made into the same `Post`s.
 
-use super::wxr::Export;
+use super::wxr::{Export, Term};
 use crate::diag::{Code, Diagnostic, Diagnostics, Pos};
 use serde::Deserialize;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// The fields of an article the import uses; the API sends many more, which are ignored.
@@ -41,24 +42,13 @@ pub(crate) struct ExportItem {
     pub line: usize,
     pub post_type: String,
     /// Per category id of the post: its terms from the top of the tree down to it.
-    pub categories: Vec<Vec<CategoryTerm>>,
+    pub categories: Vec<Vec<Term>>,
     /// Per tag id of the post: the tag's slug.
     pub tags: Vec<String>,
     /// Its language and translation group, from a translation plugin's data (Polylang's
     /// `language` and `post_translations` terms, or WPML's `_wpml_import_*` fields).
     pub language: Option<String>,
     pub group: Option<String>,
-}
-
-/// A category term of an export, as the importer writes it into `_category.yaml`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CategoryTerm {
-    pub id: u64,
-    /// Where the export defines it.
-    pub line: usize,
-    pub slug: String,
-    pub name: String,
-    pub description: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,11 +191,19 @@ pub(crate) fn read_inputs(
             Ok(posts) if posts.is_empty() => {
                 skipped.push((shown, "an empty array".to_string()));
             }
-            Ok(posts) => sources.push(Source {
-                shown,
-                posts,
-                attachments: Vec::new(),
-            }),
+            Ok(mut posts) => {
+                // A site whose plugin is off sends its shortcodes as they are stored.
+                for p in &mut posts {
+                    if let Cow::Owned(html) = super::html::render_shortcodes(&p.content.rendered) {
+                        p.content.rendered = html;
+                    }
+                }
+                sources.push(Source {
+                    shown,
+                    posts,
+                    attachments: Vec::new(),
+                })
+            }
             Err(e) => diags.push(json_error(&shown, text, &e)),
         }
     }
@@ -260,7 +258,7 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
                 .iter()
                 .find(|x| x.taxonomy == taxonomy && x.slug == slug)
         };
-        let terms = |taxonomy: &str| -> Vec<&super::wxr::Term> {
+        let terms = |taxonomy: &str| -> Vec<&Term> {
             item.terms
                 .iter()
                 .filter(|(t, _)| t == taxonomy)
@@ -268,7 +266,7 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
                 .collect()
         };
         // A category's terms from the top down (a loop of parents ends where it repeats).
-        let path = |leaf: &super::wxr::Term| {
+        let path = |leaf: &Term| {
             let mut path = vec![leaf];
             while let Some(parent) = path[path.len() - 1]
                 .parent
@@ -280,16 +278,7 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
                 }
                 path.push(parent);
             }
-            path.iter()
-                .rev()
-                .map(|t| CategoryTerm {
-                    id: t.id,
-                    line: t.line,
-                    slug: t.slug.clone(),
-                    name: t.name.clone(),
-                    description: t.description.clone(),
-                })
-                .collect::<Vec<_>>()
+            path.into_iter().rev().cloned().collect::<Vec<_>>()
         };
         let (category_terms, tag_terms) = (terms(categories), terms(tags));
         let term_slug = |taxonomy: &str| {
@@ -347,7 +336,7 @@ pub(crate) fn posts_of_export(export: &Export, post_types: &[String]) -> (Vec<Po
 /// `[gallery]` as WordPress renders it: the images of the attachments it names (`ids=`), or
 /// else of those uploaded to the post, in the export's order, with their alt text and
 /// caption. An attachment the export lacks is left out.
-fn galleries<'a>(content: &'a str, export: &Export, post: u64) -> std::borrow::Cow<'a, str> {
+fn galleries<'a>(content: &'a str, export: &Export, post: u64) -> Cow<'a, str> {
     if !content.contains("[gallery") {
         return content.into();
     }

@@ -87,17 +87,9 @@ pub(crate) fn render(
     // Events stream from the parser through the transforms into the HTML writer; only a
     // heading's events wait, until its text gives it an id.
     let parsed = Parser::new_ext(body, options()).into_offset_iter();
-    // Only a body (or snippet) that marks a heading collapsible pays for the adapter.
-    let marked = |text: &str| text.contains(COLLAPSIBLE);
-    let fold = marked(body)
-        || site
-            .snippets
-            .values()
-            .any(|s| s.texts.iter().any(|t| marked(&t.text)));
-    let mut events = Collapsible::new(
-        HeadingIds::new(Transform::new(site, article, blocks, parsed)),
-        fold,
-    );
+    let mut events = Collapsible::new(HeadingIds::new(Transform::new(
+        site, article, blocks, parsed,
+    )));
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, &mut events);
     let HeadingIds {
@@ -663,17 +655,9 @@ impl<'e, I: Iterator<Item = Event<'e>>> HeadingIds<'e, I> {
         };
         let base = match id {
             Some(given) => given.to_string(),
-            None => match crate::names::slugify(&text) {
-                s if s.is_empty() => "section".into(),
-                s => s,
-            },
+            None => crate::names::heading_id(&text),
         };
-        let mut unique = base.clone();
-        let mut n = 2;
-        while !self.used.insert(unique.clone()) {
-            unique = format!("{base}-{n}");
-            n += 1;
-        }
+        let unique = crate::names::unique_id(&base, &mut self.used);
         *id = Some(CowStr::from(unique.clone()));
         self.headings.push((heading_number(*level), unique, text));
     }
@@ -697,13 +681,11 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for HeadingIds<'e, I> {
 }
 
 /// A heading marked `{.collapsible}` and its section (up to the next heading of its level or
-/// above, a thematic break `---`, or the end of what holds it) become a `<details>` whose summary is the heading:
-/// questions and answers in plain Markdown, which work without JavaScript and with
-/// `raw_html: reject`. The heading keeps its id, so the contents and links still lead to it.
+/// above, a thematic break `---`, or the end of what holds it) become a `<details>` whose
+/// summary is the heading: questions and answers in plain Markdown, which work without
+/// JavaScript and with `raw_html: reject`. The heading keeps its id, so the contents and links still lead to it.
 struct Collapsible<'e, I> {
     inner: I,
-    /// Some heading may be marked: otherwise every event passes straight through.
-    fold: bool,
     /// How many of the tags that may hold headings (quotes, lists, footnotes) are open: only
     /// they, since the other adapters give some tags' starts as HTML.
     depth: usize,
@@ -725,10 +707,9 @@ fn holds_headings(tag: &Tag) -> bool {
 }
 
 impl<'e, I: Iterator<Item = Event<'e>>> Collapsible<'e, I> {
-    fn new(inner: I, fold: bool) -> Self {
+    fn new(inner: I) -> Self {
         Collapsible {
             inner,
-            fold,
             depth: 0,
             open: Vec::new(),
             in_summary: false,
@@ -752,9 +733,6 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Collapsible<'e, I> {
     type Item = Event<'e>;
 
     fn next(&mut self) -> Option<Event<'e>> {
-        if !self.fold {
-            return self.inner.next();
-        }
         if let Some(e) = self.queued.pop_front() {
             return Some(e);
         }
@@ -776,9 +754,8 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Collapsible<'e, I> {
             }
             Event::End(TagEnd::Heading(_)) if self.in_summary => {
                 self.in_summary = false;
-                self.queued.push_back(event);
                 self.queued.push_back(Event::Html("</summary>\n".into()));
-                return self.queued.pop_front();
+                return Some(event);
             }
             Event::Start(t) if holds_headings(t) => self.depth += 1,
             Event::End(
@@ -789,6 +766,10 @@ impl<'e, I: Iterator<Item = Event<'e>>> Iterator for Collapsible<'e, I> {
             }
             Event::Rule => self.close(|_| true),
             _ => {}
+        }
+        // Most events pass straight through; what was queued before one comes first.
+        if self.queued.is_empty() {
+            return Some(event);
         }
         self.queued.push_back(event);
         self.queued.pop_front()
